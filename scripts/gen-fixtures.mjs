@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Writes fixtures/states/<name>/: OpenClaw state dirs per release and failure mode, in the exact shapes
+// OpenClaw writes (2-space JSON, no trailing newline, 0600). Re-run after changing a case; the output is
+// committed so tests read real files. Secrets are unique markers so tests can prove none is ever printed.
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'states');
+const T0 = 1795476674149;
+const S = {
+  admin: 'operator.admin', read: 'operator.read', write: 'operator.write', approvals: 'operator.approvals',
+  pairing: 'operator.pairing', talkSecrets: 'operator.talk.secrets',
+};
+const SEED = [S.admin, S.approvals, S.pairing];
+const FULL = [S.admin, S.approvals, S.pairing, S.read, S.write];
+
+function makeIdentity(name) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const raw = spki.subarray(12);
+  return {
+    deviceId: createHash('sha256').update(raw).digest('hex'),
+    publicKey: raw.toString('base64url'),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }),
+    // A real key pair, but the marker makes any leak easy to grep for.
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).replace('-----BEGIN PRIVATE KEY-----\n', `-----BEGIN PRIVATE KEY-----\n${'PRIVKEY' + name.replace(/[^a-z0-9]/gi, '')}\n`),
+  };
+}
+
+const token = (fixture, device, role = 'operator') => `TOKEN-${fixture}-${device}-${role}-`.padEnd(43, 'x');
+
+function device(fixture, id, { name = 'host', scopes, tokenScopes = scopes, approvedScopes, clientId = 'cli', clientMode = 'cli', remoteIp, roles = ['operator'], extra = {} }) {
+  const record = {
+    deviceId: id.deviceId,
+    publicKey: id.publicKey,
+    platform: 'linux',
+    clientId,
+    clientMode,
+    role: roles[0],
+    roles,
+    scopes,
+    ...(approvedScopes ? { approvedScopes } : {}),
+    ...(remoteIp ? { remoteIp } : {}),
+    tokens: { operator: { token: token(fixture, name), role: 'operator', scopes: tokenScopes, createdAtMs: T0 } },
+    createdAtMs: T0,
+    approvedAtMs: T0,
+    ...extra,
+  };
+  return record;
+}
+
+function pendingRepair(id, scopes, { clientId = 'gateway-client', clientMode = 'backend', requestId = '8508693b-75a4-4c2d-9c46-03b965cb6a5f', ts = T0 + 600000 } = {}) {
+  return {
+    [requestId]: {
+      requestId, deviceId: id.deviceId, publicKey: id.publicKey, platform: 'linux', clientId, clientMode,
+      role: 'operator', roles: ['operator'], scopes, silent: false, isRepair: true, ts,
+    },
+  };
+}
+
+const json = (v) => JSON.stringify(v, null, 2);
+
+function write(dir, rel, content, mode = 0o600) {
+  const p = path.join(dir, rel);
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, content);
+  chmodSync(p, mode);
+}
+
+/** Each case: files to write and what doctor must report. */
+const cases = [];
+const add = (name, version, build, expect) => cases.push({ name, version, build, expect });
+
+function standard(name, host, { paired, pending, auth = true, config } = {}) {
+  const files = {};
+  files['identity/device.json'] = json({ version: 1, deviceId: host.deviceId, publicKeyPem: host.publicKeyPem, privateKeyPem: host.privateKeyPem, createdAtMs: T0 - 46 });
+  if (auth) files['identity/device-auth.json'] = json({ version: 1, deviceId: host.deviceId, tokens: { operator: { token: token(name, 'host'), role: 'operator', scopes: paired?.[host.deviceId]?.scopes ?? SEED, updatedAtMs: T0 } } });
+  if (paired !== undefined) files['devices/paired.json'] = typeof paired === 'string' ? paired : json(paired);
+  if (pending !== undefined) files['devices/pending.json'] = typeof pending === 'string' ? pending : json(pending);
+  files['openclaw.json'] = json(config ?? { gateway: { mode: 'local', port: 18789, bind: 'loopback', auth: { mode: 'token', token: `GATEWAYTOKEN-${name}-`.padEnd(48, 'g') } } });
+  return files;
+}
+
+add('2.19-seed-loop', '2026.2.19', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: SEED }) }, pending: pendingRepair(h, [S.write]) }),
+  { exitCode: 1, findings: ['service-device-missing-write', 'pending-repair-request'] });
+add('2.19-fixed', '2026.2.19', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL }) }, pending: {} }),
+  { exitCode: 0, absent: ['service-device-missing-write', 'service-device-missing-read'] });
+add('2.21-write-missing', '2026.2.21', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [...SEED, S.read], approvedScopes: [...SEED, S.read] }) } }),
+  { exitCode: 1, findings: ['service-device-missing-write'] });
+add('2.22-seed-scopes', '2026.2.22', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: SEED }) }, pending: pendingRepair(h, [S.read]) }),
+  { exitCode: 0, findings: ['pending-repair-request'], absentErrors: true });
+add('7.x-seed-scopes', '2026.7.33', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: SEED }) } }),
+  { exitCode: 0, absentErrors: true, infoIncludes: 'skip device pairing' });
+add('2.19-cli-read-only', '2026.2.19', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [S.read], clientMode: 'probe' }) }, pending: pendingRepair(h, SEED, { clientId: 'cli', clientMode: 'cli' }) }),
+  { exitCode: 1, findings: ['service-device-missing-read', 'service-device-missing-write'] });
+add('4.20-cli-read-pairing', '2026.4.20', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [S.read, S.pairing], approvedScopes: [S.read, S.pairing] }) } }),
+  { exitCode: 1, findings: ['service-device-missing-read'] });
+add('2.22-token-diverge', '2026.2.22', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL, tokenScopes: SEED, approvedScopes: FULL }) } }),
+  { exitCode: 0, findings: ['token-scopes-diverge'] });
+add('store-empty', '2026.2.19', (n, h) => standard(n, h, { paired: '' }), { exitCode: 1, findings: ['store-unreadable'] });
+add('store-bom', '2026.2.19', (n, h) => standard(n, h, { paired: '\uFEFF' + json({ [h.deviceId]: device(n, h, { scopes: FULL }) }) }), { exitCode: 1, findings: ['store-unreadable'] });
+add('store-truncated', '2026.2.19', (n, h) => standard(n, h, { paired: json({ [h.deviceId]: device(n, h, { scopes: FULL }) }).slice(0, 300) }), { exitCode: 1, findings: ['store-unreadable'] });
+add('store-trailing-comma', '2026.2.19', (n, h) => standard(n, h, { paired: json({ [h.deviceId]: device(n, h, { scopes: FULL }) }).replace(/\n}$/, ',\n}') }), { exitCode: 1, findings: ['store-unreadable'] });
+add('store-list-shape', '2026.2.22', (n, h) => standard(n, h, { paired: json({ pending: [], paired: [{ deviceId: h.deviceId, scopes: FULL, tokens: [{ role: 'operator', scopes: FULL }] }] }) }), { exitCode: 1, findings: ['store-unreadable'] });
+add('store-array', '2026.2.19', (n, h) => standard(n, h, { paired: json([device(n, h, { scopes: FULL })]) }), { exitCode: 1, findings: ['store-unreadable'] });
+add('store-crlf', '2026.2.22', (n, h) => standard(n, h, { paired: json({ [h.deviceId]: device(n, h, { scopes: FULL, approvedScopes: FULL }) }).replace(/\n/g, '\r\n') }), { exitCode: 0, findings: ['store-line-endings'] });
+add('identity-not-paired', '2026.2.22', (n, h, other) => standard(n, h, { paired: { [other.deviceId]: device(n, other, { name: 'other', scopes: FULL, approvedScopes: FULL }) } }), { exitCode: 0, findings: ['identity-not-paired'] });
+add('identity-key-mismatch', '2026.2.22', (n, h, other) => standard(n, h, { paired: { [h.deviceId]: { ...device(n, h, { scopes: FULL, approvedScopes: FULL }), publicKey: other.publicKey } } }), { exitCode: 0, findings: ['identity-key-mismatch'] });
+add('store-permissions', '2026.2.22', (n, h) => ({ ...standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL, approvedScopes: FULL }) } }), __mode: { 'devices/paired.json': 0o644 } }), { exitCode: 0, findings: ['store-permissions'] });
+add('version-unknown-seed', null, (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: SEED }) } }), { exitCode: 1, findings: ['service-device-missing-write', 'openclaw-version-unknown'] });
+add('2.19-remote-device-narrow', '2026.2.19', (n, h, other) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL }), [other.deviceId]: device(n, other, { name: 'ui', scopes: SEED, clientId: 'openclaw-control-ui', clientMode: 'webchat', remoteIp: '192.168.1.20' }) } }),
+  { exitCode: 0, absent: ['service-device-missing-write'] });
+add('record-malformed', '2026.2.22', (n, h) => standard(n, h, { paired: { [h.deviceId]: { ...device(n, h, { scopes: FULL, approvedScopes: FULL }), scopes: 'operator.admin', createdAtMs: 'yesterday' } } }), { exitCode: 0, findings: ['store-record-malformed'] });
+
+rmSync(root, { recursive: true, force: true });
+for (const c of cases) {
+  const dir = path.join(root, c.name);
+  const host = makeIdentity(c.name);
+  const other = makeIdentity(`${c.name}other`);
+  const files = c.build(c.name, host, other);
+  const modes = files.__mode ?? {};
+  delete files.__mode;
+  for (const [rel, content] of Object.entries(files)) write(dir, rel, content, modes[rel] ?? 0o600);
+  const secrets = Object.values(files).join('\n').match(/(GATEWAYTOKEN-[\w.-]+|TOKEN-[\w.-]+|PRIVKEY\w+)/g) ?? [];
+  // git keeps no 0600 bits: tests copy a fixture and apply these modes (default 0600 for state files).
+  const modeText = Object.fromEntries(Object.entries(modes).map(([k, v]) => [k, v.toString(8)]));
+  write(dir, 'fixture.json', json({ openclawVersion: c.version, expect: c.expect, modes: modeText, secrets: [...new Set(secrets)] }) + '\n', 0o644);
+}
+console.log(`wrote ${cases.length} fixtures to ${path.relative(process.cwd(), root)}`);

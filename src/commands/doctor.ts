@@ -1,0 +1,39 @@
+/** `openclaw-fix doctor`: read-only diagnosis. Options in, snapshot -> diagnose, render out. */
+import { diagnose } from '../core/diagnose.js';
+import { CannotRunError, EXIT } from '../core/errors.js';
+import { takeSnapshot } from '../core/snapshot.js';
+import { doctorJson } from '../report/json.js';
+import { Output } from '../report/output.js';
+import { renderDoctor } from '../report/text.js';
+import { locationArgs, snapshotOptions, type CommonOptions } from './common.js';
+
+export interface DoctorOptions extends CommonOptions {
+  quiet?: boolean;
+  ignore?: string[];
+}
+
+export async function runDoctor(opts: DoctorOptions, output: Output): Promise<number> {
+  let snapshot;
+  try {
+    snapshot = await takeSnapshot(snapshotOptions(opts));
+  } catch (error) {
+    if (error instanceof CannotRunError && error.code === 'no-state' && !opts.demo && (await offerDemo(opts, output, error))) {
+      return runDoctor({ ...opts, demo: true }, output);
+    }
+    throw error;
+  }
+  const diagnosis = diagnose(snapshot, { commandArgs: locationArgs(opts), ignore: opts.ignore });
+  const exitCode = diagnosis.summary.error > 0 ? EXIT.problems : EXIT.healthy;
+  if (output.json) output.printJson(doctorJson('doctor', exitCode, snapshot, diagnosis));
+  else renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });
+  return exitCode;
+}
+
+/** No OpenClaw here: say so, and offer the bundled demo (asked only on a terminal). */
+async function offerDemo(opts: DoctorOptions, output: Output, error: CannotRunError): Promise<boolean> {
+  // Without a terminal the error itself names --demo; a prompt would hang a script.
+  if (opts.json || !process.stdin.isTTY || !process.stdout.isTTY) return false;
+  output.note(`No OpenClaw state found at ${error.path}.`);
+  const { default: confirm } = await import('@inquirer/confirm');
+  return confirm({ message: 'Show the bundled demo state (a real OpenClaw 2026.2.19 install caught in the loop)?', default: true });
+}

@@ -1,0 +1,129 @@
+/**
+ * Predicts, from files alone, what the gateway does when each local client connects: the CLI, and the
+ * gateway's own internal calls (cron delivery/announce ask operator.write via `send`, the health probe
+ * asks operator.read). This mirrors the connect check in openclaw-internals.md §5, driven by the table.
+ */
+import { INTERNAL_CALLS, scopeForMethod, unsatisfiedScopes, type ReleaseKnowledge } from './knowledge.js';
+import type { ClientKind, ClientVerdict, DeviceRecord, Snapshot } from './model.js';
+
+const LOCAL_BINDS = new Set([undefined, 'loopback', 'auto']);
+
+export function hostDevice(snapshot: Snapshot): DeviceRecord | undefined {
+  const id = snapshot.identity.deviceId;
+  return id ? snapshot.store.devices.find((d) => d.deviceId === id || d.key === id) : undefined;
+}
+
+/** The scopes the connect check compares against on this release. */
+export function connectBaseline(release: ReleaseKnowledge, device: DeviceRecord): string[] {
+  if (release.baseline === 'scopes') return device.scopes ?? [];
+  return device.scopes ?? device.approvedScopes ?? [];
+}
+
+/** How local clients authenticate: the shared secret when one is configured, else the device token. */
+export function localAuth(snapshot: Snapshot): 'token' | 'password' | 'none' | 'device-token' {
+  const { config } = snapshot;
+  if (config.authMode === 'none') return 'none';
+  if (config.authMode === 'password' || (config.hasPassword && !config.hasSharedToken)) return 'password';
+  if (config.hasSharedToken) return 'token';
+  // 2.19+ generates and saves gateway.auth.token at first start, so a config without one is a fresh install.
+  if (config.file.status === 'missing') return 'token';
+  return 'device-token';
+}
+
+export function isLocalBind(snapshot: Snapshot): boolean {
+  return LOCAL_BINDS.has(snapshot.config.bind);
+}
+
+interface ClientSpec {
+  client: ClientKind;
+  clientId: string;
+  clientMode: string;
+  method: string;
+  requests: string[];
+}
+
+export function clientSpecs(release: ReleaseKnowledge): ClientSpec[] {
+  const cli: ClientSpec = { client: 'cli', clientId: 'cli', clientMode: 'cli', method: '(CLI commands)', requests: [...release.cliDefaultScopes] };
+  const internal = INTERNAL_CALLS.map((call) => ({
+    client: call.client,
+    clientId: 'gateway-client',
+    clientMode: 'backend',
+    method: call.method,
+    requests: release.internalCallsLeastPrivilege ? [scopeForMethod(call.method)] : [...release.cliDefaultScopes],
+  }));
+  return [cli, ...internal];
+}
+
+export function predictClients(snapshot: Snapshot): ClientVerdict[] {
+  return clientSpecs(snapshot.release).map((spec) => predictClient(snapshot, spec));
+}
+
+function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdict {
+  const { release } = snapshot;
+  const auth = localAuth(snapshot);
+  const local = isLocalBind(snapshot);
+  const base = { ...spec, auth, missing: [] as string[] };
+  const allowed = (reason: string, explanation: string): ClientVerdict => ({ ...base, verdict: 'allowed', reason, explanation });
+  const refused = (reason: string, explanation: string, missing: string[] = []): ClientVerdict => ({
+    ...base,
+    verdict: 'refused',
+    reason,
+    explanation,
+    missing,
+  });
+
+  const sharedSecret = auth === 'token' || auth === 'password' || auth === 'none';
+  if (spec.client !== 'cli' && release.backendSkipsPairing && local) {
+    return allowed('skips-pairing', 'local internal calls skip device pairing on this release');
+  }
+  if (spec.client === 'cli' && !release.localCliSharedTokenPairs && sharedSecret && local) {
+    return allowed('skips-pairing', 'the local CLI authenticates with the shared gateway token and is not paired on this release');
+  }
+
+  const storeBroken = !['ok', 'missing'].includes(snapshot.store.paired.status);
+  if (storeBroken && !release.corruptStoreReadsEmpty) {
+    return refused('store-unreadable', 'the gateway cannot read its device store and refuses every paired connection until it is repaired');
+  }
+  if (!snapshot.identity.deviceId) {
+    return local
+      ? allowed('first-pairing', 'no host identity yet: the first local client creates one and is paired silently, with the scopes it asks for')
+      : refused('not-paired', 'no host identity, and first pairing over a non-loopback address needs approval');
+  }
+  const device = hostDevice(snapshot);
+  const keyMismatch = device && snapshot.identity.publicKey && device.publicKey && device.publicKey !== snapshot.identity.publicKey;
+  if (!device || keyMismatch) {
+    const why = device ? 'the paired record holds a different public key' : 'this host is not in the device store';
+    return local
+      ? allowed('auto-approved', `${why}; a local first pairing is approved silently, with the scopes of whichever client connects first`)
+      : refused('not-paired', `${why}, and pairing over a non-loopback address needs approval`);
+  }
+
+  const roles = device.roles ?? (device.role ? [device.role] : []);
+  if (roles.length > 0 && !roles.includes('operator')) {
+    if (local && release.silentLocalRoleUpgrade) return allowed('auto-approved', 'the role upgrade to operator is approved silently for local clients');
+    return refused('role-upgrade', `the device is approved for the role(s) ${roles.join(', ')}, not operator`);
+  }
+
+  const baseline = connectBaseline(release, device);
+  const missing = unsatisfiedScopes(release.scopeRule, baseline, spec.requests);
+  if (missing.length === 0) {
+    if (auth === 'device-token') {
+      const token = device.tokens.find((t) => t.role === 'operator');
+      const tokenMissing = spec.requests.filter((s) => !(token?.scopes ?? []).includes(s));
+      if (!token || tokenMissing.length > 0) {
+        return refused('device-token-mismatch', `the device token's scopes lack ${tokenMissing.join(', ') || 'an operator token'}`, tokenMissing);
+      }
+    }
+    return allowed('paired', 'the paired scopes cover the request');
+  }
+  const silent =
+    local &&
+    (release.silentLocalScopeUpgrade === 'local' ||
+      (release.silentLocalScopeUpgrade === 'shared-auth-local' && sharedSecret && snapshot.config.autoApproveLocal !== false));
+  if (silent) return allowed('auto-approved', `the gateway approves the local upgrade to ${missing.join(', ')} by itself on this release`);
+  return refused(
+    'scope-upgrade',
+    `asks for ${missing.join(', ')}, which the device does not hold; the gateway files a repair request only a human can approve and closes the socket (1008 pairing required)`,
+    missing,
+  );
+}

@@ -1,0 +1,51 @@
+/** Pure: runs every rule over a snapshot. A rule that throws becomes one finding; it never hides the others. */
+import { RULES } from '../rules/index.js';
+import type { Rule } from '../rules/types.js';
+import { hostDevice, predictClients } from './clients.js';
+import type { ClientVerdict, Finding, Severity, Snapshot } from './model.js';
+
+export interface Diagnosis {
+  findings: Finding[];
+  clients: ClientVerdict[];
+  summary: Record<Severity, number>;
+}
+
+const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export interface DiagnoseOptions {
+  /** Location flags to repeat in fix commands, e.g. ['--state-dir', '/srv/oc']. */
+  commandArgs?: string[];
+  ignore?: string[];
+  rules?: readonly Rule[];
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function diagnose(snapshot: Snapshot, options: DiagnoseOptions = {}): Diagnosis {
+  const clients = predictClients(snapshot);
+  const host = hostDevice(snapshot);
+  const commandArgs = options.commandArgs ?? [];
+  const command = (name: string, ...extra: string[]) =>
+    ['openclaw-fix', name, ...extra.map((e) => (e.startsWith('<') ? e : quote(e))), ...commandArgs.map(quote)].join(' ');
+  const ignore = new Set(options.ignore ?? []);
+  const findings: Finding[] = [];
+  for (const rule of options.rules ?? RULES) {
+    try {
+      findings.push(...rule.detect({ snapshot, clients, host, command }));
+    } catch (error) {
+      findings.push({
+        id: 'internal-rule-error',
+        severity: 'warning',
+        title: `The check "${rule.id}" failed to run`,
+        explanation: `This is a bug in openclaw-fix, not a problem with your install; the other checks ran. (${error instanceof Error ? error.message : String(error)})`,
+        evidence: [],
+      });
+    }
+  }
+  const kept = findings.filter((f) => !ignore.has(f.id)).sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  const summary = { error: 0, warning: 0, info: 0 };
+  for (const f of kept) summary[f.severity]++;
+  return { findings: kept, clients, summary };
+}

@@ -1,0 +1,100 @@
+/**
+ * Which OpenClaw release judges this state. Found without running the slow CLI (~1 s): the service
+ * unit's ExecStart, then `openclaw` on PATH, then the usual global roots; `openclaw --version` last.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { InstalledVersion } from './model.js';
+import { parseVersion } from './version.js';
+
+function readPackageVersion(dir: string): string | null {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    return pkg.name === 'openclaw' && typeof pkg.version === 'string' ? pkg.version : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Walks up from a file inside the package to the `openclaw` package.json. */
+export function packageVersionAbove(file: string): { version: string; where: string } | null {
+  let dir = path.dirname(file);
+  for (let i = 0; i < 8; i++) {
+    const version = readPackageVersion(dir);
+    if (version) return { version, where: path.join(dir, 'package.json') };
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+function unitCandidates(home: string, profile?: string): string[] {
+  const name = profile ? `openclaw-gateway-${profile}.service` : 'openclaw-gateway.service';
+  return [path.join(home, '.config', 'systemd', 'user', name), path.join('/etc/systemd/system', name)];
+}
+
+/** The OpenClaw entry file named by a systemd unit's ExecStart (`<node> <…/openclaw/dist/entry.js> gateway`). */
+function entryFromUnit(unitPath: string): string | null {
+  try {
+    const text = readFileSync(unitPath, 'utf8');
+    const line = text.split('\n').find((l) => l.startsWith('ExecStart='));
+    if (!line) return null;
+    const words = line.slice('ExecStart='.length).trim().split(/\s+/);
+    return words.find((w) => /openclaw/.test(w) && !/node$/.test(w) && existsSync(w)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function onPath(command: string, env: NodeJS.ProcessEnv): string | null {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+export function detectInstalledVersion(env: NodeJS.ProcessEnv, home: string, profile?: string): InstalledVersion {
+  for (const unit of unitCandidates(home, profile)) {
+    const entry = entryFromUnit(unit);
+    const found = entry ? packageVersionAbove(realpathSafe(entry)) : null;
+    if (found) return { version: found.version, source: 'package', where: found.where };
+  }
+  const bin = onPath('openclaw', env);
+  if (bin) {
+    const found = packageVersionAbove(realpathSafe(bin));
+    if (found) return { version: found.version, source: 'package', where: found.where };
+  }
+  const roots = [
+    env.npm_config_prefix ? path.join(env.npm_config_prefix, 'lib', 'node_modules') : '',
+    path.join(home, '.npm-global', 'lib', 'node_modules'),
+    '/usr/local/lib/node_modules',
+    '/usr/lib/node_modules',
+    '/opt/homebrew/lib/node_modules',
+  ].filter(Boolean);
+  for (const root of roots) {
+    const version = readPackageVersion(path.join(root, 'openclaw'));
+    if (version) return { version, source: 'package', where: path.join(root, 'openclaw', 'package.json') };
+  }
+  if (bin) {
+    try {
+      const out = execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 8000, stdio: ['ignore', 'pipe', 'ignore'], env });
+      const parsed = parseVersion(out);
+      if (parsed) return { version: parsed.raw, source: 'cli', where: `${bin} --version` };
+    } catch {
+      // Fall through to "unknown": the strictest rules apply and the report says so.
+    }
+  }
+  return { version: null, source: 'none' };
+}
+
+function realpathSafe(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}

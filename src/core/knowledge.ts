@@ -1,0 +1,356 @@
+/**
+ * What each OpenClaw release asks for and how it judges a paired device: one table, read from the
+ * published releases (../shared/openclaw-facts.md §3, openclaw-internals.md §4-5, §9). Rules consult
+ * this table; nothing else in the code branches on version numbers.
+ */
+import { inRange, parseVersion, type CalVer } from './version.js';
+
+export const SCOPE = {
+  admin: 'operator.admin',
+  read: 'operator.read',
+  write: 'operator.write',
+  approvals: 'operator.approvals',
+  pairing: 'operator.pairing',
+  talkSecrets: 'operator.talk.secrets',
+  questions: 'operator.questions',
+  talk: 'operator.talk',
+  sessionsRead: 'operator.sessions.read',
+  sessionsWrite: 'operator.sessions.write',
+} as const;
+
+const BASE_SCOPES = [SCOPE.admin, SCOPE.read, SCOPE.write, SCOPE.approvals, SCOPE.pairing];
+const SEED_CLI_BUNDLE = [SCOPE.admin, SCOPE.approvals, SCOPE.pairing];
+const FULL_CLI_BUNDLE = [SCOPE.admin, SCOPE.read, SCOPE.write, SCOPE.approvals, SCOPE.pairing];
+
+/**
+ * How a paired scope set satisfies a requested scope.
+ * exact: every requested scope must be listed (2.19).
+ * read-compat: read is satisfied by read, write or admin; the rest exact (2.21).
+ * admin-superset: admin satisfies any operator.*, write satisfies read (2.22+).
+ * admin-superset-9.6: as above, and write also covers talk and sessions.*, read covers sessions.read.
+ */
+export type ScopeRule = 'exact' | 'read-compat' | 'admin-superset' | 'admin-superset-9.6';
+
+/** Whether the gateway approves a LOCAL scope upgrade by itself. */
+export type SilentScopeUpgrade = 'never' | 'local' | 'shared-auth-local';
+
+export interface ReleaseKnowledge {
+  id: string;
+  from: string;
+  /** Inclusive upper bound; absent = open-ended. */
+  to?: string;
+  summary: string;
+  store: 'json' | 'sqlite';
+  operatorScopes: readonly string[];
+  /** CLI_DEFAULT_OPERATOR_SCOPES: what `openclaw <command>` asks for at connect. */
+  cliDefaultScopes: readonly string[];
+  /** Internal gateway-client calls ask the least-privilege scope of their method (2.19+). */
+  internalCallsLeastPrivilege: boolean;
+  scopeRule: ScopeRule;
+  /** Which paired field the connect check reads: `scopes` only (2.19/2.21) or `scopes ?? approvedScopes`. */
+  baseline: 'scopes' | 'scopes-then-approved';
+  hasApprovedScopes: boolean;
+  silentLocalScopeUpgrade: SilentScopeUpgrade;
+  /** Whether a LOCAL role upgrade (e.g. node -> operator) is approved silently. */
+  silentLocalRoleUpgrade: boolean;
+  /** Local gateway-client/backend self-calls skip pairing altogether. */
+  backendSkipsPairing: boolean;
+  /** A local CLI that authenticates with the shared token still pairs the host device. */
+  localCliSharedTokenPairs: boolean;
+  /** `openclaw devices list/approve` fall back to the local store when the gateway refuses them. */
+  localFallback: boolean;
+  /** `openclaw devices rotate --scope` also rewrites the connect baseline `scopes`. */
+  rotateWidensScopes: boolean;
+  /** A store that does not parse is read as empty and overwritten on the next write. */
+  corruptStoreReadsEmpty: boolean;
+  /** `openclaw devices approve` with no id approves the newest request (later: preview only). */
+  approveWithoutIdApprovesLatest: boolean;
+  /** Bounds or behaviours read from source but not pinned to a shipped release. */
+  uncertain?: string;
+}
+
+const JSON_ERA_DEFAULTS = {
+  store: 'json',
+  operatorScopes: BASE_SCOPES,
+  internalCallsLeastPrivilege: true,
+  hasApprovedScopes: true,
+  baseline: 'scopes-then-approved',
+  localCliSharedTokenPairs: false,
+  localFallback: true,
+  rotateWidensScopes: false,
+  approveWithoutIdApprovesLatest: true,
+  silentLocalRoleUpgrade: false,
+} as const;
+
+export const RELEASES: readonly ReleaseKnowledge[] = [
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: 'pre-2.19',
+    from: '2026.1.0',
+    to: '2026.2.18',
+    summary: 'before least-privilege internal calls: every client asks the CLI bundle',
+    cliDefaultScopes: SEED_CLI_BUNDLE,
+    internalCallsLeastPrivilege: false,
+    scopeRule: 'exact',
+    baseline: 'scopes',
+    hasApprovedScopes: false,
+    silentLocalScopeUpgrade: 'never',
+    backendSkipsPairing: false,
+    localCliSharedTokenPairs: true,
+    localFallback: false,
+    rotateWidensScopes: true,
+    corruptStoreReadsEmpty: true,
+    uncertain: 'releases before 2026.2.19 were not examined',
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '2.19',
+    from: '2026.2.19',
+    to: '2026.2.20',
+    summary: 'internal calls ask operator.read/write, the CLI bundle lacks both, exact match, no silent upgrade (the seed loop)',
+    cliDefaultScopes: SEED_CLI_BUNDLE,
+    scopeRule: 'exact',
+    baseline: 'scopes',
+    hasApprovedScopes: false,
+    silentLocalScopeUpgrade: 'never',
+    backendSkipsPairing: false,
+    localCliSharedTokenPairs: true,
+    localFallback: false,
+    rotateWidensScopes: true,
+    corruptStoreReadsEmpty: true,
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '2.21',
+    from: '2026.2.21',
+    to: '2026.2.21',
+    summary: 'read is covered by write or admin, write still needs an exact match; approvedScopes bounds rotate',
+    cliDefaultScopes: SEED_CLI_BUNDLE,
+    scopeRule: 'read-compat',
+    baseline: 'scopes',
+    silentLocalScopeUpgrade: 'never',
+    backendSkipsPairing: false,
+    localCliSharedTokenPairs: true,
+    corruptStoreReadsEmpty: true,
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '2.22',
+    from: '2026.2.22',
+    to: '2026.3.1',
+    summary: 'admin covers every operator scope, the CLI asks read+write, local scope upgrades are approved silently',
+    cliDefaultScopes: FULL_CLI_BUNDLE,
+    scopeRule: 'admin-superset',
+    silentLocalScopeUpgrade: 'local',
+    backendSkipsPairing: false,
+    corruptStoreReadsEmpty: true,
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '3.2',
+    from: '2026.3.2',
+    to: '2026.3.27',
+    summary: 'local backend self-calls skip pairing; local scope upgrades still silent',
+    cliDefaultScopes: FULL_CLI_BUNDLE,
+    scopeRule: 'admin-superset',
+    silentLocalScopeUpgrade: 'local',
+    backendSkipsPairing: true,
+    corruptStoreReadsEmpty: true,
+    uncertain: 'the end of this range (PR #54694/#55286, merged 2026-03-25/26) is a merge date, not a verified release',
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '3.28',
+    // M03 reports from this era (#95399, #97859) show the local CLI presenting its device and looping even with the shared token.
+    localCliSharedTokenPairs: true,
+    silentLocalRoleUpgrade: true,
+    from: '2026.3.28',
+    to: '2026.4.14',
+    summary: 'scope upgrades are never approved silently again, backend self-calls pair again',
+    cliDefaultScopes: FULL_CLI_BUNDLE,
+    scopeRule: 'admin-superset',
+    silentLocalScopeUpgrade: 'never',
+    backendSkipsPairing: false,
+    corruptStoreReadsEmpty: true,
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '4.15',
+    // M03 reports from this era (#95399, #97859) show the local CLI presenting its device and looping even with the shared token.
+    localCliSharedTokenPairs: true,
+    silentLocalRoleUpgrade: true,
+    from: '2026.4.15',
+    to: '2026.6.10',
+    summary: 'the CLI also asks operator.talk.secrets; scope upgrades never silent',
+    operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
+    cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
+    scopeRule: 'admin-superset',
+    silentLocalScopeUpgrade: 'never',
+    backendSkipsPairing: false,
+    corruptStoreReadsEmpty: true,
+    approveWithoutIdApprovesLatest: false,
+    uncertain: 'between 4.2 and 6.11 the backend pairing skip returned and corrupt stores began to fail closed; exact release unknown, judged strictly',
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '6.11',
+    silentLocalRoleUpgrade: true,
+    from: '2026.6.11',
+    to: '2026.7.999',
+    summary: 'last JSON-store line: backend self-calls and the shared-token CLI skip pairing, scope upgrades never silent',
+    operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
+    cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
+    scopeRule: 'admin-superset',
+    silentLocalScopeUpgrade: 'never',
+    backendSkipsPairing: true,
+    corruptStoreReadsEmpty: false,
+    approveWithoutIdApprovesLatest: false,
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '8.1',
+    silentLocalRoleUpgrade: true,
+    from: '2026.8.0',
+    to: '2026.9.5',
+    summary: 'SQLite store; local scope upgrades silent for shared-token/password/none auth unless autoApproveLocal is false',
+    store: 'sqlite',
+    operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets, SCOPE.questions],
+    cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.questions, SCOPE.talkSecrets],
+    scopeRule: 'admin-superset',
+    silentLocalScopeUpgrade: 'shared-auth-local',
+    backendSkipsPairing: true,
+    corruptStoreReadsEmpty: false,
+    approveWithoutIdApprovesLatest: false,
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '9.6',
+    silentLocalRoleUpgrade: true,
+    from: '2026.9.6',
+    summary: 'as 8.1; write also covers operator.talk and operator.sessions.*',
+    store: 'sqlite',
+    operatorScopes: [
+      ...BASE_SCOPES,
+      SCOPE.talkSecrets,
+      SCOPE.questions,
+      SCOPE.talk,
+      SCOPE.sessionsRead,
+      SCOPE.sessionsWrite,
+    ],
+    cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.questions, SCOPE.talkSecrets],
+    scopeRule: 'admin-superset-9.6',
+    silentLocalScopeUpgrade: 'shared-auth-local',
+    backendSkipsPairing: true,
+    corruptStoreReadsEmpty: false,
+    approveWithoutIdApprovesLatest: false,
+  },
+];
+
+/**
+ * Used when the installed version is unknown: the strictest behaviour seen in any release, so a real
+ * problem is never called healthy. Store kind comes from the files present instead.
+ */
+export const STRICTEST: ReleaseKnowledge = {
+  ...JSON_ERA_DEFAULTS,
+  id: 'unknown',
+  from: '2026.1.0',
+  summary: 'version unknown: judged by the strictest rules of any release',
+  operatorScopes: RELEASES[RELEASES.length - 1]!.operatorScopes,
+  cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
+  scopeRule: 'exact',
+  baseline: 'scopes',
+  silentLocalScopeUpgrade: 'never',
+  backendSkipsPairing: false,
+  localCliSharedTokenPairs: true,
+  localFallback: false,
+  corruptStoreReadsEmpty: true,
+};
+
+export function knowledgeFor(version: CalVer | null): ReleaseKnowledge {
+  if (!version) return STRICTEST;
+  return RELEASES.find((r) => inRange(version, r.from, r.to)) ?? STRICTEST;
+}
+
+export function knowledgeForString(version: string | undefined): ReleaseKnowledge {
+  return knowledgeFor(version ? parseVersion(version) : null);
+}
+
+export function isKnownScope(release: ReleaseKnowledge, scope: string): boolean {
+  return release.operatorScopes.includes(scope);
+}
+
+/** Every scope any release knows: for validating `--scope` when the version is unknown. */
+export const ALL_KNOWN_SCOPES: readonly string[] = [...new Set(RELEASES.flatMap((r) => r.operatorScopes))];
+
+/** Does a device holding `held` satisfy one requested scope on this release? */
+export function scopeSatisfied(rule: ScopeRule, held: readonly string[], requested: string): boolean {
+  if (held.includes(requested)) return true;
+  if (rule === 'exact') return false;
+  if (requested === SCOPE.read && (held.includes(SCOPE.write) || held.includes(SCOPE.admin))) return true;
+  if (rule === 'read-compat') return false;
+  if (requested.startsWith('operator.') && held.includes(SCOPE.admin)) return true;
+  if (rule === 'admin-superset-9.6') {
+    if ([SCOPE.talk, SCOPE.sessionsRead, SCOPE.sessionsWrite].includes(requested as never) && held.includes(SCOPE.write)) return true;
+    if (requested === SCOPE.sessionsRead && held.includes(SCOPE.read)) return true;
+  }
+  return false;
+}
+
+/** The requested scopes a held set does not satisfy (empty = allowed). */
+export function unsatisfiedScopes(rule: ScopeRule, held: readonly string[], requested: readonly string[]): string[] {
+  return requested.filter((scope) => !scopeSatisfied(rule, held, scope));
+}
+
+/** Least-privilege scope of each gateway RPC method (internals §4, METHOD_SCOPE_GROUPS). */
+const METHOD_SCOPES: Record<string, readonly string[]> = {
+  [SCOPE.write]: [
+    'send', 'poll', 'agent', 'agent.wait', 'wake', 'chat.send', 'chat.abort', 'node.invoke', 'talk.mode',
+    'voicewake.set', 'browser.request', 'push.test', 'tts.speak',
+  ],
+  [SCOPE.read]: [
+    'health', 'status', 'logs.tail', 'channels.status', 'models.list', 'agents.list', 'sessions.list',
+    'sessions.preview', 'sessions.resolve', 'cron.list', 'cron.status', 'cron.runs', 'chat.history', 'config.get',
+    'node.list', 'node.describe', 'system-presence', 'last-heartbeat', 'talk.config',
+  ],
+  [SCOPE.admin]: [
+    'cron.add', 'cron.update', 'cron.remove', 'cron.run', 'sessions.patch', 'sessions.reset', 'sessions.delete',
+    'sessions.compact', 'agents.create', 'agents.update', 'agents.delete', 'skills.install', 'skills.update',
+    'chat.inject', 'channels.logout', 'system-event', 'set-heartbeats', 'agents.files.set',
+  ],
+  [SCOPE.pairing]: [
+    'device.pair.list', 'device.pair.approve', 'device.pair.reject', 'device.pair.remove', 'device.token.rotate',
+    'device.token.revoke', 'node.rename',
+  ],
+  [SCOPE.approvals]: ['exec.approval.request', 'exec.approval.waitDecision', 'exec.approval.resolve'],
+};
+const ADMIN_PREFIXES = ['config.', 'update.', 'wizard.', 'exec.approvals.', 'web.login.'];
+
+/** The scope a method needs; unclassified methods default to admin, as the gateway does. */
+export function scopeForMethod(method: string): string {
+  for (const [scope, methods] of Object.entries(METHOD_SCOPES)) {
+    if (methods.includes(method)) return scope;
+  }
+  if (method.startsWith('usage.') || method.startsWith('sessions.usage')) return SCOPE.read;
+  if (method.startsWith('tts.')) return SCOPE.write;
+  if (method.startsWith('node.pair.')) return SCOPE.pairing;
+  if (ADMIN_PREFIXES.some((p) => method.startsWith(p))) return SCOPE.admin;
+  return SCOPE.admin;
+}
+
+/** What users notice when a scope is refused to the gateway's own internal calls. */
+export const FEATURES_BY_SCOPE: Record<string, readonly string[]> = {
+  [SCOPE.write]: [
+    'cron delivery (announce to Discord/Telegram/...)',
+    'the announce queue (sub-agent results)',
+    'sessions_spawn and sessions_send',
+    'the browser tool',
+    'agent runs started through the gateway',
+  ],
+  [SCOPE.read]: ["health probes (`openclaw doctor` says \"Gateway not running.\")", 'status and cron listing through the gateway'],
+};
+
+/** The internal calls openclaw-fix predicts: the gateway's own cron delivery/announce (write) and health probe (read). */
+export const INTERNAL_CALLS = [
+  { client: 'internal-write', method: 'send', feature: 'cron delivery, announce queue, sessions_spawn' },
+  { client: 'internal-read', method: 'health', feature: 'health probe, status' },
+] as const;

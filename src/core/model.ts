@@ -1,0 +1,236 @@
+/**
+ * The read-only view of an OpenClaw install that every rule works on. It never holds a secret:
+ * token values and private keys are reduced to short digests at read time (see snapshot.ts).
+ */
+import type { ReleaseKnowledge } from './knowledge.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface FileStat {
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtimeMs: number;
+  isFile: boolean;
+  isSymlink: boolean;
+}
+
+export type FileStatus =
+  | 'ok'
+  | 'missing'
+  | 'empty'
+  | 'unparsable'
+  | 'wrong-shape'
+  | 'unreadable'
+  | 'not-regular';
+
+export interface FileInfo {
+  path: string;
+  status: FileStatus;
+  /** One plain sentence on what is wrong, when status is not ok or missing. */
+  problem?: string;
+  stat?: FileStat;
+  bom?: boolean;
+  crlf?: boolean;
+  /** The array shape `openclaw devices list --json` prints, pasted in place of the file. */
+  listShape?: boolean;
+  /** sha256 of the raw bytes (for compare-and-swap and "unchanged" checks). */
+  sha256?: string;
+}
+
+export interface TokenInfo {
+  role: string;
+  scopes: string[] | null;
+  /** First 12 hex of sha256(token): enough to compare copies, useless to an attacker. */
+  digest: string | null;
+  createdAtMs?: number;
+  rotatedAtMs?: number;
+  revokedAtMs?: number;
+  lastUsedAtMs?: number;
+}
+
+export interface DeviceRecord {
+  deviceId: string;
+  /** The key in paired.json (or the primary key in SQLite); differs from deviceId only in a damaged store. */
+  key: string;
+  publicKey?: string;
+  displayName?: string;
+  platform?: string;
+  deviceFamily?: string;
+  clientId?: string;
+  clientMode?: string;
+  role?: string;
+  roles: string[] | null;
+  scopes: string[] | null;
+  approvedScopes: string[] | null;
+  remoteIp?: string;
+  tokens: TokenInfo[];
+  createdAtMs?: number;
+  approvedAtMs?: number;
+  lastSeenAtMs?: number;
+  /** Field-level shape problems (wrong types), reported by store rules. */
+  shapeProblems: string[];
+}
+
+export interface PendingRequest {
+  requestId: string;
+  deviceId: string;
+  publicKey?: string;
+  platform?: string;
+  deviceFamily?: string;
+  clientId?: string;
+  clientMode?: string;
+  role?: string;
+  roles: string[] | null;
+  scopes: string[] | null;
+  remoteIp?: string;
+  silent?: boolean;
+  isRepair?: boolean;
+  ts?: number;
+  refreshedAtMs?: number;
+}
+
+export interface HostIdentity {
+  file: FileInfo;
+  deviceId?: string;
+  /** base64url of the raw Ed25519 public key, derived from publicKeyPem (public, safe to show). */
+  publicKey?: string;
+  /** sha256(raw public key) recomputed; differs from deviceId in a damaged identity. */
+  derivedDeviceId?: string;
+}
+
+export interface DeviceAuthCache {
+  file: FileInfo;
+  deviceId?: string;
+  tokens: TokenInfo[];
+}
+
+export interface GatewayConfig {
+  file: FileInfo;
+  mode?: string;
+  port: number;
+  portSource: 'default' | 'config' | 'env';
+  bind?: string;
+  authMode?: string;
+  /** A shared token exists (config or OPENCLAW_GATEWAY_TOKEN); the value itself is never kept. */
+  hasSharedToken: boolean;
+  hasPassword: boolean;
+  /** Digest of the configured token, to compare with the service environment (L2). */
+  sharedTokenDigest?: string;
+  remoteUrl?: string;
+  autoApproveLocal?: boolean;
+  dangerouslyDisableDeviceAuth?: boolean;
+  allowInsecureAuth?: boolean;
+}
+
+export type VersionSource = 'flag' | 'package' | 'cli' | 'demo' | 'none';
+
+export interface InstalledVersion {
+  version: string | null;
+  source: VersionSource;
+  /** Where it was found (package.json path or command). */
+  where?: string;
+}
+
+export type StoreKind = 'json' | 'sqlite';
+
+export interface StoreView {
+  kind: StoreKind;
+  /** The file that holds paired devices (paired.json or openclaw.sqlite). */
+  path: string;
+  paired: FileInfo;
+  pending: FileInfo;
+  devices: DeviceRecord[];
+  pendingRequests: PendingRequest[];
+  /** Set when the SQLite store exists but could not be opened (locked, newer schema...). */
+  problem?: string;
+}
+
+export interface StateLocation {
+  stateDir: string;
+  source: string;
+  profile?: string;
+  configPath: string;
+  configSource: string;
+  home: string;
+  demo: boolean;
+}
+
+export interface Snapshot {
+  location: StateLocation;
+  version: InstalledVersion;
+  release: ReleaseKnowledge;
+  config: GatewayConfig;
+  identity: HostIdentity;
+  deviceAuth: DeviceAuthCache;
+  store: StoreView;
+  /** The legacy JSON store when the SQLite store is authoritative (migration leftovers). */
+  legacyStore?: StoreView;
+  /** Current user, to judge file ownership. */
+  uid: number;
+  nowMs: number;
+  logEvidence?: LogEvidence;
+}
+
+/** Filled by the log scanner (logs.ts); rules treat it as optional evidence. */
+export interface LogEvidence {
+  files: string[];
+  groups: LogGroup[];
+}
+
+export interface LogGroup {
+  kind: string;
+  deviceId?: string;
+  client?: string;
+  reason?: string;
+  scopesFrom?: string[];
+  scopesTo?: string[];
+  count: number;
+  firstAt?: string;
+  lastAt?: string;
+  sample: string;
+  feature?: string;
+  rate?: string;
+}
+
+export interface Fix {
+  /** The command to copy. */
+  command?: string;
+  /** The official OpenClaw alternative, when there is one. */
+  alternative?: string;
+  /** Plain-language steps when no single command fits. */
+  steps?: string[];
+  /** openclaw-fix rotate can apply it. */
+  automatic: boolean;
+}
+
+export interface Finding {
+  id: string;
+  /** Failure-catalog mode (M01..M16, L1..L4), when the finding is one. */
+  mode?: string;
+  severity: Severity;
+  title: string;
+  /** What users notice. */
+  impact?: string;
+  explanation: string;
+  deviceId?: string;
+  evidence: string[];
+  fix?: Fix;
+}
+
+export type ClientKind = 'cli' | 'internal-write' | 'internal-read';
+
+export interface ClientVerdict {
+  client: ClientKind;
+  clientId: string;
+  clientMode: string;
+  method: string;
+  requests: string[];
+  auth: string;
+  verdict: 'allowed' | 'refused';
+  /** The gateway's reason: skips-pairing, paired, auto-approved, scope-upgrade, role-upgrade, not-paired... */
+  reason: string;
+  explanation: string;
+  missing: string[];
+}

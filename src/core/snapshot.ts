@@ -1,0 +1,83 @@
+/** Reads everything a diagnosis needs, read-only, in one pass. Nothing here writes or prints. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readGatewayConfig } from '../store/config.js';
+import { readDeviceAuth, readIdentity } from '../store/identity.js';
+import { readStore } from '../store/index.js';
+import { CannotRunError } from './errors.js';
+import { detectInstalledVersion } from './installed-version.js';
+import { knowledgeForString } from './knowledge.js';
+import { assertStateDir, locateState, type LocateOptions } from './locate.js';
+import type { FileInfo, InstalledVersion, Snapshot } from './model.js';
+import { ownerText, runAsHint } from './users.js';
+import { parseVersion } from './version.js';
+
+export interface SnapshotOptions extends LocateOptions {
+  openclawVersion?: string;
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  nowMs?: number;
+}
+
+/** The demo state ships a `demo.json` naming the release it was captured from. */
+function demoVersion(stateDir: string): string | null {
+  try {
+    const meta = JSON.parse(readFileSync(path.join(stateDir, 'demo.json'), 'utf8')) as { openclawVersion?: unknown };
+    return typeof meta.openclawVersion === 'string' ? meta.openclawVersion : null;
+  } catch {
+    return null;
+  }
+}
+
+export function resolveVersion(options: SnapshotOptions, home: string, profile: string | undefined, stateDir: string, demo: boolean): InstalledVersion {
+  if (options.openclawVersion) {
+    const parsed = parseVersion(options.openclawVersion);
+    if (!parsed) {
+      throw new CannotRunError('usage', `--openclaw-version "${options.openclawVersion}" is not an OpenClaw version (expected e.g. 2026.2.19).`);
+    }
+    return { version: parsed.raw, source: 'flag' };
+  }
+  if (demo) {
+    const version = demoVersion(stateDir);
+    if (version) return { version, source: 'demo' };
+  }
+  return detectInstalledVersion(options.env, home, profile);
+}
+
+export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> {
+  const location = locateState(options, options.env, options.cwd);
+  assertStateDir(location);
+  const version = resolveVersion(options, location.home, location.profile, location.stateDir, location.demo);
+  const release = knowledgeForString(version.version ?? undefined);
+  const config = readGatewayConfig(location.configPath, options.env, location.profile);
+  const identity = readIdentity(location.stateDir);
+  const deviceAuth = readDeviceAuth(location.stateDir);
+  const { store, legacyStore } = await readStore(location.stateDir, release);
+  refuseForeignUnreadable(store.paired);
+  return {
+    location,
+    version,
+    release,
+    config,
+    identity,
+    deviceAuth,
+    store,
+    legacyStore,
+    uid: process.getuid?.() ?? -1,
+    nowMs: options.nowMs ?? Date.now(),
+  };
+}
+
+/**
+ * A store this user may not read is not a broken store: the gateway (its owner) reads it fine. We
+ * cannot judge it, so this is "could not run", with the user to run as.
+ */
+function refuseForeignUnreadable(file: FileInfo): void {
+  if (file.status !== 'unreadable' || !file.stat || file.stat.isSymlink) return;
+  const mine = file.stat.uid === (process.getuid?.() ?? -1);
+  throw new CannotRunError(
+    'permission-denied',
+    `Cannot read ${file.path}: it belongs to ${ownerText(file.stat.uid)}, mode ${file.stat.mode.toString(8).padStart(4, '0')}${mine ? '' : `, and this is ${ownerText(process.getuid?.() ?? -1)}`}. Run openclaw-fix as the user that runs the gateway (${runAsHint(file.stat.uid)}).`,
+    file.path,
+  );
+}

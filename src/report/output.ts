@@ -1,0 +1,81 @@
+/**
+ * The only place that writes to stdout/stderr. Every string passes through `redact`, and colour is
+ * decided here: chalk ignores NO_COLOR by design, so the level is set from our own rules.
+ */
+import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
+import { redact } from '../core/secrets.js';
+
+export interface OutputOptions {
+  color?: boolean;
+  json?: boolean;
+}
+
+export function colorLevel(options: OutputOptions, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
+  if (options.json || options.color === false) return 0;
+  if ((env.NO_COLOR ?? '') !== '') return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return supportsColor ? supportsColor.level || 1 : 1;
+  if (!stream.isTTY) return 0;
+  if (env.TERM === 'dumb') return 0;
+  return supportsColor ? supportsColor.level || 1 : 1;
+}
+
+export class Output {
+  readonly out: ChalkInstance;
+  readonly err: ChalkInstance;
+  constructor(
+    private readonly options: OutputOptions,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = process.stdout,
+    private readonly stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  ) {
+    this.out = new Chalk({ level: colorLevel(options, stdout, env) });
+    this.err = new Chalk({ level: colorLevel(options, stderr, env) });
+  }
+
+  get json(): boolean {
+    return Boolean(this.options.json);
+  }
+
+  get width(): number {
+    return Math.max(60, Math.min(this.stdout.columns ?? 100, 120));
+  }
+
+  get stderrIsTTY(): boolean {
+    return Boolean(this.stderr.isTTY);
+  }
+
+  print(text = ''): void {
+    this.stdout.write(`${redact(text)}\n`);
+  }
+
+  printJson(value: unknown): void {
+    this.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`);
+  }
+
+  /** Diagnostics and progress: never mixed into the report on stdout. */
+  note(text: string): void {
+    this.stderr.write(`${redact(text)}\n`);
+  }
+
+  raw(text: string): void {
+    this.stderr.write(redact(text));
+  }
+}
+
+/** Wraps a paragraph to `width`, every line after the first indented by `indent`. */
+export function wrap(text: string, width: number, indent: string): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && line.length + 1 + word.length > width - indent.length) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join(`\n${indent}`);
+}

@@ -1,0 +1,106 @@
+/** Human rendering of a diagnosis: verdict first, then each problem as what breaks / why / device / fix. */
+import type { Diagnosis } from '../core/diagnose.js';
+import type { Finding, Snapshot } from '../core/model.js';
+import { shortId } from '../rules/text.js';
+import { wrap, type Output } from './output.js';
+
+export interface TextOptions {
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+const MARK = { error: '✗', warning: '!', info: 'i' } as const;
+
+export function renderHeader(o: Output, snapshot: Snapshot): void {
+  const c = o.out;
+  const v = snapshot.version;
+  const versionText = v.version
+    ? `OpenClaw ${v.version} ${c.dim(`(${v.source === 'flag' ? '--openclaw-version' : v.source === 'demo' ? 'demo state' : v.where ?? v.source})`)}`
+    : `OpenClaw version ${c.yellow('unknown')} ${c.dim('(judged by the strictest rules)')}`;
+  const { store } = snapshot;
+  const storeText =
+    store.paired.status === 'ok'
+      ? `${store.path} ${c.dim(`(${store.devices.length} device${store.devices.length === 1 ? '' : 's'}, ${store.pendingRequests.length} pending request${store.pendingRequests.length === 1 ? '' : 's'})`)}`
+      : `${store.path} ${c.dim(`(${store.paired.status})`)}`;
+  o.print(c.bold('openclaw-fix doctor') + (snapshot.location.demo ? c.cyan('  [demo state]') : ''));
+  o.print(`  ${c.dim('version')}  ${versionText}`);
+  o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir} ${c.dim(`(${snapshot.location.source})`)}`);
+  o.print(`  ${c.dim('store  ')}  ${storeText}`);
+  const hostId = snapshot.identity.deviceId;
+  o.print(`  ${c.dim('host   ')}  ${hostId ? `${shortId(hostId)} ${c.dim('(identity/device.json)')}` : c.dim(`no identity (${snapshot.identity.file.status})`)}`);
+  o.print();
+}
+
+export function verdictLine(o: Output, diagnosis: Diagnosis): string {
+  const c = o.out;
+  const { error, warning } = diagnosis.summary;
+  if (error === 0 && warning === 0) return c.green('✓ Healthy: no device will be refused.');
+  const parts = [
+    error ? c.red(`${error} problem${error === 1 ? '' : 's'}`) : '',
+    warning ? c.yellow(`${warning} warning${warning === 1 ? '' : 's'}`) : '',
+  ].filter(Boolean);
+  const loop = diagnosis.findings.some((f) => f.severity === 'error' && /missing-(write|read)/.test(f.id));
+  return `${error ? c.red('✗') : c.yellow('!')} ${parts.join(', ')}${loop ? ': this install is looping on "pairing required"' : ''}`;
+}
+
+function renderFinding(o: Output, finding: Finding, snapshot: Snapshot, options: TextOptions): void {
+  const c = o.out;
+  const color = finding.severity === 'error' ? c.red : finding.severity === 'warning' ? c.yellow : c.cyan;
+  const tag = c.dim(`[${finding.id}${finding.mode ? ` · ${finding.mode}` : ''}]`);
+  const width = o.width;
+  const indent = '    ';
+  const label = (name: string) => c.bold(name.padEnd(10));
+  o.print(`${color(`${MARK[finding.severity]} ${finding.severity.toUpperCase()}`)}  ${c.bold(wrap(finding.title, width - 12, indent))} ${tag}`);
+  if (finding.severity === 'info' && !options.verbose) {
+    o.print(`${indent}${wrap(finding.explanation, width, indent)}`);
+    o.print();
+    return;
+  }
+  if (finding.impact) o.print(`${indent}${label('Breaks')}${wrap(finding.impact, width - 10, indent + ' '.repeat(10))}`);
+  o.print(`${indent}${label('Why')}${wrap(finding.explanation, width - 10, indent + ' '.repeat(10))}`);
+  if (finding.deviceId) {
+    const isHost = finding.deviceId === snapshot.identity.deviceId;
+    o.print(`${indent}${label('Device')}${shortId(finding.deviceId)}${isHost ? c.dim(' (this host)') : ''}`);
+    o.print(`${indent}${' '.repeat(10)}${c.dim(finding.deviceId)}`);
+  }
+  if (options.verbose && finding.evidence.length) {
+    o.print(`${indent}${label('Evidence')}${finding.evidence.map((e, i) => (i ? `${indent}${' '.repeat(10)}` : '') + c.dim(e)).join('\n')}`);
+  }
+  const fix = finding.fix;
+  if (fix) {
+    if (fix.command) o.print(`${indent}${label('Fix')}${c.green(fix.command)}`);
+    (fix.steps ?? []).forEach((step, i) => {
+      o.print(`${indent}${label(fix.command || i > 0 ? '' : 'Fix')}${wrap(step, width - 10, indent + ' '.repeat(10))}`);
+    });
+    if (fix.alternative) o.print(`${indent}${label('Or')}${wrap(fix.alternative, width - 10, indent + ' '.repeat(10))}`);
+  }
+  o.print();
+}
+
+export function renderClients(o: Output, diagnosis: Diagnosis): void {
+  const c = o.out;
+  o.print(c.bold('What the gateway does when this host connects:'));
+  for (const client of diagnosis.clients) {
+    const ok = client.verdict === 'allowed';
+    const who = `${client.clientId} ${client.method}`.padEnd(30);
+    const asks = `asks ${client.requests.join(', ')}`;
+    o.print(`  ${ok ? c.green('✓') : c.red('✗')} ${who} ${ok ? c.green('allowed') : c.red('refused')} ${c.dim(`(${client.reason})`)}`);
+    o.print(`      ${c.dim(wrap(`${asks}: ${client.explanation}`, o.width - 6, '      '))}`);
+  }
+  o.print();
+}
+
+export function renderDoctor(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, options: TextOptions): void {
+  const shown = diagnosis.findings.filter((f) => (options.quiet ? f.severity !== 'info' : true));
+  if (options.quiet) {
+    for (const f of shown) renderFinding(o, f, snapshot, options);
+    return;
+  }
+  renderHeader(o, snapshot);
+  o.print(verdictLine(o, diagnosis));
+  o.print();
+  for (const f of shown) renderFinding(o, f, snapshot, options);
+  renderClients(o, diagnosis);
+  const tail = diagnosis.summary.error || diagnosis.summary.warning ? 'Nothing was changed.' : '';
+  o.print(o.out.dim([tail, options.verbose ? '' : 'Run with --verbose for the evidence, --json for machines.'].filter(Boolean).join(' ')));
+}

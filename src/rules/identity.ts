@@ -1,0 +1,85 @@
+/** M09: this host's identity is missing from the store, or the store holds a different key for it. */
+import type { Finding } from '../core/model.js';
+import { isLocalBind } from '../core/clients.js';
+import { shortId } from './text.js';
+import type { Rule } from './types.js';
+
+export const identityRules: Rule = {
+  id: 'identity-not-paired',
+  mode: 'M09',
+  description: "This host's identity (identity/device.json) is not paired, or is paired with another key",
+  detect({ snapshot, host }) {
+    const { identity, store } = snapshot;
+    const findings: Finding[] = [];
+    if (identity.file.status !== 'ok' && identity.file.status !== 'missing') {
+      findings.push({
+        id: 'identity-unreadable',
+        mode: 'M09',
+        severity: 'warning',
+        title: `identity/device.json cannot be used: it ${identity.file.problem ?? identity.file.status}`,
+        explanation:
+          'Up to 2026.7.x OpenClaw then silently creates a NEW identity (a new device id) on the next start, and every pairing of the old one is orphaned. Restore the file from a backup before starting the gateway.',
+        evidence: [identity.file.path],
+        fix: { automatic: false, steps: ['Restore identity/device.json from a backup; do not delete it.'] },
+      });
+      return findings;
+    }
+    if (!identity.deviceId) return findings;
+    if (identity.derivedDeviceId && identity.derivedDeviceId !== identity.deviceId) {
+      findings.push({
+        id: 'identity-key-mismatch',
+        mode: 'M09',
+        severity: 'warning',
+        title: "identity/device.json's deviceId does not match its own public key",
+        explanation:
+          'A deviceId is the SHA-256 of the public key. OpenClaw rewrites the id to the derived one on the next start, so this host will appear as a different, unpaired device.',
+        deviceId: identity.deviceId,
+        evidence: [`stored ${shortId(identity.deviceId)}, derived from the key ${shortId(identity.derivedDeviceId)}`],
+        fix: { automatic: false, steps: ['Restore identity/device.json from a backup, or let the host re-pair (see below).'] },
+      });
+    }
+    // Without a readable store, store-unreadable already says everything.
+    if (store.paired.status !== 'ok' && store.paired.status !== 'missing') return findings;
+    const local = isLocalBind(snapshot);
+    const record = store.devices.find((d) => d.deviceId === identity.deviceId || d.key === identity.deviceId);
+    if (!record) {
+      if (store.devices.length === 0 && store.paired.status === 'missing') return findings; // fresh install: nothing paired yet
+      findings.push({
+        id: 'identity-not-paired',
+        mode: 'M09',
+        severity: local ? 'warning' : 'error',
+        title: "This host's device is not in the device store",
+        impact: local
+          ? 'The next local client pairs silently, and the device gets the scopes of whichever client connects first; a status or health probe first gives a read-only device (the CLI lockout).'
+          : 'Clients on this host connect over a non-loopback address, so pairing needs an approval: every call fails with "pairing required".',
+        explanation:
+          `identity/device.json names device ${shortId(identity.deviceId)}, but no paired record has that id (${store.devices.length} other device(s) are paired). The identity was regenerated, restored, or the record removed.`,
+        deviceId: identity.deviceId,
+        evidence: [`identity/device.json deviceId ${identity.deviceId}`, `paired devices: ${store.devices.map((d) => shortId(d.deviceId)).join(', ') || '(none)'}`],
+        fix: {
+          automatic: false,
+          steps: [
+            'If identity/device.json was replaced, restore the old one from a backup and restart the gateway.',
+            'Otherwise make the first connection a full CLI command (e.g. `openclaw devices list`), not `openclaw status` or a health probe, so the host pairs with the CLI scopes.',
+          ],
+        },
+      });
+      return findings;
+    }
+    if (identity.publicKey && record.publicKey && record.publicKey !== identity.publicKey) {
+      findings.push({
+        id: 'identity-key-mismatch',
+        mode: 'M09',
+        severity: local ? 'warning' : 'error',
+        title: "The paired record for this host holds a different public key",
+        explanation:
+          'The gateway compares the public key of every connect with the paired record; a different key is "not paired". Locally the host re-pairs silently (with the first client\'s scopes); remotely it loops on "pairing required". The record or the identity was edited or restored from different backups.',
+        deviceId: identity.deviceId,
+        evidence: [`identity public key ${identity.publicKey.slice(0, 10)}…`, `paired publicKey ${record.publicKey.slice(0, 10)}…`],
+        fix: { automatic: false, steps: ['Restore identity/device.json and paired.json from the same backup.'] },
+      });
+    }
+    void host;
+    return findings;
+  },
+};

@@ -1,0 +1,41 @@
+/** M03 on this host: the host device cannot satisfy what the CLI asks for, so every CLI command loops. */
+import { SCOPE } from '../core/knowledge.js';
+import { officialScopeFix } from './official-fix.js';
+import { scopeList, ruleWording, versionLabel } from './text.js';
+import type { Rule } from './types.js';
+
+export const serviceDeviceMissingRead: Rule = {
+  id: 'service-device-missing-read',
+  mode: 'M03',
+  description: 'The CLI on this host is locked out: its device is approved for less than the CLI asks',
+  detect({ snapshot, clients, host, command }) {
+    const cli = clients.find((c) => c.client === 'cli');
+    if (!cli || cli.verdict !== 'refused' || !host) return [];
+    const held = host.scopes ?? host.approvedScopes ?? [];
+    const escalation = cli.missing.includes(SCOPE.admin) && !held.includes(SCOPE.admin);
+    const probeHint = host.clientMode === 'probe' ? ' Its clientMode is "probe": a status or health probe made the first contact and fixed the baseline.' : '';
+    return [
+      {
+        id: 'service-device-missing-read',
+        mode: 'M03',
+        severity: 'error',
+        title: 'The CLI on this host is locked out: `openclaw` commands loop on "pairing required"',
+        impact:
+          'Every CLI command that needs more than the device holds fails (cron, devices list/approve, gateway status, agent, TUI); read-only ones still work, so the gateway "looks fine".',
+        explanation:
+          `The CLI signs with this host's device and asks for ${scopeList(cli.requests)}. The device is approved for ${scopeList(held)}, and ${versionLabel(snapshot.version.version)} ${ruleWording(snapshot.release)}. ` +
+          `The missing ${cli.missing.join(', ')} would need an approval, and the only approver on this host is this same device.${probeHint}`,
+        deviceId: host.deviceId,
+        evidence: [`cli/cli asks ${scopeList(cli.requests)} -> refused (${cli.reason}); missing ${scopeList(cli.missing)}`],
+        fix: {
+          command: escalation ? command('rotate', '--scope', SCOPE.admin) : command('rotate'),
+          automatic: !escalation,
+          steps: escalation
+            ? ['The CLI asks for operator.admin, which this device never had: adding it is a new grant, so openclaw-fix does it only when you name it with --scope operator.admin and confirm.']
+            : undefined,
+          alternative: officialScopeFix(snapshot, host.deviceId, held, cli.missing),
+        },
+      },
+    ];
+  },
+};

@@ -1,0 +1,77 @@
+/** M01, the seed: this host's device lacks a scope the gateway's own internal calls ask for. */
+import { FEATURES_BY_SCOPE, SCOPE } from '../core/knowledge.js';
+import type { Finding } from '../core/model.js';
+import { officialScopeFix } from './official-fix.js';
+import { scopeList, shortId, ruleWording, versionLabel } from './text.js';
+import type { Rule } from './types.js';
+
+export const serviceDeviceMissingWrite: Rule = {
+  id: 'service-device-missing-write',
+  mode: 'M01',
+  description: "The gateway's own internal calls (cron delivery, announce, sessions_spawn, health) are refused for this host's device",
+  detect({ snapshot, clients, host, command }) {
+    const internal = clients.filter((c) => c.client !== 'cli');
+    const refused = internal.filter((c) => c.verdict === 'refused');
+    const version = versionLabel(snapshot.version.version);
+    if (refused.length === 0) {
+      // Say why a device that looks like the seed state is fine here, so users who read old advice are not misled.
+      const held = host ? host.scopes ?? host.approvedScopes ?? [] : [];
+      const lacksLiterally = host && (!held.includes(SCOPE.write) || !held.includes(SCOPE.read));
+      const skip = internal.find((c) => c.reason === 'skips-pairing');
+      if (skip) {
+        return [info(`On ${version} local internal calls skip device pairing, so the seed loop (internal calls refused) cannot occur.`, host?.deviceId)];
+      }
+      if (lacksLiterally) {
+        const why = internal.find((c) => c.reason === 'auto-approved')
+          ? 'the gateway approves the local upgrade by itself'
+          : `${version} ${ruleWording(snapshot.release)}`;
+        return [info(`This host's device holds ${scopeList(held)} and no ${!held.includes(SCOPE.write) ? 'operator.write' : 'operator.read'}, which is fine here: ${why}.`, host?.deviceId)];
+      }
+      return [];
+    }
+    // Write first: its features (cron delivery, announce) are the ones users notice.
+    const missing = [...new Set(refused.flatMap((c) => c.missing))].sort((a, b) => (a === SCOPE.write ? -1 : b === SCOPE.write ? 1 : a.localeCompare(b)));
+    const reason = refused[0]!.reason;
+    const device = host?.deviceId ?? snapshot.identity.deviceId;
+    const features = [...new Set(missing.flatMap((s) => FEATURES_BY_SCOPE[s] ?? []))];
+    const held = host ? host.scopes ?? host.approvedScopes ?? [] : [];
+    const finding: Finding = {
+      id: 'service-device-missing-write',
+      mode: 'M01',
+      severity: 'error',
+      title: "This host's own gateway calls are refused: cron delivery, announce and sessions_spawn loop on \"pairing required\"",
+      impact: `Broken now: ${features.join('; ')}. Messages and cron results are lost silently; restarting the gateway does not help.`,
+      explanation:
+        reason === 'scope-upgrade'
+          ? `The gateway's internal calls sign with this host's device identity and ask for ${missing.join(' and ')} (${refused.map((c) => `\`${c.method}\``).join(', ')}). ` +
+            `The device is paired with ${scopeList(held)}, and ${version} ${ruleWording(snapshot.release)}. ` +
+            'So the gateway asks itself for a scope upgrade that only a human approval can grant, closes the socket with 1008 "pairing required", and every retry repeats it. ' +
+            'It looks like an authentication problem; it is not.'
+          : `The gateway's internal calls are refused (${refused.map((c) => c.explanation).join('; ')}).`,
+      deviceId: device,
+      evidence: [
+        ...refused.map((c) => `${c.clientId}/${c.clientMode} \`${c.method}\` asks ${scopeList(c.requests)} -> refused (${c.reason})`),
+        host ? `paired scopes: ${scopeList(host.scopes)}; tokens.operator.scopes: ${scopeList(host.tokens.find((t) => t.role === 'operator')?.scopes)}` : 'host device not in the store',
+        `host device ${shortId(device ?? '?')} = deviceId of identity/device.json`,
+      ],
+      fix: {
+        command: command('rotate'),
+        automatic: true,
+        alternative: officialScopeFix(snapshot, device ?? '<deviceId>', held, missing),
+      },
+    };
+    return [finding];
+  },
+};
+
+function info(message: string, deviceId?: string): Finding {
+  return {
+    id: 'service-device-missing-write',
+    mode: 'M01',
+    severity: 'info',
+    title: "This host's internal calls are allowed",
+    explanation: message,
+    deviceId,
+    evidence: [],
+  };
+}

@@ -1,0 +1,55 @@
+/** The state files hold device tokens and a private key: 0600, owned by the user the gateway runs as. */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { FileInfo, Finding } from '../core/model.js';
+import type { Rule } from './types.js';
+
+function ownerOfDir(dir: string): number | undefined {
+  try {
+    return statSync(dir).uid;
+  } catch {
+    return undefined;
+  }
+}
+
+function quote(p: string): string {
+  return `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
+export const storePermissions: Rule = {
+  id: 'store-permissions',
+  description: 'State files readable by other users, or owned by another user than the state directory',
+  detect({ snapshot }) {
+    if (snapshot.location.demo) return [];
+    const stateOwner = ownerOfDir(snapshot.location.stateDir);
+    const files: FileInfo[] = [snapshot.store.paired, snapshot.store.pending, snapshot.identity.file, snapshot.deviceAuth.file];
+    const present = files.filter((f) => f.stat?.isFile && f.status !== 'missing');
+    const name = (f: FileInfo) => path.relative(snapshot.location.stateDir, f.path) || f.path;
+    const open = present.filter((f) => (f.stat!.mode & 0o077) !== 0);
+    const foreign = stateOwner === undefined ? [] : present.filter((f) => f.stat!.uid !== stateOwner);
+    const findings: Finding[] = [];
+    if (open.length) {
+      findings.push({
+        id: 'store-permissions',
+        severity: 'warning',
+        title: `${open.map(name).join(', ')} ${open.length === 1 ? 'is' : 'are'} readable by other users`,
+        explanation:
+          "These files hold device tokens and this host's private key. OpenClaw writes them 0600; a copy, an editor or a restore widened them.",
+        evidence: open.map((f) => `${f.path}: mode ${f.stat!.mode.toString(8).padStart(4, '0')}`),
+        fix: { automatic: false, command: `chmod 600 ${open.map((f) => quote(f.path)).join(' ')}` },
+      });
+    }
+    if (foreign.length) {
+      findings.push({
+        id: 'store-permissions',
+        severity: 'warning',
+        title: `${foreign.map(name).join(', ')} ${foreign.length === 1 ? 'belongs' : 'belong'} to another user than the state directory (uid ${stateOwner})`,
+        explanation:
+          'The gateway runs as the owner of its state directory; a file it cannot rewrite makes pairings and approvals fail. This usually follows an edit made with sudo.',
+        evidence: foreign.map((f) => `${f.path}: uid ${f.stat!.uid}`),
+        fix: { automatic: false, command: `chown ${stateOwner} ${foreign.map((f) => quote(f.path)).join(' ')}` },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,51 @@
+/** M10: `scopes`, `approvedScopes` and `tokens.<role>.scopes` disagree (a half-done manual edit or rotation). */
+import type { Finding } from '../core/model.js';
+import { scopeList, shortId } from './text.js';
+import type { Rule } from './types.js';
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && b.every((s) => sa.has(s));
+}
+
+export const tokenScopesDiverge: Rule = {
+  id: 'token-scopes-diverge',
+  mode: 'M10',
+  description: "A device's scope arrays disagree with each other",
+  detect({ snapshot, host, command }) {
+    const findings: Finding[] = [];
+    for (const device of snapshot.store.devices) {
+      const scopes = device.scopes ?? [];
+      const lines: string[] = [];
+      for (const token of device.tokens) {
+        if (token.role !== 'operator' || token.revokedAtMs) continue;
+        if (token.scopes && device.scopes && !sameSet(token.scopes, scopes)) {
+          lines.push(`scopes: ${scopeList(scopes)}`, `tokens.${token.role}.scopes: ${scopeList(token.scopes)}`);
+        }
+      }
+      if (snapshot.release.hasApprovedScopes && device.approvedScopes && device.scopes && !sameSet(device.approvedScopes, scopes)) {
+        lines.push(`approvedScopes: ${scopeList(device.approvedScopes)}`);
+        if (!lines.some((l) => l.startsWith('scopes:'))) lines.unshift(`scopes: ${scopeList(scopes)}`);
+      }
+      if (lines.length === 0) continue;
+      const isHost = device.deviceId === host?.deviceId;
+      findings.push({
+        id: 'token-scopes-diverge',
+        mode: 'M10',
+        severity: 'warning',
+        title: `The scope lists of ${isHost ? "this host's device" : `device ${shortId(device.deviceId)}`} disagree`,
+        impact: 'A client can pass one check and fail the other: the connect check reads `scopes`, device-token logins read `tokens.operator.scopes` (and 2026.3.12+ rejects tokens above `approvedScopes`).',
+        explanation:
+          'OpenClaw keeps three overlapping lists of what a device may do. They disagree here, usually after a manual edit or a rotation that changed only one of them. Fixing only one list is a half fix.',
+        deviceId: device.deviceId,
+        evidence: lines,
+        fix: {
+          command: isHost ? command('rotate') : command('rotate', '--device', device.deviceId),
+          automatic: true,
+          steps: ['openclaw-fix rotate adds what is missing so all lists agree; it never removes a scope.'],
+        },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,30 @@
+/** Picks the authoritative device store: SQLite when the database exists (2026.8.1+), else the JSON files. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ReleaseKnowledge } from '../core/knowledge.js';
+import type { StoreView } from '../core/model.js';
+import { readJsonStore } from './json-store.js';
+
+export function sqlitePath(stateDir: string): string {
+  return path.join(stateDir, 'state', 'openclaw.sqlite');
+}
+
+export interface StoreRead {
+  store: StoreView;
+  /** The JSON files, when SQLite is authoritative and they are still there (migration leftovers). */
+  legacyStore?: StoreView;
+}
+
+export async function readStore(stateDir: string, release: ReleaseKnowledge): Promise<StoreRead> {
+  const dbPath = sqlitePath(stateDir);
+  const json = readJsonStore(stateDir);
+  if (existsSync(dbPath)) {
+    // Loaded lazily: a JSON-era install never pays for node:sqlite.
+    const { readSqliteStore } = await import('./sqlite-store.js');
+    const store = readSqliteStore(dbPath);
+    const leftovers = json.paired.status !== 'missing' || json.pending.status !== 'missing';
+    return { store, legacyStore: leftovers ? json : undefined };
+  }
+  void release;
+  return { store: json };
+}

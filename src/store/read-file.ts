@@ -1,0 +1,120 @@
+/** Reads one state file without trusting it: every way it can be wrong becomes a status, never a throw. */
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { errnoCode } from '../core/errors.js';
+import type { FileInfo, FileStat } from '../core/model.js';
+
+/** Far above a 10,000-device store (~20 MB); anything larger is not a device store. */
+export const MAX_STATE_FILE_BYTES = 64 * 1024 * 1024;
+
+export interface RawFile {
+  info: FileInfo;
+  bytes?: Buffer;
+  /** Parsed JSON when status is ok (or wrong-shape: parsed, but not the expected shape). */
+  value?: unknown;
+}
+
+function toStat(s: import('node:fs').Stats, isSymlink: boolean): FileStat {
+  return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile(), isSymlink };
+}
+
+export function sha256(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function describeKind(s: import('node:fs').Stats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a named pipe (fifo)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device node';
+  return 'not a regular file';
+}
+
+/** Line and column of a byte offset, for error messages that never quote the file's content. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return { line, column };
+}
+
+/** JSON.parse's own message quotes the input (which may hold a token): rebuild it from the position only. */
+export function describeJsonError(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const pos = /position (\d+)/.exec(message);
+  if (/Unexpected end of JSON input/.test(message)) return 'it ends in the middle of the JSON (truncated)';
+  if (pos) {
+    const { line, column } = lineColumn(text, Number(pos[1]));
+    return `invalid JSON at line ${line}, column ${column}`;
+  }
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return `invalid JSON at line ${lc[1]}, column ${lc[2]}`;
+  return 'it is not valid JSON';
+}
+
+export function readJsonFile(path: string): RawFile {
+  let link;
+  try {
+    link = lstatSync(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return { info: { path, status: 'missing' } };
+    return { info: { path, status: 'unreadable', problem: `cannot be inspected (${errnoCode(error) ?? 'error'})` } };
+  }
+  const isSymlink = link.isSymbolicLink();
+  let target = link;
+  if (isSymlink) {
+    try {
+      target = statSync(path);
+    } catch (error) {
+      const code = errnoCode(error);
+      const problem = code === 'ELOOP' ? 'is a symbolic link that loops back on itself' : 'is a symbolic link to a file that does not exist';
+      return { info: { path, status: 'unreadable', problem, stat: toStat(link, true) } };
+    }
+  }
+  const stat = toStat(target, isSymlink);
+  if (!target.isFile()) {
+    return { info: { path, status: 'not-regular', problem: `is ${describeKind(target)}, not a file`, stat } };
+  }
+  if (target.size > MAX_STATE_FILE_BYTES) {
+    return {
+      info: { path, status: 'unparsable', problem: `is ${Math.round(target.size / 1048576)} MiB, far larger than any device store; it is not one`, stat },
+    };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = errnoCode(error);
+    const owner = stat.uid === process.getuid?.() ? '' : ` (it belongs to uid ${stat.uid})`;
+    const problem =
+      code === 'EACCES' || code === 'EPERM'
+        ? `cannot be read by this user${owner}, mode ${stat.mode.toString(8).padStart(4, '0')}`
+        : `could not be read (${code ?? 'error'})`;
+    return { info: { path, status: 'unreadable', problem, stat } };
+  }
+  const info: FileInfo = { path, status: 'ok', stat, sha256: sha256(bytes) };
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (bom) info.bom = true;
+  if (bytes.includes(0)) {
+    return { info: { ...info, status: 'unparsable', problem: 'contains NUL bytes (binary data or a crash mid-write)' }, bytes };
+  }
+  const text = bytes.toString('utf8');
+  if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(bytes)) {
+    return { info: { ...info, status: 'unparsable', problem: 'is not valid UTF-8 text' }, bytes };
+  }
+  if (text.includes('\r\n')) info.crlf = true;
+  if (text.trim() === '') {
+    return { info: { ...info, status: 'empty', problem: bytes.length === 0 ? 'is empty (0 bytes)' : 'holds only white space' }, bytes };
+  }
+  if (bom) {
+    return {
+      info: { ...info, status: 'unparsable', problem: 'starts with a UTF-8 byte-order mark (added by an editor), which JSON.parse rejects' },
+      bytes,
+    };
+  }
+  try {
+    return { info, bytes, value: JSON.parse(text) };
+  } catch (error) {
+    return { info: { ...info, status: 'unparsable', problem: describeJsonError(error, text) }, bytes };
+  }
+}

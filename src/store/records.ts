@@ -1,0 +1,148 @@
+/**
+ * Turns stored device and request objects (from paired.json/pending.json or decoded SQLite rows) into the
+ * secret-free model. Wrong field types become shape problems, never exceptions.
+ */
+import type { DeviceRecord, PendingRequest, TokenInfo } from '../core/model.js';
+import { digest, registerSecret } from '../core/secrets.js';
+
+type Obj = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(obj: Obj, key: string, problems: string[], where: string): string | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  problems.push(`${where}.${key} should be text, found ${typeName(v)}`);
+  return undefined;
+}
+
+function num(obj: Obj, key: string, problems: string[], where: string): number | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  problems.push(`${where}.${key} should be a number, found ${typeName(v)}`);
+  return undefined;
+}
+
+function strList(obj: Obj, key: string, problems: string[], where: string): string[] | null {
+  const v = obj[key];
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v)) {
+    problems.push(`${where}.${key} should be a list of scopes, found ${typeName(v)}`);
+    return null;
+  }
+  const bad = v.filter((s) => typeof s !== 'string');
+  if (bad.length) problems.push(`${where}.${key} holds ${bad.length} value(s) that are not text`);
+  return v.filter((s): s is string => typeof s === 'string');
+}
+
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
+}
+
+function readTokens(raw: unknown, problems: string[], where: string): TokenInfo[] {
+  if (raw === undefined || raw === null) return [];
+  if (!isPlainObject(raw)) {
+    problems.push(`${where}.tokens should be an object keyed by role, found ${typeName(raw)}`);
+    return [];
+  }
+  const tokens: TokenInfo[] = [];
+  for (const [role, value] of Object.entries(raw)) {
+    const at = `${where}.tokens.${role}`;
+    if (!isPlainObject(value)) {
+      problems.push(`${at} should be an object, found ${typeName(value)}`);
+      continue;
+    }
+    const token = value.token;
+    registerSecret(token);
+    if (token !== undefined && typeof token !== 'string') problems.push(`${at}.token should be text`);
+    tokens.push({
+      role,
+      scopes: strList(value, 'scopes', problems, at),
+      digest: typeof token === 'string' && token ? digest(token) : null,
+      createdAtMs: num(value, 'createdAtMs', problems, at),
+      rotatedAtMs: num(value, 'rotatedAtMs', problems, at),
+      revokedAtMs: num(value, 'revokedAtMs', problems, at),
+      lastUsedAtMs: num(value, 'lastUsedAtMs', problems, at),
+    });
+  }
+  return tokens;
+}
+
+/** Registers every string under a key named like a secret, wherever it sits (unknown future fields too). */
+export function registerNestedSecrets(value: unknown, depth = 0): void {
+  if (depth > 8 || typeof value !== 'object' || value === null) return;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && /token|secret|password|private/i.test(key)) registerSecret(v);
+    else registerNestedSecrets(v, depth + 1);
+  }
+}
+
+export function toDeviceRecord(key: string, raw: unknown): DeviceRecord {
+  const problems: string[] = [];
+  const where = key.length > 16 ? `${key.slice(0, 8)}…` : key;
+  if (!isPlainObject(raw)) {
+    return { deviceId: key, key, roles: null, scopes: null, approvedScopes: null, tokens: [], shapeProblems: [`device ${where} should be an object, found ${typeName(raw)}`] };
+  }
+  registerNestedSecrets(raw);
+  const deviceId = str(raw, 'deviceId', problems, where) ?? key;
+  if (raw.deviceId === undefined) problems.push(`device ${where} has no deviceId`);
+  if (typeof raw.publicKey !== 'string' || raw.publicKey === '') problems.push(`device ${where} has no publicKey`);
+  const roles = strList(raw, 'roles', problems, where);
+  return {
+    deviceId,
+    key,
+    publicKey: str(raw, 'publicKey', problems, where),
+    displayName: str(raw, 'displayName', problems, where),
+    platform: str(raw, 'platform', problems, where),
+    deviceFamily: str(raw, 'deviceFamily', problems, where),
+    clientId: str(raw, 'clientId', problems, where),
+    clientMode: str(raw, 'clientMode', problems, where),
+    role: str(raw, 'role', problems, where),
+    roles,
+    scopes: strList(raw, 'scopes', problems, where),
+    approvedScopes: strList(raw, 'approvedScopes', problems, where),
+    remoteIp: str(raw, 'remoteIp', problems, where),
+    tokens: readTokens(raw.tokens, problems, where),
+    createdAtMs: num(raw, 'createdAtMs', problems, where),
+    approvedAtMs: num(raw, 'approvedAtMs', problems, where),
+    lastSeenAtMs: num(raw, 'lastSeenAtMs', problems, where),
+    shapeProblems: problems,
+  };
+}
+
+export function toPendingRequest(key: string, raw: unknown): PendingRequest | null {
+  if (!isPlainObject(raw)) return null;
+  registerNestedSecrets(raw);
+  const problems: string[] = [];
+  const deviceId = str(raw, 'deviceId', problems, key);
+  if (!deviceId) return null;
+  return {
+    requestId: str(raw, 'requestId', problems, key) ?? key,
+    deviceId,
+    publicKey: str(raw, 'publicKey', problems, key),
+    platform: str(raw, 'platform', problems, key),
+    deviceFamily: str(raw, 'deviceFamily', problems, key),
+    clientId: str(raw, 'clientId', problems, key),
+    clientMode: str(raw, 'clientMode', problems, key),
+    role: str(raw, 'role', problems, key),
+    roles: strList(raw, 'roles', problems, key),
+    scopes: strList(raw, 'scopes', problems, key),
+    remoteIp: str(raw, 'remoteIp', problems, key),
+    silent: typeof raw.silent === 'boolean' ? raw.silent : undefined,
+    isRepair: typeof raw.isRepair === 'boolean' ? raw.isRepair : undefined,
+    ts: num(raw, 'ts', problems, key),
+    refreshedAtMs: num(raw, 'refreshedAtMs', problems, key),
+  };
+}
+
+/** Keys that mark a pending request; one inside paired.json means a polluted store (#134340). */
+export function looksLikePendingRequest(raw: unknown): boolean {
+  return isPlainObject(raw) && 'requestId' in raw && ('isRepair' in raw || 'ts' in raw);
+}

@@ -1,0 +1,105 @@
+/** Test helpers: real temp dirs, real fixture copies, and the built CLI spawned as a user would run it. */
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin', 'openclaw-fix.js');
+export const FIXTURES = path.join(ROOT, 'fixtures', 'states');
+export const SAMPLE = path.resolve(ROOT, '..', 'shared', 'samples', 'lab-2026.2.19-fresh-install');
+
+export interface FixtureMeta {
+  openclawVersion: string | null;
+  expect: {
+    exitCode: number;
+    findings?: string[];
+    absent?: string[];
+    absentErrors?: boolean;
+    infoIncludes?: string;
+  };
+  modes: Record<string, string>;
+  secrets: string[];
+}
+
+export function tempDir(prefix = 'ocf-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function fixtureNames(): string[] {
+  return readdirSync(FIXTURES).filter((n) => statSync(path.join(FIXTURES, n)).isDirectory()).sort();
+}
+
+export function fixtureMeta(name: string): FixtureMeta {
+  return JSON.parse(readFileSync(path.join(FIXTURES, name, 'fixture.json'), 'utf8')) as FixtureMeta;
+}
+
+/** Every state file mode as OpenClaw leaves it (0600), except the ones a fixture sets on purpose. */
+export function applyStateModes(dir: string, modes: Record<string, string> = {}): void {
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        chmodSync(p, 0o700);
+        walk(p);
+      } else if (entry.isFile() && entry.name !== 'fixture.json') {
+        const rel = path.relative(dir, p);
+        chmodSync(p, modes[rel] ? parseInt(modes[rel], 8) : 0o600);
+      }
+    }
+  };
+  chmodSync(dir, 0o700);
+  walk(dir);
+}
+
+/** A private copy of a fixture (or any state dir) in a temp dir, with OpenClaw's file modes. */
+export function copyState(source: string, modes?: Record<string, string>): string {
+  const dir = path.join(tempDir(), 'state');
+  cpSync(source, dir, { recursive: true });
+  applyStateModes(dir, modes);
+  return dir;
+}
+
+export function copyFixture(name: string): { dir: string; meta: FixtureMeta } {
+  const meta = fixtureMeta(name);
+  return { dir: copyState(path.join(FIXTURES, name), meta.modes), meta };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with a scrubbed environment and a temp HOME, the way a user's shell would. */
+export function runCli(args: string[], options: { env?: Record<string, string | undefined>; home?: string; input?: string; uid?: number; gid?: number; cwd?: string } = {}): CliResult {
+  const home = options.home ?? tempDir('ocf-home-');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    LANG: 'C.UTF-8',
+  };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const spawnOptions: SpawnSyncOptions = { env, encoding: 'utf8', input: options.input ?? '', cwd: options.cwd ?? home, timeout: 60_000 };
+  if (options.uid !== undefined) spawnOptions.uid = options.uid;
+  if (options.gid !== undefined) spawnOptions.gid = options.gid;
+  const result = spawnSync(process.execPath, [BIN, ...args], spawnOptions);
+  return { code: result.status ?? -1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
+}
+
+export function parseJson<T = Record<string, unknown>>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+/** Asserts no secret from a fixture appears anywhere in what the CLI printed. */
+export function leakedSecrets(secrets: string[], ...outputs: string[]): string[] {
+  const all = outputs.join('\n');
+  return secrets.filter((s) => all.includes(s) || all.includes(s.slice(0, 24)));
+}
