@@ -1,4 +1,8 @@
-/** The command table. Commands load lazily so `--help` and `doctor` never pay for prompts or SQLite. */
+/**
+ * The command table. Each command lives in src/commands/<name>.ts and exports
+ * `run(opts, output, args): Promise<exitCode>`; modules load lazily so `--help` and `doctor` never pay
+ * for prompts, SQLite or the log scanner.
+ */
 import { Command, CommanderError, Option } from 'commander';
 import { CannotRunError, EXIT } from './core/errors.js';
 import { errorJson } from './report/json.js';
@@ -6,23 +10,98 @@ import { Output } from './report/output.js';
 import { addLocationOptions, addOutputOptions, type CommonOptions } from './commands/common.js';
 import { TOOL_VERSION } from './version.js';
 
+export type CommandOptions = CommonOptions & Record<string, unknown>;
+export type CommandRunner = (opts: CommandOptions, output: Output, args: string[]) => Promise<number>;
+type Dispatch = (name: string, opts: CommandOptions, args: string[]) => Promise<void>;
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(run: (name: string, opts: CommonOptions & Record<string, unknown>, args: string[]) => Promise<void>): Command {
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CannotRunError('usage', `"${value}" is not a number of seconds.`);
+  return n;
+}
+
+function base(program: Command, name: string): Command {
+  return addOutputOptions(addLocationOptions(program.command(name))).exitOverride();
+}
+
+function logOptions(cmd: Command): Command {
+  return cmd
+    .option('--log <file>', 'a gateway log to read (repeatable; - for stdin; .gz accepted); default: the logs the install has', collect)
+    .option('--since <when>', 'only log lines after this (e.g. 2h, 3d, 2026-11-23, an ISO time); default 7d');
+}
+
+function repairOptions(cmd: Command): Command {
+  return cmd
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--no-restart', 'leave the gateway service alone (the running gateway may overwrite the edit)')
+    .option('--timeout <seconds>', 'how long to wait for the gateway to come back', seconds, 60);
+}
+
+export function buildProgram(dispatch: Dispatch): Command {
   const program = new Command('openclaw-fix')
-    .description('Find and safely fix OpenClaw\'s "pairing required" loop (a device that lacks the scopes its own gateway asks for).')
+    .description('Find and safely fix OpenClaw\'s "pairing required" loop: a device that lacks the scopes its own gateway asks for.')
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run openclaw-fix --help for usage)')
     .exitOverride();
 
-  const doctor = addOutputOptions(addLocationOptions(program.command('doctor')))
+  logOptions(base(program, 'doctor'))
     .description('diagnose: which devices the gateway will refuse, why, and the exact fix (read-only)')
     .option('-q, --quiet', 'print only problems')
     .option('--ignore <rule>', 'skip a rule by id (repeatable)', collect)
-    .action(async (opts) => run('doctor', opts, []));
-  doctor.exitOverride();
+    .option('--no-logs', 'do not read the gateway logs')
+    .action(async (opts: CommandOptions) => dispatch('doctor', opts, []));
+
+  repairOptions(base(program, 'rotate'))
+    .description('add the missing scopes to a device, atomically, with a backup; restart the gateway and verify')
+    .option('--device <id>', "the device to change (id or unique prefix); default: this host's own device")
+    .option('--scope <scope>', 'also grant this scope (repeatable); operator.admin only when named here', collect)
+    .option('--new-token', 'also issue a new device token value (the client must then re-pair or be given it)')
+    .action(async (opts: CommandOptions) => dispatch('rotate', opts, []));
+
+  repairOptions(base(program, 'restore'))
+    .description('undo a change openclaw-fix made: list backups, or restore the newest or a named one')
+    .argument('[backup]', 'the backup to restore (from --list); default: the newest')
+    .option('--list', 'list the backups and what each change did')
+    .action(async (backup: string | undefined, opts: CommandOptions) => dispatch('restore', opts, backup ? [backup] : []));
+
+  repairOptions(logOptions(base(program, 'check')))
+    .description('non-interactive check for servers and CI: exit 0 healthy, 1 problems, 2 could not run')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github', 'prometheus']).default('text'))
+    .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--textfile-dir <dir>', 'node_exporter textfile collector directory (with --format prometheus)')
+    .option('--fix', 'apply the rotate plan (restart and verification included); exit 0 only when healthy afterwards')
+    .option('-q, --quiet', 'print only problems')
+    .option('--ignore <rule>', 'skip a rule by id (repeatable)', collect)
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the check').choices(['warning', 'error']).default('error'))
+    .action(async (opts: CommandOptions) => dispatch('check', opts, []));
+
+  base(program, 'guard')
+    .description('keep the fix through reinstalls: a pre-start hook that runs `check --fix` before every gateway start')
+    .argument('<action>', 'install | uninstall | status')
+    .option('--system', 'the system unit (/etc/systemd/system) instead of the user unit')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--dry-run', 'print what would change and change nothing')
+    .action(async (action: string, opts: CommandOptions) => dispatch('guard', opts, [action]));
+
+  logOptions(base(program, 'logs'))
+    .description('show the loop in the gateway logs: who is refused, how often, since when')
+    .option('-f, --follow', 'keep reading new lines (Ctrl-C to stop)')
+    .action(async (opts: CommandOptions) => dispatch('logs', opts, []));
+
+  program
+    .command('explain')
+    .description('explain a pasted error message, log excerpt or store fragment')
+    .argument('[file]', 'a file to read, or - for stdin (default: stdin)')
+    .option('--json', 'print one JSON document')
+    .option('--no-color', 'no colour')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .exitOverride()
+    .action(async (file: string | undefined, opts: CommandOptions) => dispatch('explain', opts, file ? [file] : []));
 
   return program;
 }
@@ -32,17 +111,13 @@ export async function main(argv: string[]): Promise<number> {
   let output = new Output({});
   let command = 'openclaw-fix';
   let debug = false;
-  const program = buildProgram(async (name, opts) => {
+  const program = buildProgram(async (name, opts, args) => {
     command = name;
     debug = Boolean(opts.debug);
-    output = new Output({ json: opts.json, color: opts.color });
-    switch (name) {
-      case 'doctor': {
-        const { runDoctor } = await import('./commands/doctor.js');
-        exitCode = await runDoctor(opts, output);
-        break;
-      }
-    }
+    const json = Boolean(opts.json) || (name === 'check' && opts.format === 'json');
+    output = new Output({ json, color: opts.color as boolean | undefined });
+    const module = (await import(`./commands/${name}.js`)) as { run: CommandRunner };
+    exitCode = await module.run(opts, output, args);
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -63,7 +138,8 @@ function reportError(error: unknown, output: Output, command: string, debug: boo
     return error.exitCode;
   }
   if (error instanceof Error && error.name === 'ExitPromptError') {
-    output.note('openclaw-fix: interrupted; nothing was changed.');
+    if (output.json) output.printJson(errorJson(command, EXIT.interrupted, 'interrupted', 'interrupted at a prompt; nothing was changed'));
+    else output.note('openclaw-fix: interrupted; nothing was changed.');
     return EXIT.interrupted;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -74,5 +150,3 @@ function reportError(error: unknown, output: Output, command: string, debug: boo
   }
   return EXIT.cannotRun;
 }
-
-void Option;

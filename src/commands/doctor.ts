@@ -12,13 +12,13 @@ export interface DoctorOptions extends CommonOptions {
   ignore?: string[];
 }
 
-export async function runDoctor(opts: DoctorOptions, output: Output): Promise<number> {
+export async function run(opts: DoctorOptions, output: Output): Promise<number> {
   let snapshot;
   try {
     snapshot = await takeSnapshot(snapshotOptions(opts));
   } catch (error) {
     if (error instanceof CannotRunError && error.code === 'no-state' && !opts.demo && (await offerDemo(opts, output, error))) {
-      return runDoctor({ ...opts, demo: true }, output);
+      return run({ ...opts, demo: true }, output);
     }
     throw error;
   }
