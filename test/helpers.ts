@@ -1,6 +1,6 @@
 /** Test helpers: real temp dirs, real fixture copies, and the built CLI spawned as a user would run it. */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,9 @@ import { onTestFinished } from 'vitest';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin', 'openclaw-fix.js');
 export const FIXTURES = path.join(ROOT, 'fixtures', 'states');
-export const SAMPLE = path.resolve(ROOT, '..', 'shared', 'samples', 'lab-2026.2.19-fresh-install');
+const SHARED_SAMPLE = path.resolve(ROOT, '..', 'shared', 'samples', 'lab-2026.2.19-fresh-install');
+/** The real 2026.2.19 lab state; fixtures/demo is a byte copy of it, for clones without ../shared beside them. */
+export const SAMPLE = existsSync(SHARED_SAMPLE) ? SHARED_SAMPLE : path.join(ROOT, 'fixtures', 'demo');
 
 export interface FixtureMeta {
   openclawVersion: string | null;

@@ -18,13 +18,14 @@ export interface StoreRead {
 export async function readStore(stateDir: string, release: ReleaseKnowledge): Promise<StoreRead> {
   const dbPath = sqlitePath(stateDir);
   const json = readJsonStore(stateDir);
-  if (existsSync(dbPath)) {
+  // 2026.6.x-7.x create the database with the pairing tables declared but unused (measured on 7.35):
+  // there the JSON files are still the store.
+  if (existsSync(dbPath) && release.store === 'sqlite') {
     // Loaded lazily: a JSON-era install never pays for node:sqlite.
     const { readSqliteStore } = await import('./sqlite-store.js');
     const store = readSqliteStore(dbPath);
     const leftovers = json.paired.status !== 'missing' || json.pending.status !== 'missing';
     return { store, legacyStore: leftovers ? json : undefined };
   }
-  void release;
   return { store: json };
 }

@@ -16,6 +16,7 @@ import {
   releaseEnv,
   sendParams,
   connectAllowed,
+  deviceClientCall,
   startGateway,
   stopAllGateways,
   writePairedScopes,
@@ -86,6 +87,44 @@ d("real gateways: the seed scope-upgrade loop", () => {
 
         const health = await internalCall("2026.2.22", gw.stateDir, "health", {});
         expect(health.ok, health.error).toBe(true);
+      });
+    },
+    180_000,
+  );
+
+  it(
+    "2026.7.35: host internal calls skip pairing; a second device (own identity, shared token) loops on scope-upgrade",
+    async () => {
+      await withGateway("2026.7.35", async (gw) => {
+        const send = await internalCall("2026.7.35", gw.stateDir, "send", sendParams());
+        expect(connectAllowed(send), send.error).toBe(true);
+
+        const dev = `${gw.home}/remote-device`;
+        // 1) first connect with the shared token + its own identity, read only: silently paired.
+        const pair = await deviceClientCall("2026.7.35", gw, dev, { scopes: ["operator.read"], method: "health", useSharedToken: true });
+        expect(pair.ok, pair.error).toBe(true);
+        // 2) device token only, same scopes: allowed.
+        const again = await deviceClientCall("2026.7.35", gw, dev, { scopes: ["operator.read"], method: "health", useSharedToken: false });
+        expect(again.ok, again.error).toBe(true);
+        // 3) shared token, asking for write too: scope-upgrade, never auto-approved on 7.x -> loop.
+        const up = await deviceClientCall("2026.7.35", gw, dev, {
+          scopes: ["operator.read", "operator.write"],
+          method: "send",
+          params: sendParams("up"),
+          useSharedToken: true,
+        });
+        expect(up.ok).toBe(false);
+        expect(up.error).toMatch(/scope upgrade pending approval/);
+        expect(up.auditLine).toMatch(/reason=scope-upgrade .*auth=token .*scopesFrom=operator\.read scopesTo=operator\.read,operator\.write client=cli/);
+        // 4) device token only, asking for write: refused before pairing (token scopes), no audit line.
+        const tok = await deviceClientCall("2026.7.35", gw, dev, {
+          scopes: ["operator.read", "operator.write"],
+          method: "send",
+          params: sendParams("tok"),
+          useSharedToken: false,
+        });
+        expect(tok.ok).toBe(false);
+        expect(tok.error).toMatch(/device token scope mismatch/);
       });
     },
     180_000,
