@@ -78,6 +78,8 @@ export function buildProgram(dispatch: Dispatch): Command {
     .option('-q, --quiet', 'print only problems')
     .option('--ignore <rule>', 'skip a rule by id (repeatable)', collect)
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the check').choices(['warning', 'error']).default('error'))
+    // Set by the guard's drop-in, so each pre-start run leaves a line for `guard status`.
+    .addOption(new Option('--from-guard').hideHelp())
     .action(async (opts: CommandOptions) => dispatch('check', opts, []));
 
   base(program, 'guard')

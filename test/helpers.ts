@@ -78,7 +78,7 @@ export interface CliResult {
 }
 
 /** Runs the built CLI with a scrubbed environment and a temp HOME, the way a user's shell would. */
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; home?: string; input?: string; uid?: number; gid?: number; cwd?: string } = {}): CliResult {
+export function runCli(args: string[], options: { env?: Record<string, string | undefined>; home?: string; input?: string; uid?: number; gid?: number; cwd?: string; bin?: string } = {}): CliResult {
   const home = options.home ?? tempDir('ocf-home-');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -92,7 +92,7 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
   const spawnOptions: SpawnSyncOptions = { env, encoding: 'utf8', input: options.input ?? '', cwd: options.cwd ?? home, timeout: 60_000 };
   if (options.uid !== undefined) spawnOptions.uid = options.uid;
   if (options.gid !== undefined) spawnOptions.gid = options.gid;
-  const result = spawnSync(process.execPath, [BIN, ...args], spawnOptions);
+  const result = spawnSync(process.execPath, [options.bin ?? BIN, ...args], spawnOptions);
   return { code: result.status ?? -1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
 }
 

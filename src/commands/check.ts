@@ -1,8 +1,109 @@
-/** `openclaw-fix check`: not built yet. */
-import { CannotRunError } from '../core/errors.js';
+/**
+ * `openclaw-fix check`: the non-interactive doctor for servers and CI. Never prompts. Exit 0 healthy,
+ * 1 problems at or above --fail-on, 2 could not run, whatever the format.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { githubAnnotations, junitXml, prometheusText } from '../check/formats.js';
+import { diagnose, type Diagnosis } from '../core/diagnose.js';
+import { CannotRunError, EXIT } from '../core/errors.js';
+import type { Severity, Snapshot } from '../core/model.js';
+import { takeSnapshot } from '../core/snapshot.js';
+import { doctorJson } from '../report/json.js';
 import type { Output } from '../report/output.js';
-import type { CommonOptions } from './common.js';
+import { renderDoctor } from '../report/text.js';
+import { RULES } from '../rules/index.js';
+import { locationArgs, snapshotOptions, type CommonOptions } from './common.js';
+import { GUARD_LOG } from './guard.js';
 
-export async function run(_opts: CommonOptions, _output: Output, _args: string[]): Promise<number> {
-  throw new CannotRunError('not-implemented', '`openclaw-fix check` is not available in this build yet.');
+export interface CheckOptions extends CommonOptions {
+  format?: 'text' | 'json' | 'github' | 'prometheus';
+  junit?: string;
+  textfileDir?: string;
+  fix?: boolean;
+  quiet?: boolean;
+  ignore?: string[];
+  failOn?: Severity;
+  restart?: boolean;
+  timeout?: number;
+  fromGuard?: boolean;
+}
+
+export function exitCodeFor(diagnosis: Diagnosis, failOn: Severity): number {
+  const failing = diagnosis.summary.error + (failOn === 'warning' ? diagnosis.summary.warning : 0);
+  return failing > 0 ? EXIT.problems : EXIT.healthy;
+}
+
+/** The textfile collector reads every *.prom file: write a temp name it ignores, then rename into place. */
+export function writeTextfile(dir: string, name: string, content: string): string {
+  const target = path.join(dir, name);
+  const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, content, { mode: 0o644, flag: 'wx' });
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new CannotRunError('write-failed', `Cannot write ${target}: ${(error as Error).message}. Check that the textfile collector directory exists and is writable.`, target);
+  }
+  return target;
+}
+
+export async function run(opts: CheckOptions, output: Output): Promise<number> {
+  const started = Date.now();
+  const format = opts.json ? 'json' : (opts.format ?? 'text');
+  const failOn = opts.failOn ?? 'error';
+  const snapOpts = snapshotOptions(opts);
+  let snapshot: Snapshot = await takeSnapshot(snapOpts);
+  let diagnosis = diagnose(snapshot, { commandArgs: locationArgs(opts), ignore: opts.ignore });
+  let repair: unknown = null;
+
+  if (opts.fix && diagnosis.summary.error > 0) {
+    const { applyRotateForCheck } = await import('../check/fix.js');
+    const result = await applyRotateForCheck(snapshot, diagnosis, opts, output);
+    repair = result.summary;
+    snapshot = await takeSnapshot(snapOpts);
+    diagnosis = diagnose(snapshot, { commandArgs: locationArgs(opts), ignore: opts.ignore });
+  }
+
+  const exitCode = exitCodeFor(diagnosis, failOn);
+  if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, exitCode, repair !== null);
+  const ruleIds = RULES.map((r) => r.id).filter((id) => !(opts.ignore ?? []).includes(id));
+  const elapsed = (Date.now() - started) / 1000;
+  if (opts.junit) writeFileSync(opts.junit, junitXml(ruleIds, diagnosis, failOn, elapsed));
+
+  switch (format) {
+    case 'json':
+      output.printJson({ ...doctorJson('check', exitCode, snapshot, diagnosis), failOn, repair });
+      break;
+    case 'github':
+      for (const line of githubAnnotations(diagnosis.findings.filter((f) => f.severity !== 'info' || !opts.quiet), snapshot)) output.print(line);
+      if (!opts.quiet) output.print(exitCode === 0 ? 'openclaw-fix check: healthy' : `openclaw-fix check: ${diagnosis.summary.error} error(s), ${diagnosis.summary.warning} warning(s)`);
+      break;
+    case 'prometheus': {
+      const text = prometheusText({ ruleIds, diagnosis, snapshot, nowMs: Date.now(), exitCode, lastRepairMs: await lastRepairMs(snapshot) });
+      if (opts.textfileDir) output.note(`openclaw-fix: wrote ${writeTextfile(opts.textfileDir, 'openclaw_fix.prom', text)}`);
+      else output.print(text.trimEnd());
+      break;
+    }
+    default:
+      if (opts.quiet && exitCode === 0) break;
+      renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });
+  }
+  return exitCode;
+}
+
+async function lastRepairMs(_snapshot: Snapshot): Promise<number | undefined> {
+  return undefined;
+}
+
+/** One line per guard run, read back by `guard status`; a failure to log never fails the check. */
+function recordGuardRun(stateDir: string, exitCode: number, repaired: boolean): void {
+  try {
+    const file = path.join(stateDir, GUARD_LOG);
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    appendFileSync(file, `${new Date().toISOString()} exit=${exitCode} ${repaired ? 'repaired' : 'no-change'}\n`, { mode: 0o600 });
+  } catch {
+    // The journal still has the check's own output.
+  }
 }

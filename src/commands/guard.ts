@@ -1,8 +1,220 @@
-/** `openclaw-fix guard`: not built yet. */
-import { CannotRunError } from '../core/errors.js';
+/**
+ * `openclaw-fix guard install|uninstall|status`: a systemd drop-in whose ExecStartPre runs
+ * `check --fix --no-restart --quiet` before every gateway start. Drop-ins survive `openclaw gateway
+ * install --force` rewriting the unit, so a reinstall or update that resets the device is repaired
+ * before the gateway serves.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CannotRunError, EXIT } from '../core/errors.js';
+import { locateState } from '../core/locate.js';
+import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
+import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
-import type { CommonOptions } from './common.js';
+import { snapshotOptions, type CommonOptions } from './common.js';
 
-export async function run(_opts: CommonOptions, _output: Output, _args: string[]): Promise<number> {
-  throw new CannotRunError('not-implemented', '`openclaw-fix guard` is not available in this build yet.');
+export interface GuardOptions extends CommonOptions {
+  system?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+const DROPIN_NAME = 'openclaw-fix.conf';
+const MARKER = '# Written by openclaw-fix guard';
+export const GUARD_LOG = path.join('backups', 'openclaw-fix', 'guard.log');
+
+interface GuardTarget {
+  scope: 'user' | 'system';
+  unit: string;
+  unitPath: string;
+  dropinPath: string;
+  stateDir: string;
+}
+
+function target(opts: GuardOptions, env: NodeJS.ProcessEnv): GuardTarget {
+  const location = locateState(snapshotOptions(opts, env), env);
+  const scope = opts.system ? 'system' : 'user';
+  const unit = systemdUnitName(location.profile, env);
+  const dir = systemdUnitDir(scope, env, location.home);
+  const unitPath = path.join(dir, unit);
+  // The service may run with its own OPENCLAW_STATE_DIR (written into the unit by `openclaw gateway install`).
+  const stateDir = unitEnvironment(unitPath).OPENCLAW_STATE_DIR ?? location.stateDir;
+  return { scope, unit, unitPath, dropinPath: path.join(dir, `${unit}.d`, DROPIN_NAME), stateDir };
+}
+
+export function unitEnvironment(unitPath: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  let text = '';
+  try {
+    text = readFileSync(unitPath, 'utf8');
+  } catch {
+    return env;
+  }
+  for (const line of text.split('\n')) {
+    const match = /^Environment=(.*)$/.exec(line.trim());
+    if (!match) continue;
+    for (const assignment of match[1]!.match(/"[^"]*"|\S+/g) ?? []) {
+      const clean = assignment.replace(/^"|"$/g, '');
+      const eq = clean.indexOf('=');
+      if (eq > 0) env[clean.slice(0, eq)] = clean.slice(eq + 1);
+    }
+  }
+  return env;
+}
+
+/** The command systemd will run: absolute, stable paths to this Node and this CLI. */
+function selfCommand(): { node: string; bin: string } {
+  const bin = realpathSync(process.argv[1] ?? '');
+  return { node: realpathSync(process.execPath), bin };
+}
+
+/** A path npm or the OS may delete: an npx cache or anything under the temp dir. */
+export function unstablePathReason(p: string): string | undefined {
+  if (/[\\/]_npx[\\/]/.test(p)) return 'a temporary npx cache';
+  const tmp = realpathSync(os.tmpdir());
+  if (p.startsWith(tmp + path.sep) || p.startsWith('/tmp/')) return 'the temporary directory';
+  return undefined;
+}
+
+function systemdQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function dropinContent(node: string, bin: string, stateDir: string): string {
+  const args = [node, bin, 'check', '--fix', '--no-restart', '--quiet', '--from-guard', '--state-dir', stateDir];
+  return [
+    `${MARKER}: re-applies the scope fix before every gateway start, so a reinstall`,
+    '# or update that resets this host\'s device is repaired before the gateway serves.',
+    '# The leading "-" means a failure here never stops the gateway; it shows in the journal.',
+    '# Remove with: openclaw-fix guard uninstall',
+    '[Service]',
+    `ExecStartPre=-${args.map(systemdQuote).join(' ')}`,
+    '',
+  ].join('\n');
+}
+
+const execFileAsync = promisify(execFile);
+
+async function systemctl(scope: 'user' | 'system', args: string[], output: Output): Promise<boolean> {
+  const full = scope === 'user' ? ['--user', ...args] : args;
+  try {
+    await execFileAsync('systemctl', full, { timeout: 15_000 });
+    return true;
+  } catch (error) {
+    output.note(`openclaw-fix: \`systemctl ${full.join(' ')}\` failed (${(error as Error).message.split('\n')[0]}); run it yourself so systemd sees the change.`);
+    return false;
+  }
+}
+
+function writeAtomically(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, content, { mode: 0o644, flag: 'wx' });
+  renameSync(temp, file);
+}
+
+function lastGuardLines(stateDir: string, count: number): string[] {
+  try {
+    return readFileSync(path.join(stateDir, GUARD_LOG), 'utf8').trim().split('\n').filter(Boolean).slice(-count);
+  } catch {
+    return [];
+  }
+}
+
+function requireSystemd(): void {
+  if (process.platform === 'linux') return;
+  const where = process.platform === 'darwin' ? 'macOS (launchd has no pre-start hook)' : process.platform;
+  throw new CannotRunError(
+    'unsupported',
+    `guard is not supported on ${where}. Run \`openclaw-fix check --fix\` after every OpenClaw update instead (README: "Keeping the fix").`,
+  );
+}
+
+export async function run(opts: GuardOptions, output: Output, args: string[]): Promise<number> {
+  const action = args[0];
+  if (!['install', 'uninstall', 'status'].includes(action ?? '')) {
+    throw new CannotRunError('usage', `guard takes install, uninstall or status (got "${action ?? ''}").`);
+  }
+  requireSystemd();
+  const env = process.env;
+  const t = target(opts, env);
+  const existing = existsSync(t.dropinPath) ? readFileSync(t.dropinPath, 'utf8') : undefined;
+  const ours = existing?.includes(MARKER) ?? false;
+
+  if (action === 'status') {
+    const runs = lastGuardLines(t.stateDir, 5);
+    const active = ours;
+    const binLine = existing?.match(/ExecStartPre=-\S+ (\S+)/)?.[1];
+    const broken = active && binLine && !existsSync(binLine.replace(/^"|"$/g, '')) ? binLine : undefined;
+    if (output.json) {
+      output.printJson({ ...envelope('guard', EXIT.healthy), guard: { installed: active, unit: t.unit, scope: t.scope, dropin: t.dropinPath, stateDir: t.stateDir, brokenPath: broken ?? null, recentRuns: runs } });
+    } else {
+      output.print(active ? `guard: installed for ${t.unit} (${t.scope})` : `guard: not installed for ${t.unit} (${t.scope})`);
+      output.print(`  drop-in  ${t.dropinPath}${active ? '' : ' (absent)'}`);
+      output.print(`  state    ${t.stateDir}`);
+      if (broken) output.print(`  ! the drop-in runs ${broken}, which no longer exists: run \`openclaw-fix guard install\` again`);
+      output.print(runs.length ? `  last runs:\n${runs.map((r) => `    ${r}`).join('\n')}` : '  no run recorded yet (it runs at the next gateway start)');
+    }
+    return EXIT.healthy;
+  }
+
+  if (action === 'uninstall') {
+    if (!existing) {
+      output.print(`guard: not installed for ${t.unit}; nothing to remove.`);
+      return EXIT.healthy;
+    }
+    if (!ours) throw new CannotRunError('not-ours', `${t.dropinPath} was not written by openclaw-fix; leaving it alone.`, t.dropinPath);
+    if (opts.dryRun) {
+      output.print(`Would remove ${t.dropinPath} and reload systemd.`);
+      return EXIT.healthy;
+    }
+    rmSync(t.dropinPath);
+    const dir = path.dirname(t.dropinPath);
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+    await systemctl(t.scope, ['daemon-reload'], output);
+    output.print(`guard: removed ${t.dropinPath}.`);
+    return EXIT.healthy;
+  }
+
+  if (!existsSync(t.unitPath)) {
+    throw new CannotRunError(
+      'no-unit',
+      `No ${t.scope} unit ${t.unit} in ${path.dirname(t.unitPath)}. Install the gateway service first (\`openclaw gateway install\`)${opts.system ? '' : ', or use --system for a system unit'}.`,
+      t.unitPath,
+    );
+  }
+  const self = selfCommand();
+  const unstable = unstablePathReason(self.bin);
+  if (unstable) {
+    throw new CannotRunError(
+      'unstable-path',
+      `openclaw-fix is running from ${unstable} (${self.bin}), which can disappear; a guard pointing there would silently stop working. Install it for good (\`npm install -g openclaw-fix\`), then run \`openclaw-fix guard install\` from there.`,
+      self.bin,
+    );
+  }
+  const content = dropinContent(self.node, self.bin, t.stateDir);
+  if (existing === content) {
+    output.print(`guard: already installed for ${t.unit}; nothing changed.`);
+    return EXIT.healthy;
+  }
+  if (existing && !ours) throw new CannotRunError('not-ours', `${t.dropinPath} exists and was not written by openclaw-fix; leaving it alone.`, t.dropinPath);
+  output.print(`${existing ? 'Update' : 'Install'} ${t.dropinPath}:\n\n${content}`);
+  if (opts.dryRun) return EXIT.healthy;
+  if (!opts.yes) {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      throw new CannotRunError('needs-confirmation', `Refusing to change ${t.dropinPath} without confirmation; re-run with --yes.`, t.dropinPath);
+    }
+    const { default: confirm } = await import('@inquirer/confirm');
+    if (!(await confirm({ message: 'Install this guard?', default: false }))) {
+      output.note('openclaw-fix: nothing changed.');
+      return EXIT.problems;
+    }
+  }
+  writeAtomically(t.dropinPath, content);
+  await systemctl(t.scope, ['daemon-reload'], output);
+  output.print(`guard: installed. It runs before every start of ${t.unit}; \`openclaw-fix guard status\` shows its runs.`);
+  return EXIT.healthy;
 }

@@ -1,0 +1,103 @@
+/** guard: a systemd drop-in that survives unit rewrites; idempotent, reversible, visible. */
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copyFixture, ROOT, runCli, tempDir } from '../helpers.js';
+
+const FAKES = path.join(ROOT, 'test', 'fakes');
+
+/** A unit as `openclaw gateway install` (2026.2.19) writes it, in a temp XDG config dir. */
+function install(stateDir: string, unit = 'openclaw-gateway.service') {
+  const home = tempDir();
+  const config = path.join(home, '.config');
+  const unitDir = path.join(config, 'systemd', 'user');
+  mkdirSync(unitDir, { recursive: true });
+  writeFileSync(
+    path.join(unitDir, unit),
+    [
+      '[Unit]',
+      'Description=OpenClaw Gateway (v2026.2.19)',
+      '[Service]',
+      `ExecStart=/usr/bin/node /usr/lib/node_modules/openclaw/dist/entry.js gateway --port 18789`,
+      'Restart=always',
+      'RestartSec=5',
+      'KillMode=process',
+      `Environment=HOME=${home}`,
+      `Environment=OPENCLAW_STATE_DIR=${stateDir}`,
+      'Environment=OPENCLAW_SERVICE_MARKER=openclaw',
+      '[Install]',
+      'WantedBy=default.target',
+      '',
+    ].join('\n'),
+  );
+  const log = path.join(home, 'service.log');
+  const env = { XDG_CONFIG_HOME: config, PATH: `${FAKES}:${process.env.PATH}`, FAKE_SERVICE_LOG: log };
+  return { home, unitDir, env, log, dropin: path.join(unitDir, `${unit}.d`, 'openclaw-fix.conf') };
+}
+
+describe('guard', () => {
+  it('installs a drop-in that runs check --fix before every start, for the state dir the service uses', () => {
+    const { dir } = copyFixture('2.19-fixed');
+    const t = install(dir);
+    const result = runCli(['guard', 'install', '--yes'], { home: t.home, env: t.env });
+    expect(result.code, result.stderr).toBe(0);
+    const content = readFileSync(t.dropin, 'utf8');
+    expect(content).toMatch(/^\[Service\]$/m);
+    expect(content).toMatch(new RegExp(`^ExecStartPre=-\\S+ ${ROOT.replace(/[/.]/g, '\\$&')}/bin/openclaw-fix.js check --fix --no-restart --quiet --from-guard --state-dir ${dir.replace(/[/.]/g, '\\$&')}$`, 'm'));
+    expect(readFileSync(t.log, 'utf8')).toBe('systemctl --user daemon-reload\n');
+  });
+
+  it('is idempotent, shows its status, and uninstall leaves no trace', () => {
+    const { dir } = copyFixture('2.19-fixed');
+    const t = install(dir);
+    runCli(['guard', 'install', '--yes'], { home: t.home, env: t.env });
+    const again = runCli(['guard', 'install', '--yes'], { home: t.home, env: t.env });
+    expect(again.stdout).toContain('already installed');
+    const status = runCli(['guard', 'status'], { home: t.home, env: t.env });
+    expect(status.stdout).toContain('guard: installed for openclaw-gateway.service');
+    expect(status.stdout).toContain('no run recorded yet');
+    // The drop-in's own command leaves a line for status.
+    runCli(['check', '--from-guard', '--quiet', '--state-dir', dir, '--openclaw-version', '2026.2.19'], { home: t.home });
+    expect(runCli(['guard', 'status'], { home: t.home, env: t.env }).stdout).toMatch(/\d{4}-\d\d-\d\dT[\d:.]+Z exit=0 no-change/);
+    expect(runCli(['guard', 'uninstall'], { home: t.home, env: t.env }).code).toBe(0);
+    expect(existsSync(path.dirname(t.dropin))).toBe(false);
+    expect(runCli(['guard', 'status'], { home: t.home, env: t.env }).stdout).toContain('not installed');
+  });
+
+  it('follows the profile and OPENCLAW_SYSTEMD_UNIT', () => {
+    const { dir } = copyFixture('2.19-fixed');
+    const t = install(dir, 'openclaw-gateway-work.service');
+    expect(runCli(['guard', 'install', '--yes', '--profile', 'work'], { home: t.home, env: t.env }).code).toBe(0);
+    expect(existsSync(t.dropin)).toBe(true);
+  });
+
+  it('refuses without a unit, without confirmation off a terminal, and from a temporary copy of the tool', () => {
+    const { dir } = copyFixture('2.19-fixed');
+    const t = install(dir);
+    const noUnit = runCli(['guard', 'install', '--yes', '--profile', 'nosuch'], { home: t.home, env: t.env });
+    expect(noUnit.code).toBe(2);
+    expect(noUnit.stderr).toContain('openclaw gateway install');
+    const noYes = runCli(['guard', 'install'], { home: t.home, env: t.env });
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toContain('--yes');
+    expect(existsSync(t.dropin)).toBe(false);
+
+    // The same CLI run from a copy in the temp dir, the way an npx cache holds it.
+    const copy = path.join(tempDir(), 'pkg');
+    mkdirSync(copy);
+    for (const entry of ['bin', 'dist', 'package.json']) cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const fromTemp = runCli(['guard', 'install', '--yes'], { home: t.home, env: t.env, bin: path.join(copy, 'bin', 'openclaw-fix.js') });
+    expect(fromTemp.code).toBe(2);
+    expect(fromTemp.stderr).toContain('npm install -g openclaw-fix');
+  });
+
+  it('--dry-run prints the drop-in and changes nothing', () => {
+    const { dir } = copyFixture('2.19-fixed');
+    const t = install(dir);
+    const result = runCli(['guard', 'install', '--dry-run'], { home: t.home, env: t.env });
+    expect(result.stdout).toContain('ExecStartPre=-');
+    expect(existsSync(t.dropin)).toBe(false);
+    expect(existsSync(t.log)).toBe(false);
+  });
+});
