@@ -48,7 +48,7 @@ function entryFromUnit(unitPath: string): string | null {
   }
 }
 
-function onPath(command: string, env: NodeJS.ProcessEnv): string | null {
+export function onPath(command: string, env: NodeJS.ProcessEnv): string | null {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, command);

@@ -173,25 +173,49 @@ export interface Snapshot {
   logEvidence?: LogEvidence;
 }
 
-/** Filled by the log scanner (logs.ts); rules treat it as optional evidence. */
+/** Filled by the log scanner (src/logs); rules treat it as optional evidence. */
 export interface LogEvidence {
+  /** Every source read: file paths, `-` for stdin, `journal:<unit>`. */
   files: string[];
+  /** Epoch ms of the window start when lines were filtered by time (--since). */
+  sinceMs?: number;
   groups: LogGroup[];
+  /** Bytes read, lines that contained a needle, lines skipped (binary or too long), events recognised. */
+  stats: { bytes: number; candidates: number; skipped: number; events: number };
+  /** Sources that could not be read, as plain sentences. */
+  problems: string[];
 }
 
+/** One kind of event from one device and client, with how often and since when. */
 export interface LogGroup {
+  /** A LogEventKind from src/logs/patterns.ts. */
   kind: string;
   deviceId?: string;
   client?: string;
   reason?: string;
+  /** Scopes the device held, as the gateway logged them (latest line). */
   scopesFrom?: string[];
+  /** Scopes the client asked for. */
   scopesTo?: string[];
+  ip?: string;
+  auth?: string;
+  requestId?: string;
+  /** Announce key, missing scope, migration error...: the one detail that names this group. */
+  detail?: string;
   count: number;
+  /** ISO times; absent when no line of the group carried a time. */
   firstAt?: string;
   lastAt?: string;
+  /** The latest matching message (secrets redacted on output). */
   sample: string;
+  /** The source of the latest line. */
+  source: string;
+  /** What users lose: cron delivery, announce, sessions_spawn, CLI, health probe... */
   feature?: string;
+  /** "every 15 s since 23:31", when there are two or more timed lines. */
   rate?: string;
+  /** Mean seconds between lines, for machines. */
+  intervalSec?: number;
 }
 
 export interface Fix {
@@ -216,6 +240,8 @@ export interface Finding {
   explanation: string;
   deviceId?: string;
   evidence: string[];
+  /** Log lines that show this finding happening (attached by doctor from snapshot.logEvidence). */
+  logEvidence?: string[];
   fix?: Fix;
 }
 

@@ -1,0 +1,139 @@
+/**
+ * Where the install keeps its gateway logs (openclaw-internals.md §8): the tslog file log in
+ * /tmp/openclaw or os.tmpdir()/openclaw-<uid> (or `logging.file`), named openclaw-YYYY-MM-DD.log
+ * (9.6 profiles: openclaw-<profile>-YYYY-MM-DD.log, rotated *.1.log); the macOS LaunchAgent logs; the
+ * systemd user journal. Read-only, no parsing of the logs themselves.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import JSON5 from 'json5';
+import { onPath } from '../core/installed-version.js';
+import type { StateLocation } from '../core/model.js';
+import { readJsonFile } from '../store/read-file.js';
+import { isPlainObject } from '../store/records.js';
+
+export type LogSourceKind = 'file' | 'stdin' | 'journal';
+
+export interface LogSource {
+  kind: LogSourceKind;
+  /** File path, `-`, or the journal unit. */
+  path: string;
+  /** How it is named in reports. */
+  label: string;
+  mtimeMs?: number;
+  /** For the journal: the journalctl binary found on PATH. */
+  command?: string;
+}
+
+export interface FindOptions {
+  location?: StateLocation;
+  env: NodeJS.ProcessEnv;
+  nowMs: number;
+  /** Files last written before this are out of the window. */
+  sinceMs: number;
+  /** Keep only the newest N files (doctor keeps it fast). */
+  maxFiles?: number;
+}
+
+const DATED = /^openclaw(?:-([\w.-]+?))?-(\d{4}-\d{2}-\d{2})(?:\.\d+)?\.log(?:\.gz)?$/;
+
+/** The unit name OpenClaw installs (facts §5). */
+export function gatewayUnit(profile: string | undefined): string {
+  return profile ? `openclaw-gateway-${profile}.service` : 'openclaw-gateway.service';
+}
+
+/** `logging.file` from openclaw.json, when set (JSON5, as OpenClaw reads it). */
+function configuredLogFile(location: StateLocation): string | undefined {
+  const raw = readJsonFile(location.configPath);
+  let value = raw.value;
+  if (raw.info.status === 'unparsable' && raw.bytes && !raw.bytes.includes(0)) {
+    try {
+      value = JSON5.parse(raw.bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    } catch {
+      return undefined;
+    }
+  }
+  const logging = isPlainObject(value) ? value.logging : undefined;
+  const file = isPlainObject(logging) ? logging.file : undefined;
+  if (typeof file !== 'string' || !file.trim()) return undefined;
+  const f = file.trim();
+  return path.resolve(location.stateDir, f.startsWith('~/') ? path.join(location.home, f.slice(2)) : f);
+}
+
+/** The directories the gateway may write its dated file log to. */
+export function fileLogDirs(env: NodeJS.ProcessEnv): string[] {
+  // OPENCLAW_FIX_LOG_ROOT stands in for /tmp in tests, so they never read this machine's real logs.
+  const root = env.OPENCLAW_FIX_LOG_ROOT?.trim() || '/tmp';
+  const tmp = env.OPENCLAW_FIX_LOG_ROOT?.trim() || os.tmpdir();
+  const uid = process.getuid?.();
+  const dirs = [path.join(root, 'openclaw')];
+  if (uid !== undefined) dirs.push(path.join(tmp, `openclaw-${uid}`));
+  if (tmp !== root) dirs.push(path.join(tmp, 'openclaw'));
+  return [...new Set(dirs)];
+}
+
+function statFile(file: string): number | undefined {
+  try {
+    const s = statSync(file);
+    return s.isFile() ? s.mtimeMs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** The log files of this install, newest first, within the window. */
+export function findLogFiles(options: FindOptions): LogSource[] {
+  const { location, env } = options;
+  const profile = location?.profile;
+  const found = new Map<string, number>();
+  const consider = (file: string) => {
+    const mtime = statFile(file);
+    if (mtime !== undefined && mtime >= options.sinceMs) found.set(file, mtime);
+  };
+  if (location?.demo) {
+    // The bundled demo state carries the file log captured with it.
+    consider(path.join(location.stateDir, 'gateway-file-log.jsonl'));
+    return [...found].map(([p, mtimeMs]) => ({ kind: 'file', path: p, label: p, mtimeMs }));
+  }
+  const configured = location ? configuredLogFile(location) : undefined;
+  if (configured) consider(configured);
+  for (const dir of fileLogDirs(env)) {
+    for (const name of listDir(dir)) {
+      const m = DATED.exec(name);
+      if (!m) continue;
+      // Before 9.6 every profile writes openclaw-DATE.log; from 9.6 a named profile writes openclaw-<profile>-DATE.log.
+      if (m[1] !== undefined && m[1] !== profile) continue;
+      consider(path.join(dir, name));
+    }
+  }
+  if (location) {
+    const launchd = [path.join(location.stateDir, 'logs'), path.join(location.home, 'Library', 'Logs', 'openclaw')];
+    for (const dir of launchd) for (const name of ['gateway.log', 'gateway.err.log']) consider(path.join(dir, name));
+  }
+  const files = [...found].sort((a, b) => b[1] - a[1]);
+  const kept = options.maxFiles ? files.slice(0, options.maxFiles) : files;
+  return kept.map(([p, mtimeMs]) => ({ kind: 'file', path: p, label: p, mtimeMs }));
+}
+
+/** The systemd user journal of the gateway unit, when journalctl exists here. */
+export function findJournal(options: FindOptions): LogSource | undefined {
+  if (options.location?.demo) return undefined;
+  const command = onPath('journalctl', options.env);
+  if (!command) return undefined;
+  const unit = gatewayUnit(options.location?.profile);
+  return { kind: 'journal', path: unit, label: `journal:${unit}`, command };
+}
+
+/** `--log` arguments as sources: `-` is stdin; everything else a file, checked when read. */
+export function explicitSources(logs: string[], cwd = process.cwd()): LogSource[] {
+  return logs.map((l) => (l === '-' ? { kind: 'stdin', path: '-', label: 'stdin' } : { kind: 'file', path: path.resolve(cwd, l), label: l }));
+}
