@@ -1,8 +1,33 @@
-/** `openclaw-fix rotate`: not built yet. */
-import { CannotRunError } from '../core/errors.js';
+/** `openclaw-fix rotate`: options in, the rotate flow (src/repair/rotate.ts) out. */
 import type { Output } from '../report/output.js';
-import type { CommonOptions } from './common.js';
+import { copyDemo, rotate } from '../repair/rotate.js';
+import { demoDir, locationArgs, snapshotOptions, type CommonOptions } from './common.js';
 
-export async function run(_opts: CommonOptions, _output: Output, _args: string[]): Promise<number> {
-  throw new CannotRunError('not-implemented', '`openclaw-fix rotate` is not available in this build yet.');
+export interface RotateCommandOptions extends CommonOptions {
+  device?: string;
+  scope?: string[];
+  newToken?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+  restart?: boolean;
+  timeout?: number;
+}
+
+export async function run(opts: RotateCommandOptions, output: Output): Promise<number> {
+  const demoCopy = opts.demo ? await copyDemo(demoDir(), output) : undefined;
+  return rotate(
+    {
+      device: opts.device,
+      scopes: opts.scope,
+      newToken: opts.newToken,
+      snapshotOptions: { ...snapshotOptions(opts), demoDir: demoCopy },
+      commandArgs: demoCopy ? ['--state-dir', demoCopy] : locationArgs(opts),
+      demoSource: demoCopy ? demoDir() : undefined,
+      yes: opts.yes,
+      dryRun: opts.dryRun,
+      restart: opts.restart !== false,
+      timeoutSec: opts.timeout ?? 60,
+    },
+    output,
+  );
 }

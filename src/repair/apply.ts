@@ -1,0 +1,260 @@
+/**
+ * The apply protocol shared by rotate and restore: lock, stop the gateway, back up, write every file
+ * atomically with compare-and-swap (re-plan up to 3 times when the live file moved), verify, start the
+ * gateway, wait for its port, re-diagnose, and roll back from the backup when anything fails.
+ */
+import { CannotRunError } from '../core/errors.js';
+import type { Output } from '../report/output.js';
+import { sha256 } from '../store/read-file.js';
+import { ConflictError, liveSha, removeStaleTemps, vetTarget, writeFileAtomic, type FileOwner } from './atomic.js';
+import { createBackup, discardBackup, updateBackup, type Backup } from './backup.js';
+import { crashPoint } from './crash.js';
+import { acquireLock } from './lock.js';
+import { waitForPort, type GatewayStatus } from './service.js';
+
+export const MAX_ATTEMPTS = 3;
+/** A gateway left running may be mid read-modify-write when we rename; give it time to show a lost update. */
+const SETTLE_MS = 600;
+
+export interface PreparedFile {
+  rel: string;
+  abs: string;
+  before: Buffer;
+  after: Buffer;
+  mode: number;
+}
+
+export interface Prepared {
+  files: PreparedFile[];
+  description: string;
+  deviceId: string | null;
+}
+
+export interface ApplySpec {
+  command: 'rotate' | 'restore';
+  stateDir: string;
+  /** Reads the live state and renders the change; null = nothing (left) to do. Called again after a conflict. */
+  prepare(attempt: number): Promise<Prepared | null>;
+  /** After the write (and, with a live gateway, after it had time to rewrite): is the change still there? */
+  verifyWritten(): string[];
+  /** After the gateway is back (or right after the write when there is no gateway to start): re-diagnose. */
+  verifyFinal(): Promise<string[]>;
+  gateway: GatewayStatus;
+  restart: boolean;
+  timeoutSec: number;
+  output: Output;
+}
+
+export interface ServiceReport {
+  manager: string | null;
+  /** stopped-started: we stopped and started it; left-running: --no-restart or no manager but it answers. */
+  action: 'stopped-started' | 'left-running' | 'not-running' | 'none';
+  back: boolean | null;
+  seconds: number | null;
+}
+
+export interface ApplyResult {
+  status: 'applied' | 'rolled-back' | 'nothing';
+  backup: Backup | null;
+  written: string[];
+  attempts: number;
+  service: ServiceReport;
+  /** Why it was rolled back. */
+  problems: string[];
+  /** Things the user should know (the gateway may overwrite the edit, a stale lock was recovered...). */
+  notes: string[];
+  rollbackOk?: boolean;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
+  const { output, gateway } = spec;
+  const step = (text: string) => output.note(`${output.err.dim('›')} ${text}`);
+  const notes: string[] = [];
+  const service = gateway.service;
+  const stopIt = Boolean(spec.restart && service?.active);
+  // Written while a gateway runs: compare-and-swap plus a settle check is all we can do.
+  const live = !stopIt && (gateway.listening || Boolean(service?.active));
+  const report: ServiceReport = {
+    manager: service?.describe ?? null,
+    action: stopIt ? 'stopped-started' : live ? 'left-running' : service ? 'not-running' : 'none',
+    back: null,
+    seconds: null,
+  };
+  if (live) {
+    notes.push(
+      spec.restart
+        ? `The gateway answers on port ${gateway.port} but no service manager runs it, so it was not stopped: its next connect may rewrite the file. If the fix does not hold, stop the gateway and run again.`
+        : `--no-restart: the running gateway was left alone; its next connect may rewrite the file and undo the edit. Restart it (openclaw gateway restart) to be sure it reads the change.`,
+    );
+  }
+
+  const lock = await acquireLock(spec.stateDir, spec.command);
+  if (lock.recoveredFrom) notes.push(`Recovered a stale lock left by openclaw-fix pid ${lock.recoveredFrom}, which is no longer running.`);
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let stopped = false;
+  let started = false;
+  const startAgain = async (): Promise<{ ok: boolean; seconds: number }> => {
+    step(`starting the ${service!.describe}`);
+    await service!.start();
+    started = true;
+    crashPoint('started');
+    return waitForPort(gateway.port, spec.timeoutSec, {
+      tty: output.stderrIsTTY,
+      write: (t) => output.raw(t),
+      line: (t) => step(t),
+    });
+  };
+
+  try {
+    crashPoint('locked');
+    if (stopIt) {
+      step(`stopping the ${service!.describe}`);
+      await service!.stop();
+      stopped = true;
+      crashPoint('stopped');
+    }
+
+    let backup: Backup | null = null;
+    let written: string[] = [];
+    let attempts = 0;
+    let prepared: Prepared | null = null;
+    let conflictFile = '';
+    for (;;) {
+      if (attempts >= MAX_ATTEMPTS) {
+        throw new CannotRunError(
+          'conflict',
+          `${conflictFile} kept changing while openclaw-fix was writing it (${MAX_ATTEMPTS} tries): the gateway is rewriting it. ${written.length ? `The last attempt was overwritten; the backup is ${backup?.dir}.` : 'Nothing was changed.'} Stop the gateway (openclaw gateway stop), run openclaw-fix rotate again, then start it.`,
+          conflictFile,
+        );
+      }
+      if (interrupted) throw new CannotRunError('interrupted', 'Interrupted before writing; nothing was changed.', undefined, 130);
+      attempts++;
+      prepared = await spec.prepare(attempts);
+      if (!prepared) break;
+      for (const f of prepared.files) await removeStaleTemps(f.abs);
+      const owners = new Map<string, FileOwner | undefined>();
+      for (const f of prepared.files) owners.set(f.abs, await vetTarget(f.abs));
+
+      backup = await createBackup(
+        spec.stateDir,
+        prepared.files.map((f) => ({ rel: f.rel, bytes: f.before, mode: f.mode })),
+        { command: spec.command, description: prepared.description, deviceId: prepared.deviceId },
+      );
+      step(`backed up ${prepared.files.map((f) => f.rel).join(', ')} to ${backup.dir}`);
+      crashPoint('backed-up');
+
+      written = [];
+      try {
+        // Compare-and-swap for every file before the first rename, so a conflict almost always means nothing was written.
+        for (const f of prepared.files) if ((await liveSha(f.abs)) !== sha256(f.before)) throw new ConflictError(f.abs);
+        for (const f of prepared.files) {
+          await writeFileAtomic(f.abs, f.after, {
+            expectSha: sha256(f.before),
+            owner: owners.get(f.abs),
+            crashLabel: written.length === 0 ? 'temp-written' : undefined,
+          });
+          written.push(f.rel);
+          if (written.length === 1) crashPoint('renamed');
+        }
+      } catch (error) {
+        if (error instanceof ConflictError) {
+          conflictFile = error.file;
+          if (written.length === 0) await discardBackup(backup);
+          else await updateBackup(backup, { status: 'applied' });
+          step(`${error.file} changed since it was read (the gateway wrote it); planning again`);
+          continue;
+        }
+        if (written.length === 0) await discardBackup(backup);
+        else await restoreFiles(backup, prepared.files.filter((f) => written.includes(f.rel)));
+        throw error;
+      }
+      crashPoint('written');
+      step(`wrote ${written.join(', ')}`);
+
+      // Read back: what is on disk is what we wrote; with a live gateway, still there after it had time to rewrite.
+      for (const f of prepared.files) {
+        if ((await liveSha(f.abs)) !== sha256(f.after) && !live) {
+          await restoreFiles(backup, prepared.files);
+          throw new CannotRunError('verify-failed', `${f.abs} does not hold what was written; the backup was put back. Nothing was changed.`, f.abs);
+        }
+      }
+      if (live) await sleep(SETTLE_MS);
+      const lost = live ? spec.verifyWritten() : [];
+      if (lost.length) {
+        conflictFile = prepared.files[0]!.abs;
+        await updateBackup(backup, { status: 'applied', description: `${prepared.description} (then overwritten by the running gateway)` });
+        step(`the running gateway overwrote the change (${lost.join('; ')}); planning again`);
+        continue;
+      }
+      await updateBackup(backup, { status: 'applied' }, new Map(prepared.files.map((f) => [f.rel, sha256(f.after)])));
+      break;
+    }
+
+    if (!prepared) {
+      if (stopped) {
+        const back = await startAgain();
+        report.back = back.ok;
+        report.seconds = back.seconds;
+      }
+      return { status: 'nothing', backup: null, written: [], attempts, service: report, problems: [], notes };
+    }
+
+    let problems: string[] = [];
+    if (stopped) {
+      const back = await startAgain();
+      report.back = back.ok;
+      report.seconds = Math.round(back.seconds * 10) / 10;
+      if (!back.ok) problems.push(`the gateway did not answer on port ${gateway.port} within ${spec.timeoutSec} s after the start`);
+    }
+    if (problems.length === 0) problems = await spec.verifyFinal();
+    crashPoint('verified');
+    if (problems.length === 0) return { status: 'applied', backup, written, attempts, service: report, problems, notes };
+
+    // Roll back: same atomic path, then start again and say exactly what happened.
+    step(`verification failed (${problems.join('; ')}); rolling back from ${backup!.dir}`);
+    if (stopped) {
+      await service!.stop();
+      started = false;
+    }
+    await restoreFiles(backup!, prepared.files);
+    await updateBackup(backup!, { status: 'rolled-back' });
+    let rollbackOk = true;
+    if (stopped) {
+      const back = await startAgain();
+      report.back = back.ok;
+      rollbackOk = back.ok;
+    }
+    return { status: 'rolled-back', backup, written, attempts, service: report, problems, notes, rollbackOk };
+  } finally {
+    // Never leave the gateway down because of us.
+    if (stopped && !started) {
+      try {
+        step(`starting the ${service!.describe} again`);
+        await service!.start();
+      } catch (error) {
+        output.note(`openclaw-fix: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    lock.release();
+  }
+}
+
+/** Puts the backed-up bytes back (atomic, no compare-and-swap: we are undoing our own write). */
+async function restoreFiles(backup: Backup, files: PreparedFile[]): Promise<void> {
+  for (const f of files) {
+    const owner = await vetTarget(f.abs);
+    await writeFileAtomic(f.abs, f.before, { owner });
+  }
+  void backup;
+}

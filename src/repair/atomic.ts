@@ -1,0 +1,152 @@
+/**
+ * The one way openclaw-fix replaces a state file (cli-conventions.md §D.3): a 0600 temp file created
+ * exclusively in the same directory, fsync, owner kept, compare-and-swap against the bytes the plan was
+ * made from, rename, fsync the directory. A reader sees the old bytes or the new ones, never a mix.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { CannotRunError, errnoCode } from '../core/errors.js';
+import { ownerText, runAsHint } from '../core/users.js';
+import { sha256 } from '../store/read-file.js';
+import { crashPoint } from './crash.js';
+
+export interface FileOwner {
+  uid: number;
+  gid: number;
+}
+
+/** The live file changed since the plan was made: the caller re-plans. */
+export class ConflictError extends Error {
+  constructor(public readonly file: string) {
+    super(`${file} changed while openclaw-fix was working on it`);
+    this.name = 'ConflictError';
+  }
+}
+
+const TEMP_MARK = '.openclaw-fix-';
+
+function uid(): number {
+  return process.getuid?.() ?? -1;
+}
+
+/**
+ * A target must be a regular file this user owns (root may write anyone's; ownership is kept).
+ * Returns its owner, or undefined when it does not exist.
+ */
+export async function vetTarget(file: string): Promise<FileOwner | undefined> {
+  let st;
+  try {
+    st = await fsp.lstat(file);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw new CannotRunError('cannot-inspect', `Cannot inspect ${file} (${errnoCode(error) ?? 'error'}); nothing was changed.`, file);
+  }
+  if (st.isSymbolicLink()) {
+    const to = await fsp.readlink(file).catch(() => '?');
+    throw new CannotRunError(
+      'not-regular',
+      `${file} is a symbolic link (to ${to}). OpenClaw's own next write replaces a link with a plain file, so an edit through it would not last; replace the link with the file it points to (cp --remove-destination "$(readlink -f ${file})" ${file}), then run again. Nothing was changed.`,
+      file,
+    );
+  }
+  if (!st.isFile()) {
+    const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe (fifo)' : 'not a regular file';
+    throw new CannotRunError('not-regular', `${file} is ${kind}, not the JSON file OpenClaw writes; move it aside and run openclaw-fix doctor. Nothing was changed.`, file);
+  }
+  if (uid() !== 0 && uid() !== -1 && st.uid !== uid()) {
+    throw new CannotRunError(
+      'foreign-owner',
+      `${file} belongs to ${ownerText(st.uid)}, and this is ${ownerText(uid())}: writing it would change another user's gateway. Run openclaw-fix as that user (${runAsHint(st.uid)}). Nothing was changed.`,
+      file,
+    );
+  }
+  return { uid: st.uid, gid: st.gid };
+}
+
+/** Hash of the live file, or null when it does not exist. */
+export async function liveSha(file: string): Promise<string | null> {
+  try {
+    return sha256(await fsp.readFile(file));
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await fsp.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function writeError(error: unknown, file: string): CannotRunError {
+  const code = errnoCode(error);
+  const dir = path.dirname(file);
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? `this user may not write in ${dir}`
+      : code === 'EROFS'
+        ? `${dir} is on a read-only file system`
+        : code === 'ENOSPC'
+          ? 'the disk is full'
+          : `the write failed (${code ?? (error instanceof Error ? error.message : 'error')})`;
+  return new CannotRunError('write-failed', `Cannot write ${file}: ${why}.`, file);
+}
+
+export interface AtomicWriteOptions {
+  /** sha256 the live file must still have right before the rename (null: must not exist); undefined skips the check. */
+  expectSha?: string | null;
+  owner?: FileOwner;
+  /** Crash-hook step name reached after the temp file is complete (tests only). */
+  crashLabel?: string;
+}
+
+export async function writeFileAtomic(file: string, bytes: Buffer, options: AtomicWriteOptions = {}): Promise<void> {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  let handle;
+  try {
+    handle = await fsp.open(temp, flags, 0o600);
+  } catch (error) {
+    throw writeError(error, file);
+  }
+  let renamed = false;
+  try {
+    try {
+      await handle.writeFile(bytes);
+      await handle.chmod(0o600);
+      await handle.sync();
+      // Root writing a user's state must leave it owned by that user, or the gateway cannot read it.
+      if (uid() === 0 && options.owner) await handle.chown(options.owner.uid, options.owner.gid);
+    } finally {
+      await handle.close();
+    }
+    if (options.crashLabel) crashPoint(options.crashLabel);
+    if (options.expectSha !== undefined) {
+      await vetTarget(file);
+      if ((await liveSha(file)) !== options.expectSha) throw new ConflictError(file);
+    }
+    await fsp.rename(temp, file);
+    renamed = true;
+    await fsyncDir(dir);
+  } catch (error) {
+    if (error instanceof ConflictError || error instanceof CannotRunError) throw error;
+    throw writeError(error, file);
+  } finally {
+    if (!renamed) await fsp.unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Removes temp files a killed openclaw-fix left beside a state file (only ours, by name). */
+export async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}${TEMP_MARK}`;
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) await fsp.unlink(path.join(dir, name)).catch(() => undefined);
+}

@@ -1,0 +1,238 @@
+/**
+ * PURE: turns a snapshot and its diagnosis into the exact change `rotate` would make. Nothing here reads
+ * or writes files; the store editor renders the plan into bytes, and apply.ts writes them.
+ * What a device needs comes from the client predictions (clients.ts) and the knowledge table, never from
+ * version checks here.
+ */
+import { connectBaseline } from '../core/clients.js';
+import type { Diagnosis } from '../core/diagnose.js';
+import { CannotRunError } from '../core/errors.js';
+import { SCOPE, isKnownScope, unsatisfiedScopes } from '../core/knowledge.js';
+import type { DeviceRecord, Finding, Snapshot } from '../core/model.js';
+import { scopeList, shortId } from '../rules/text.js';
+
+export interface RotateOptions {
+  device?: string;
+  scopes?: string[];
+  newToken?: boolean;
+}
+
+/** One scope list before and after. `file` is relative to the state dir. */
+export interface ArrayChange {
+  file: string;
+  /** Path inside the file, e.g. `scopes`, `tokens.operator.scopes`. */
+  field: string;
+  before: string[] | null;
+  added: string[];
+  after: string[];
+}
+
+export interface PendingRemoval {
+  requestId: string;
+  clientId?: string;
+  scopes: string[];
+}
+
+export interface RotateTarget {
+  deviceId: string;
+  /** Key in paired.json (differs from deviceId only in a damaged store). */
+  key: string;
+  isHost: boolean;
+  /** Not this host's own device, or it connected from another address: changed only when named. */
+  remote: boolean;
+  remoteIp?: string;
+  displayName?: string;
+  clientId?: string;
+}
+
+export interface RotatePlan {
+  /** Nothing to change: the reason, in words. */
+  nothing?: string;
+  target: RotateTarget;
+  /** Scopes granted by this change (in no list of the device before). */
+  added: string[];
+  /** Grants the device never had that only an explicit --scope allowed (operator.admin, a role). */
+  escalation: string[];
+  /** Needed but not granted without an explicit --scope: what the user must name to finish the fix. */
+  heldBack: string[];
+  /** Role added to `roles` (only with --scope operator.admin). */
+  addRole?: string;
+  arrays: ArrayChange[];
+  removePending: PendingRemoval[];
+  newToken: boolean;
+  /** Files the change writes, relative to the state dir, in write order. */
+  files: string[];
+  /** Findings (ids) this change is meant to clear. */
+  fixes: string[];
+  /** One sentence for the backup manifest and `restore --list`; never a secret. */
+  summary: string;
+}
+
+export const PAIRED_FILE = 'devices/paired.json';
+export const PENDING_FILE = 'devices/pending.json';
+export const DEVICE_AUTH_FILE = 'identity/device-auth.json';
+
+const TARGET_FINDINGS = new Set(['service-device-missing-write', 'service-device-missing-read', 'token-scopes-diverge', 'pending-repair-request']);
+
+function union(...lists: (readonly string[] | null | undefined)[]): string[] {
+  return [...new Set(lists.flatMap((l) => l ?? []))];
+}
+
+/** Refuses unknown scope names with the list this release knows (exit 2). */
+export function validateScopes(snapshot: Snapshot, scopes: readonly string[]): void {
+  const unknown = scopes.filter((s) => !isKnownScope(snapshot.release, s));
+  if (unknown.length === 0) return;
+  const on = snapshot.version.version ? `OpenClaw ${snapshot.version.version}` : 'any OpenClaw release';
+  throw new CannotRunError(
+    'unknown-scope',
+    `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: ${on} knows ${snapshot.release.operatorScopes.join(', ')}. Nothing was changed.`,
+  );
+}
+
+/** `--device`: a full id or a unique prefix; default the host's own device. */
+export function resolveTarget(snapshot: Snapshot, device?: string): DeviceRecord {
+  const { devices } = snapshot.store;
+  const hostId = snapshot.identity.deviceId;
+  if (!device) {
+    if (!hostId) {
+      throw new CannotRunError(
+        'no-identity',
+        `This host has no device identity (${snapshot.identity.file.path}: ${snapshot.identity.file.status}), so there is no host device to change. Name one with --device ID. Nothing was changed.`,
+        snapshot.identity.file.path,
+      );
+    }
+    const host = devices.find((d) => d.deviceId === hostId || d.key === hostId);
+    if (!host) {
+      throw new CannotRunError(
+        'device-not-paired',
+        `This host's device ${shortId(hostId)} is not in ${snapshot.store.path}: there is nothing to widen. Its next local connect pairs it with the scopes it asks for (run openclaw-fix doctor for details). Nothing was changed.`,
+        snapshot.store.path,
+        1,
+      );
+    }
+    return host;
+  }
+  const needle = device.trim().toLowerCase();
+  const exact = devices.find((d) => d.deviceId.toLowerCase() === needle || d.key.toLowerCase() === needle);
+  if (exact) return exact;
+  const matches = devices.filter((d) => d.deviceId.toLowerCase().startsWith(needle));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) {
+    throw new CannotRunError('device-not-found', `No paired device id starts with "${device}" in ${snapshot.store.path} (${devices.length} device(s); see openclaw-fix doctor --verbose). Nothing was changed.`, snapshot.store.path);
+  }
+  throw new CannotRunError('device-ambiguous', `"${device}" matches ${matches.length} devices (${matches.map((d) => shortId(d.deviceId)).join(', ')}); give more of the id. Nothing was changed.`, snapshot.store.path);
+}
+
+/** What the device needs, from the predicted verdicts (host) or its own refused requests (any device). */
+function neededScopes(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceRecord, isHost: boolean): { scopes: string[]; role: boolean } {
+  if (isHost) {
+    const refused = diagnosis.clients.filter((c) => c.verdict === 'refused');
+    return { scopes: union(...refused.map((c) => c.missing)), role: refused.some((c) => c.reason === 'role-upgrade') };
+  }
+  const baseline = connectBaseline(snapshot.release, device);
+  const asked = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId && r.isRepair);
+  return { scopes: union(...asked.map((r) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, r.scopes ?? []))), role: false };
+}
+
+function everHeld(device: DeviceRecord): Set<string> {
+  return new Set(union(device.scopes, device.approvedScopes, ...device.tokens.map((t) => t.scopes)));
+}
+
+export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: RotateOptions = {}): RotatePlan {
+  const named = union(options.scopes);
+  validateScopes(snapshot, named);
+  const device = resolveTarget(snapshot, options.device);
+  const hostId = snapshot.identity.deviceId;
+  const isHost = device.deviceId === hostId;
+  const target: RotateTarget = {
+    deviceId: device.deviceId,
+    key: device.key,
+    isHost,
+    remote: !isHost || Boolean(device.remoteIp),
+    remoteIp: device.remoteIp,
+    displayName: device.displayName,
+    clientId: device.clientId,
+  };
+
+  const held = everHeld(device);
+  const need = neededScopes(snapshot, diagnosis, device, isHost);
+  // A scope or role the device never had is a new grant: only an explicit --scope operator.admin allows it.
+  const adminNamed = named.includes(SCOPE.admin);
+  const heldBack = need.scopes.filter((s) => s === SCOPE.admin && !held.has(s) && !adminNamed);
+  const roles = device.roles ?? (device.role ? [device.role] : []);
+  // Operator scopes on a device without the operator role would do nothing: the role is part of the grant.
+  const needsRole = !roles.includes('operator') && (need.role || (roles.length > 0 && named.length > 0));
+  if (needsRole && !adminNamed) heldBack.push('role operator');
+  const addRole = needsRole && adminNamed ? 'operator' : undefined;
+
+  const grant = union(need.scopes.filter((s) => !heldBack.includes(s)), named);
+  const escalation = [...grant.filter((s) => s === SCOPE.admin && !held.has(s)), ...(addRole ? [`role ${addRole}`] : [])];
+  // Every list ends up holding everything the device is approved for plus the grant; nothing is removed.
+  const final = union(device.scopes, device.approvedScopes, grant);
+
+  const arrays: ArrayChange[] = [];
+  const change = (file: string, field: string, before: string[] | null) => {
+    const added = final.filter((s) => !(before ?? []).includes(s));
+    if (added.length) arrays.push({ file, field, before, added, after: [...(before ?? []), ...added] });
+  };
+  change(PAIRED_FILE, 'scopes', device.scopes);
+  if (device.approvedScopes) change(PAIRED_FILE, 'approvedScopes', device.approvedScopes);
+  const token = device.tokens.find((t) => t.role === 'operator' && !t.revokedAtMs);
+  if (token) change(PAIRED_FILE, 'tokens.operator.scopes', token.scopes);
+  const auth = snapshot.deviceAuth;
+  const authToken = auth.deviceId === device.deviceId && auth.file.status === 'ok' ? auth.tokens.find((t) => t.role === 'operator') : undefined;
+  if (authToken) change(DEVICE_AUTH_FILE, 'tokens.operator.scopes', authToken.scopes);
+
+  const added = final.filter((s) => !held.has(s));
+  const newToken = Boolean(options.newToken && token);
+  const changes = arrays.length > 0 || Boolean(addRole) || newToken;
+
+  const removePending: PendingRemoval[] = changes
+    ? snapshot.store.pendingRequests
+        .filter((r) => r.deviceId === device.deviceId && r.isRepair)
+        .filter((r) => !r.role || r.role === 'operator' || r.role === addRole || roles.includes(r.role))
+        .filter((r) => unsatisfiedScopes(snapshot.release.scopeRule, final, r.scopes ?? []).length === 0)
+        .map((r) => ({ requestId: r.requestId, clientId: r.clientId, scopes: r.scopes ?? [] }))
+    : [];
+
+  const files = [
+    ...(arrays.some((a) => a.file === PAIRED_FILE) || addRole || newToken ? [PAIRED_FILE] : []),
+    ...(authToken && (arrays.some((a) => a.file === DEVICE_AUTH_FILE) || newToken) && isHost ? [DEVICE_AUTH_FILE] : []),
+    ...(removePending.length ? [PENDING_FILE] : []),
+  ];
+  const fixes = diagnosis.findings
+    .filter((f: Finding) => TARGET_FINDINGS.has(f.id) && f.severity !== 'info' && (f.deviceId === device.deviceId || (isHost && !f.deviceId)))
+    .map((f) => f.id);
+
+  const who = isHost ? `this host's device ${shortId(device.deviceId)}` : `device ${shortId(device.deviceId)}${device.remoteIp ? ` (${device.remoteIp})` : ''}`;
+  const summary = changes
+    ? [
+        added.length ? `granted ${scopeList(added)} to ${who}` : `brought the scope lists of ${who} in line`,
+        arrays.length ? `in ${[...new Set(arrays.map((a) => a.field))].join(', ')}` : '',
+        addRole ? `added role ${addRole}` : '',
+        newToken ? 'issued a new device token' : 'kept the token value',
+        removePending.length ? `removed ${removePending.length} satisfied repair request(s)` : '',
+      ]
+        .filter(Boolean)
+        .join('; ')
+    : '';
+
+  const plan: RotatePlan = { target, added, escalation, heldBack, addRole, arrays, removePending, newToken, files, fixes, summary };
+  if (!changes) plan.nothing = nothingReason(snapshot, diagnosis, device, isHost, heldBack);
+  return plan;
+}
+
+function nothingReason(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceRecord, isHost: boolean, heldBack: string[]): string {
+  const who = isHost ? "this host's device" : `device ${shortId(device.deviceId)}`;
+  if (heldBack.length) {
+    return `${who} needs ${heldBack.join(' and ')}, which it never had: that is a new grant, so openclaw-fix adds it only when you name it (--scope operator.admin) and confirm.`;
+  }
+  const info = diagnosis.findings.find((f) => f.severity === 'info' && f.id === 'service-device-missing-write' && isHost);
+  const base = isHost
+    ? `no client of this host is refused, and the scope lists of ${who} agree (${scopeList(device.scopes)}).`
+    : `${who} has no refused repair request and its scope lists agree (${scopeList(device.scopes)}); name the scopes it should get with --scope.`;
+  const stale = snapshot.store.pendingRequests.some((r) => r.deviceId === device.deviceId && r.isRepair)
+    ? ' A repair request on file for it is already satisfied; OpenClaw drops it after 5 minutes.'
+    : '';
+  return `Nothing to do: ${base}${info ? ` ${info.explanation}` : ''}${stale}`;
+}

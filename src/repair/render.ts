@@ -1,0 +1,124 @@
+/** Text and JSON forms of a rotate plan and of what apply did. All printing goes through Output. */
+import type { Diagnosis } from '../core/diagnose.js';
+import type { Snapshot } from '../core/model.js';
+import { verdictLine } from '../report/text.js';
+import { shortId, scopeList } from '../rules/text.js';
+import type { Output } from '../report/output.js';
+import type { ApplyResult } from './apply.js';
+import type { Backup } from './backup.js';
+import type { RotatePlan } from './plan.js';
+import type { GatewayStatus } from './service.js';
+
+export function serviceAction(gateway: GatewayStatus, restart: boolean, timeoutSec: number): string {
+  const s = gateway.service;
+  if (!restart) return s?.active || gateway.listening ? 'left running (--no-restart): it may overwrite the edit on its next connect' : 'left alone (--no-restart)';
+  if (s?.active) return `stop the ${s.describe}, write, start it, wait up to ${timeoutSec} s for port ${gateway.port}`;
+  if (gateway.listening) return `answers on port ${gateway.port} outside a service manager: written with compare-and-swap while it runs`;
+  if (s) return `the ${s.describe} is not running: the change takes effect at its next start`;
+  return `not running (nothing answers on port ${gateway.port})`;
+}
+
+export function renderPlanHeader(o: Output, snapshot: Snapshot, command: string, note?: string): void {
+  const c = o.out;
+  const v = snapshot.version;
+  o.print(c.bold(`openclaw-fix ${command}`) + (note ? c.cyan(`  [${note}]`) : ''));
+  o.print(`  ${c.dim('version')}  ${v.version ? `OpenClaw ${v.version}` : `OpenClaw version ${c.yellow('unknown')} ${c.dim('(strictest rules)')}`}`);
+  o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir}`);
+}
+
+export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }): void {
+  const c = o.out;
+  const t = plan.target;
+  const where = t.isHost ? c.dim('(this host: identity/device.json)') : c.yellow(`REMOTE device${t.remoteIp ? ` (remoteIp ${t.remoteIp})` : ''}, not this host's own`);
+  o.print(`  ${c.dim('device ')}  ${shortId(t.deviceId)} ${where}`);
+  o.print(`  ${' '.repeat(7)}  ${c.dim(t.deviceId)}`);
+  o.print();
+  if (plan.nothing) {
+    o.print(c.green(`✓ ${plan.nothing}`));
+    return;
+  }
+  const fixes = diagnosis.findings.filter((f) => plan.fixes.includes(f.id) && (f.deviceId === t.deviceId || !f.deviceId));
+  for (const f of fixes) o.print(`${f.severity === 'error' ? c.red('✗') : c.yellow('!')} ${f.title} ${c.dim(`[${f.id}]`)}`);
+  if (fixes.length) o.print();
+  o.print(c.bold('Plan:'));
+  for (const file of plan.files) {
+    o.print(`  ${file}`);
+    for (const a of plan.arrays.filter((x) => x.file === file)) {
+      o.print(`    ${a.field.padEnd(24)} ${c.green(`+ ${a.added.join(', ')}`)} ${c.dim(`(kept: ${scopeList(a.before)})`)}`);
+    }
+    if (file.endsWith('paired.json')) {
+      if (plan.addRole) o.print(`    ${'roles'.padEnd(24)} ${c.green(`+ ${plan.addRole}`)}`);
+      o.print(`    ${'token value'.padEnd(24)} ${plan.newToken ? c.yellow('NEW value (the client must be given it or re-pair)') : "kept (the client's stored copy stays valid)"}`);
+    }
+    if (file.endsWith('pending.json')) {
+      for (const r of plan.removePending) o.print(`    remove repair request ${r.requestId} ${c.dim(`(${r.clientId ?? '?'} asked ${scopeList(r.scopes)}; satisfied now)`)}`);
+    }
+  }
+  if (plan.escalation.length) o.print(`  ${c.red.bold('escalation')}  GRANTS ${plan.escalation.join(', ')}, which this device never had (named with --scope)`);
+  if (plan.heldBack.length) o.print(`  ${c.yellow('held back')}   ${plan.heldBack.join(', ')}: a new grant, added only with --scope operator.admin`);
+  o.print(`  ${c.dim('backup ')}  ${snapshot.location.stateDir}/backups/openclaw-fix/<UTC time>/ (0600; restore with openclaw-fix restore)`);
+  o.print(`  ${c.dim('gateway')}  ${serviceAction(gateway, opts.restart, opts.timeoutSec)}`);
+  if (gateway.note) o.print(`  ${c.dim('note   ')}  ${gateway.note}`);
+  o.print();
+}
+
+export function renderResult(o: Output, result: ApplyResult, after: { diagnosis?: Diagnosis; undo?: string; summary: string }): void {
+  const c = o.out;
+  if (result.status === 'nothing') {
+    o.print(c.green('✓ Nothing left to do: the store already holds the change (another writer made it). Nothing was changed.'));
+  } else if (result.status === 'applied') {
+    o.print(c.green(`✓ Done: ${after.summary}.`));
+    if (result.backup) o.print(`  ${c.dim('backup ')}  ${result.backup.dir}`);
+    o.print(`  ${c.dim('gateway')}  ${gatewayLine(result)}`);
+    if (after.diagnosis) o.print(`  ${c.dim('now    ')}  ${verdictLine(o, after.diagnosis)}`);
+    if (after.undo) o.print(`  ${c.dim('undo   ')}  ${after.undo}`);
+  } else {
+    o.print(c.red(`✗ Rolled back: ${result.problems.join('; ')}.`));
+    o.print(`  The files are back to their bytes before the change (backup ${result.backup?.dir}).`);
+    o.print(`  ${c.dim('gateway')}  ${gatewayLine(result)}${result.rollbackOk === false ? c.red(' — check it: openclaw gateway status') : ''}`);
+  }
+  for (const n of result.notes) o.print(c.yellow(`! ${n}`));
+}
+
+function gatewayLine(result: ApplyResult): string {
+  const s = result.service;
+  if (s.action === 'stopped-started') return s.back ? `restarted (${s.manager}); back on its port after ${s.seconds} s` : `restarted (${s.manager}) but NOT answering on its port`;
+  if (s.action === 'left-running') return 'left running (see note)';
+  if (s.action === 'not-running') return `${s.manager} is not running; the change takes effect at its next start`;
+  return 'not running; the change takes effect at its next start';
+}
+
+export function planJson(plan: RotatePlan) {
+  return {
+    nothingToDo: plan.nothing ?? null,
+    target: { ...plan.target, remoteIp: plan.target.remoteIp ?? null, displayName: plan.target.displayName ?? null, clientId: plan.target.clientId ?? null },
+    added: plan.added,
+    escalation: plan.escalation,
+    heldBack: plan.heldBack,
+    addRole: plan.addRole ?? null,
+    arrays: plan.arrays,
+    removePending: plan.removePending.map((r) => ({ ...r, clientId: r.clientId ?? null })),
+    newToken: plan.newToken,
+    files: plan.files,
+    fixes: plan.fixes,
+    summary: plan.summary,
+  };
+}
+
+export function backupJson(backup: Backup | null) {
+  return backup ? { name: backup.name, dir: backup.dir, status: backup.manifest.status, files: backup.manifest.files } : null;
+}
+
+export function resultJson(result: ApplyResult, diagnosis?: Diagnosis) {
+  return {
+    status: result.status,
+    backup: backupJson(result.backup),
+    written: result.written,
+    attempts: result.attempts,
+    service: result.service,
+    problems: result.problems,
+    rollbackOk: result.rollbackOk ?? null,
+    notes: result.notes,
+    findingsAfter: diagnosis ? diagnosis.findings.map((f) => ({ id: f.id, severity: f.severity, deviceId: f.deviceId ?? null })) : null,
+  };
+}

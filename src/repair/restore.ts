@@ -1,0 +1,153 @@
+/**
+ * `restore`: list openclaw-fix backups, or put one back with the same protocol as rotate (lock, stop,
+ * back up the current state first, atomic writes, start, verify, roll back on failure).
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { diagnose, type Diagnosis } from '../core/diagnose.js';
+import { CannotRunError, EXIT, errnoCode } from '../core/errors.js';
+import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
+import { envelope } from '../report/json.js';
+import type { Output } from '../report/output.js';
+import { verdictLine } from '../report/text.js';
+import { sha256 } from '../store/read-file.js';
+import { applyChange, type Prepared } from './apply.js';
+import { listBackups, readBackupFile, type Backup } from './backup.js';
+import { confirmChange } from './confirm.js';
+import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE } from './plan.js';
+import { assertWritable } from './preflight.js';
+import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction } from './render.js';
+import { detectGateway, type Runner } from './service.js';
+
+/** Only files rotate writes may come back from a backup: a tampered manifest cannot aim anywhere else. */
+const RESTORABLE = new Set([PAIRED_FILE, PENDING_FILE, DEVICE_AUTH_FILE]);
+
+export interface RestoreRun {
+  snapshotOptions: SnapshotOptions;
+  commandArgs: string[];
+  name?: string;
+  list?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+  restart: boolean;
+  timeoutSec: number;
+  runner?: Runner;
+}
+
+function listLine(b: Backup): string {
+  const files = b.manifest.files.map((f) => f.path).join(', ');
+  return `${b.name}  ${b.manifest.command} ${b.manifest.status}  ${files}\n      ${b.manifest.description}`;
+}
+
+function pick(backups: Backup[], name: string | undefined, root: string): Backup {
+  if (name) {
+    const found = backups.find((b) => b.name === name || b.dir === path.resolve(name));
+    if (!found) throw new CannotRunError('no-backup', `No complete openclaw-fix backup named "${name}" in ${root} (see openclaw-fix restore --list). Nothing was changed.`, root);
+    return found;
+  }
+  // A rolled-back or never-applied backup equals the live state already; the newest real change is what "undo" means.
+  const found = backups.find((b) => b.manifest.status === 'applied' || b.manifest.status === 'backed-up');
+  if (!found) throw new CannotRunError('no-backup', `No openclaw-fix backup to restore in ${root}. Nothing was changed.`, root, EXIT.problems);
+  return found;
+}
+
+export async function restore(run: RestoreRun, output: Output): Promise<number> {
+  const snapshot = await takeSnapshot(run.snapshotOptions);
+  const stateDir = snapshot.location.stateDir;
+  const root = path.join(stateDir, 'backups', 'openclaw-fix');
+  const { backups, incomplete } = await listBackups(stateDir);
+
+  if (run.list) {
+    if (output.json) {
+      output.printJson({ ...envelope('restore', EXIT.healthy), state: { dir: stateDir }, backups: backups.map((b) => ({ ...backupJson(b), command: b.manifest.command, createdAt: b.manifest.createdAt, description: b.manifest.description, deviceId: b.manifest.deviceId })), incomplete });
+      return EXIT.healthy;
+    }
+    if (backups.length === 0) output.print(`No openclaw-fix backups in ${root}.`);
+    else {
+      output.print(output.out.bold(`Backups in ${root} (newest first):`));
+      for (const b of backups) output.print(`  ${listLine(b)}`);
+    }
+    for (const name of incomplete) output.print(output.out.yellow(`  ${name}  incomplete (no manifest: openclaw-fix was interrupted while backing up; the live files were not changed by it)`));
+    return EXIT.healthy;
+  }
+
+  const backup = pick(backups, run.name, root);
+  for (const f of backup.manifest.files) {
+    if (!RESTORABLE.has(f.path)) throw new CannotRunError('backup-damaged', `The manifest of ${backup.dir} names ${f.path}, which openclaw-fix never writes; it will not be restored. Nothing was changed.`, backup.dir);
+  }
+  const files = await Promise.all(
+    backup.manifest.files.map(async (f) => ({ rel: f.path, abs: path.join(stateDir, f.path), bytes: await readBackupFile(backup, f) })),
+  );
+  const readLive = async (abs: string) => {
+    try {
+      return await fsp.readFile(abs);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') throw new CannotRunError('missing', `${abs} no longer exists; copy it back by hand from ${backup.dir}. Nothing was changed.`, abs);
+      throw error;
+    }
+  };
+  const differing: typeof files = [];
+  for (const f of files) if (sha256(await readLive(f.abs)) !== sha256(f.bytes)) differing.push(f);
+  const jsonBase = { state: { dir: stateDir }, backup: { ...backupJson(backup), description: backup.manifest.description } };
+  if (differing.length === 0) {
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'nothing' } });
+    else output.print(output.out.green(`✓ The files already hold the bytes of backup ${backup.name}. Nothing was changed.`));
+    return EXIT.healthy;
+  }
+
+  await assertWritable(stateDir, differing.map((f) => f.abs));
+  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, env: process.env, runner: run.runner, home: snapshot.location.home });
+  if (!output.json) {
+    renderPlanHeader(output, snapshot, 'restore');
+    output.print(`  ${output.out.dim('backup ')}  ${backup.name} ${output.out.dim(`(${backup.manifest.command}, ${backup.manifest.status})`)}`);
+    output.print(`  ${output.out.dim('undoes ')}  ${backup.manifest.description}`);
+    output.print(`  ${output.out.dim('files  ')}  ${differing.map((f) => f.rel).join(', ')} ${output.out.dim('(back to their exact bytes; the current ones are backed up first)')}`);
+    output.print(`  ${output.out.dim('gateway')}  ${serviceAction(gateway, run.restart, run.timeoutSec)}`);
+    output.print();
+  }
+  if (run.dryRun) {
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'dry-run', files: differing.map((f) => f.rel) } });
+    else output.print(output.out.dim('Dry run: nothing was changed.'));
+    return EXIT.healthy;
+  }
+  if (!(await confirmChange(`Restore ${differing.map((f) => f.rel).join(', ')} from backup ${backup.name}?`, { yes: run.yes, what: differing.map((f) => f.rel).join(', ') }))) {
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.problems), ...jsonBase, result: { status: 'declined' } });
+    else output.print('Declined. Nothing was changed.');
+    return EXIT.problems;
+  }
+
+  let after: Diagnosis | undefined;
+  const prepare = async (): Promise<Prepared | null> => {
+    const prepared: Prepared = { files: [], description: `state before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
+    for (const f of differing) {
+      const live = await readLive(f.abs);
+      if (sha256(live) === sha256(f.bytes)) continue;
+      prepared.files.push({ rel: f.rel, abs: f.abs, before: live, after: f.bytes, mode: (await fsp.stat(f.abs)).mode & 0o7777 });
+    }
+    return prepared.files.length ? prepared : null;
+  };
+  const result = await applyChange({
+    command: 'restore',
+    stateDir,
+    prepare,
+    verifyWritten: () => [],
+    verifyFinal: async () => {
+      const now = await takeSnapshot(run.snapshotOptions);
+      after = diagnose(now, { commandArgs: run.commandArgs });
+      return [];
+    },
+    gateway,
+    restart: run.restart,
+    timeoutSec: run.timeoutSec,
+    output,
+  });
+  const exitCode = result.status === 'rolled-back' ? EXIT.problems : EXIT.healthy;
+  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].join(' ') : undefined;
+  if (output.json) {
+    output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });
+  } else {
+    renderResult(output, result, { undo, summary: `restored ${result.written.join(', ')} from backup ${backup.name}` });
+    if (after && result.status === 'applied') output.print(`  ${output.out.dim('doctor ')}  ${verdictLine(output, after)}`);
+  }
+  return exitCode;
+}

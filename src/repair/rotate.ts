@@ -1,0 +1,178 @@
+/**
+ * `rotate` end to end: snapshot -> diagnose -> plan (pure) -> show -> confirm -> apply (lock, stop, backup,
+ * atomic write with compare-and-swap, verify, start, re-diagnose, roll back on failure).
+ */
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fse from 'fs-extra';
+import { diagnose, type Diagnosis } from '../core/diagnose.js';
+import { CannotRunError, EXIT } from '../core/errors.js';
+import type { Snapshot } from '../core/model.js';
+import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
+import { envelope } from '../report/json.js';
+import type { Output } from '../report/output.js';
+import { sha256 } from '../store/read-file.js';
+import { applyChange, type Prepared } from './apply.js';
+import { confirmChange } from './confirm.js';
+import { editorFor } from './editor.js';
+import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from './plan.js';
+import { assertStoreReadable, assertWritable } from './preflight.js';
+import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson } from './render.js';
+import { detectGateway, type Runner } from './service.js';
+
+export interface RotateRun extends RotateOptions {
+  snapshotOptions: SnapshotOptions;
+  /** Location flags for printed follow-up commands. */
+  commandArgs: string[];
+  demoSource?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  restart: boolean;
+  timeoutSec: number;
+  runner?: Runner;
+}
+
+/** --demo never writes into the package: the demo state is copied to a temp dir first. */
+export async function copyDemo(source: string, output: Output): Promise<string> {
+  const dir = path.join(await fsp.mkdtemp(path.join(os.tmpdir(), 'openclaw-fix-demo-')), 'state');
+  await fse.copy(source, dir);
+  output.note(`--demo: working on a copy of the demo state in ${dir} (the bundled demo is not changed).`);
+  return dir;
+}
+
+function fileSha(snapshot: Snapshot, rel: string): string | undefined {
+  if (rel === PAIRED_FILE) return snapshot.store.paired.sha256;
+  if (rel === PENDING_FILE) return snapshot.store.pending.sha256;
+  if (rel === DEVICE_AUTH_FILE) return snapshot.deviceAuth.file.sha256;
+  return undefined;
+}
+
+/** What the user confirmed: a re-plan after a conflict may drop pending ids, but must not grant anything else. */
+function grantKey(plan: RotatePlan): string {
+  return JSON.stringify([plan.target.key, plan.arrays.map((a) => [a.file, a.field, a.added]), plan.addRole ?? null, plan.newToken]);
+}
+
+function sameGrant(a: RotatePlan, b: RotatePlan): boolean {
+  // The later plan may need less (the gateway or another tool already added some), never more.
+  const need = (p: RotatePlan) => new Set(p.arrays.flatMap((x) => x.added.map((s) => `${x.file}|${x.field}|${s}`)));
+  const first = need(a);
+  return grantKey(a) === grantKey(b) || ([...need(b)].every((k) => first.has(k)) && (b.addRole ?? null) === (a.addRole ?? null) && b.newToken === a.newToken);
+}
+
+export async function rotate(run: RotateRun, output: Output): Promise<number> {
+  const load = async (): Promise<{ snapshot: Snapshot; diagnosis: Diagnosis }> => {
+    const snapshot = await takeSnapshot(run.snapshotOptions);
+    return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs }) };
+  };
+  const first = await load();
+  const { snapshot } = first;
+  const editor = editorFor(snapshot);
+  assertStoreReadable(snapshot);
+  const plan = planRotate(snapshot, first.diagnosis, run);
+  const exitIfUnfixed = first.diagnosis.summary.error > 0 ? EXIT.problems : EXIT.healthy;
+  const stateDir = snapshot.location.stateDir;
+  const demoNote = run.demoSource ? 'demo copy' : undefined;
+
+  if (plan.nothing) {
+    if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan), result: null });
+    else {
+      renderPlanHeader(output, snapshot, 'rotate', demoNote);
+      renderPlan(output, snapshot, first.diagnosis, plan, { listening: false, port: snapshot.config.port }, { restart: run.restart, timeoutSec: run.timeoutSec });
+      output.print(output.out.dim('Nothing was changed.'));
+    }
+    return exitIfUnfixed;
+  }
+
+  await assertWritable(stateDir, editor.files(plan));
+  const gateway = await detectGateway({
+    profile: snapshot.location.profile,
+    port: snapshot.config.port,
+    env: process.env,
+    runner: run.runner,
+    home: snapshot.location.home,
+  });
+  const showPlan = () => {
+    renderPlanHeader(output, snapshot, 'rotate', demoNote);
+    renderPlan(output, snapshot, first.diagnosis, plan, gateway, { restart: run.restart, timeoutSec: run.timeoutSec });
+  };
+  if (!output.json) showPlan();
+
+  if (run.dryRun) {
+    if (output.json) output.printJson({ ...envelope('rotate', EXIT.problems), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'dry-run' } });
+    else output.print(output.out.dim('Dry run: nothing was changed.'));
+    return EXIT.problems;
+  }
+
+  const who = plan.target.isHost ? "this host's device" : `the REMOTE device ${plan.target.deviceId.slice(0, 12)}`;
+  const ok = await confirmChange(
+    `${plan.escalation.length ? `GRANT ${plan.escalation.join(', ')} and apply` : 'Apply'} this change to ${who} (backup first)?`,
+    { yes: run.yes, what: plan.files.join(', ') },
+  );
+  if (!ok) {
+    if (output.json) output.printJson({ ...envelope('rotate', EXIT.problems), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'declined' } });
+    else output.print('Declined. Nothing was changed.');
+    return EXIT.problems;
+  }
+
+  let current = first;
+  let currentPlan = plan;
+  let after: Diagnosis | undefined;
+  const prepare = async (attempt: number): Promise<Prepared | null> => {
+    for (let i = 0; i < 3; i++) {
+      if (attempt > 1 || i > 0) {
+        current = await load();
+        assertStoreReadable(current.snapshot);
+        currentPlan = planRotate(current.snapshot, current.diagnosis, run);
+        if (currentPlan.nothing) return null;
+        if (!sameGrant(plan, currentPlan)) {
+          throw new CannotRunError('changed-since-confirm', `${current.snapshot.store.path} changed since the plan was shown, and the change needed now differs. Nothing was changed; run openclaw-fix rotate again to see the new plan.`, current.snapshot.store.path);
+        }
+      }
+      const files = editor.files(currentPlan);
+      const bytes = new Map<string, Buffer>();
+      for (const abs of files) bytes.set(abs, await fsp.readFile(abs));
+      // The plan must be made from exactly these bytes; if the file moved since the snapshot, take a new one.
+      const stale = currentPlan.files.some((rel, j) => fileSha(current.snapshot, rel) !== sha256(bytes.get(files[j]!)!));
+      if (stale) continue;
+      const rendered = editor.render(currentPlan, bytes, { nowMs: Date.now() });
+      const modes = await Promise.all(files.map(async (f) => (await fsp.stat(f)).mode & 0o7777));
+      return {
+        files: files.map((abs, j) => ({ rel: currentPlan.files[j]!, abs, before: bytes.get(abs)!, after: rendered.get(abs)!, mode: modes[j]! })),
+        description: currentPlan.summary,
+        deviceId: currentPlan.target.deviceId,
+      };
+    }
+    throw new CannotRunError('conflict', `${snapshot.store.path} keeps changing while it is read: the gateway is writing it. Stop the gateway and run again. Nothing was changed.`, snapshot.store.path);
+  };
+
+  const result = await applyChange({
+    command: 'rotate',
+    stateDir,
+    prepare,
+    verifyWritten: () => editor.verify(currentPlan),
+    verifyFinal: async () => {
+      const now = await load();
+      after = now.diagnosis;
+      const problems = editor.verify(currentPlan);
+      if (currentPlan.heldBack.length === 0) {
+        const left = now.diagnosis.findings.filter((f) => f.severity === 'error' && currentPlan.fixes.includes(f.id) && (!f.deviceId || f.deviceId === currentPlan.target.deviceId));
+        problems.push(...left.map((f) => `still found after the change: ${f.id}`));
+      }
+      return problems;
+    },
+    gateway,
+    restart: run.restart,
+    timeoutSec: run.timeoutSec,
+    output,
+  });
+
+  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].join(' ') : undefined;
+  const exitCode = result.status === 'rolled-back' ? EXIT.problems : after && after.summary.error > 0 ? EXIT.problems : EXIT.healthy;
+  if (output.json) {
+    output.printJson({ ...envelope('rotate', exitCode), state: { dir: stateDir }, plan: planJson(currentPlan), result: { ...resultJson(result, after), undo: undo ?? null } });
+  } else {
+    renderResult(output, result, { diagnosis: after, undo, summary: currentPlan.summary });
+  }
+  return exitCode;
+}

@@ -1,0 +1,197 @@
+/**
+ * How the gateway runs here, and stopping/starting it around a write. The gateway rewrites paired.json on
+ * connects, so an edit made while it runs can be lost; stopping it is the only way to exclude that.
+ * Every command goes through one injectable Runner (execFile, no shell).
+ */
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { CannotRunError } from '../core/errors.js';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+export type Runner = (cmd: string, args: string[]) => Promise<RunResult>;
+
+export const execRunner: Runner = (cmd, args) =>
+  new Promise((resolve) => {
+    execFile(cmd, args, { timeout: 30_000, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
+      const errCode = (error as NodeJS.ErrnoException | null)?.code;
+      const code = !error ? 0 : errCode === 'ENOENT' ? 127 : typeof errCode === 'number' ? errCode : (error as { status?: number }).status ?? 1;
+      resolve({ code, stdout: String(stdout ?? ''), stderr: String(stderr ?? '') });
+    });
+  });
+
+export interface ServiceManager {
+  kind: 'systemd-user' | 'systemd-system' | 'launchd' | 'schtasks';
+  name: string;
+  /** "systemd user unit openclaw-gateway.service" */
+  describe: string;
+  active: boolean;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export interface GatewayStatus {
+  service?: ServiceManager;
+  /** Something answers on 127.0.0.1:<port>. */
+  listening: boolean;
+  port: number;
+  /** Why the service manager could not be asked (e.g. no user bus over ssh/sudo). */
+  note?: string;
+}
+
+export interface DetectOptions {
+  profile?: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  runner?: Runner;
+  platform?: NodeJS.Platform;
+  uid?: number;
+  home: string;
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+function failure(what: string, result: RunResult, hint: string): CannotRunError {
+  const detail = firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code}`;
+  return new CannotRunError('service-failed', `Could not ${what}: ${detail}. ${hint}`);
+}
+
+async function systemd(opts: DetectOptions, run: Runner): Promise<{ service?: ServiceManager; note?: string }> {
+  const unit = opts.env.OPENCLAW_SYSTEMD_UNIT?.trim() || `openclaw-gateway${opts.profile ? `-${opts.profile}` : ''}.service`;
+  let note: string | undefined;
+  for (const user of [true, false]) {
+    const scope = user ? ['--user'] : [];
+    const r = await run('systemctl', [...scope, 'show', '-p', 'LoadState', '-p', 'ActiveState', unit]);
+    if (r.code === 127) return {};
+    if (r.code !== 0) {
+      if (user && /Failed to connect to bus/i.test(r.stderr)) {
+        note = `could not reach the user's systemd (${firstLine(r.stderr)}); over ssh, sudo or cron set XDG_RUNTIME_DIR=/run/user/$(id -u), or stop the gateway yourself`;
+      }
+      continue;
+    }
+    const load = /LoadState=(\S+)/.exec(r.stdout)?.[1];
+    if (load !== 'loaded') continue;
+    const active = /ActiveState=(active|activating|reloading)/.test(r.stdout);
+    const describe = `systemd ${user ? 'user' : 'system'} unit ${unit}`;
+    return {
+      service: {
+        kind: user ? 'systemd-user' : 'systemd-system',
+        name: unit,
+        describe,
+        active,
+        async stop() {
+          const s = await run('systemctl', [...scope, 'stop', unit]);
+          if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
+        },
+        async start() {
+          const s = await run('systemctl', [...scope, 'start', unit]);
+          if (s.code !== 0) throw failure(`start the ${describe}`, s, `Start it yourself: systemctl ${scope.join(' ')} start ${unit}.`);
+        },
+      },
+      note,
+    };
+  }
+  return { note };
+}
+
+async function launchd(opts: DetectOptions, run: Runner): Promise<{ service?: ServiceManager }> {
+  const label = opts.env.OPENCLAW_LAUNCHD_LABEL?.trim() || (opts.profile ? `ai.openclaw.${opts.profile}` : 'ai.openclaw.gateway');
+  const domain = `gui/${opts.uid ?? process.getuid?.() ?? 501}`;
+  const r = await run('launchctl', ['print', `${domain}/${label}`]);
+  if (r.code !== 0) return {};
+  const plist = path.join(opts.home, 'Library', 'LaunchAgents', `${label}.plist`);
+  const describe = `launchd agent ${label}`;
+  return {
+    service: {
+      kind: 'launchd',
+      name: label,
+      describe,
+      active: /state = running/.test(r.stdout),
+      async stop() {
+        const s = await run('launchctl', ['bootout', `${domain}/${label}`]);
+        if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
+      },
+      async start() {
+        const s = await run('launchctl', ['bootstrap', domain, plist]);
+        if (s.code !== 0) throw failure(`start the ${describe}`, s, `Start it yourself: launchctl bootstrap ${domain} ${plist}.`);
+        await run('launchctl', ['kickstart', `${domain}/${label}`]);
+      },
+    },
+  };
+}
+
+async function schtasks(opts: DetectOptions, run: Runner): Promise<{ service?: ServiceManager }> {
+  const name = opts.profile ? `OpenClaw Gateway (${opts.profile})` : 'OpenClaw Gateway';
+  const r = await run('schtasks', ['/Query', '/TN', name, '/FO', 'LIST']);
+  if (r.code !== 0) return {};
+  const describe = `scheduled task "${name}"`;
+  return {
+    service: {
+      kind: 'schtasks',
+      name,
+      describe,
+      active: /Status:\s*Running/i.test(r.stdout),
+      async stop() {
+        const s = await run('schtasks', ['/End', '/TN', name]);
+        if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
+      },
+      async start() {
+        const s = await run('schtasks', ['/Run', '/TN', name]);
+        if (s.code !== 0) throw failure(`start the ${describe}`, s, `Start it yourself: schtasks /Run /TN "${name}".`);
+      },
+    },
+  };
+}
+
+export function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function detectGateway(opts: DetectOptions): Promise<GatewayStatus> {
+  const run = opts.runner ?? execRunner;
+  const platform = opts.platform ?? process.platform;
+  const found: { service?: ServiceManager; note?: string } =
+    platform === 'darwin' ? await launchd(opts, run) : platform === 'win32' ? await schtasks(opts, run) : await systemd(opts, run);
+  const listening = await portAnswers(opts.port);
+  return { service: found.service, listening, port: opts.port, note: found.note };
+}
+
+/** Waits until the port answers, reporting progress; a spinner only on a terminal, else one line per step. */
+export async function waitForPort(
+  port: number,
+  timeoutSec: number,
+  progress: { tty: boolean; write(text: string): void; line(text: string): void },
+): Promise<{ ok: boolean; seconds: number }> {
+  const start = Date.now();
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let i = 0;
+  if (!progress.tty) progress.line(`waiting for the gateway on 127.0.0.1:${port} (up to ${timeoutSec} s)...`);
+  for (;;) {
+    const seconds = (Date.now() - start) / 1000;
+    if (await portAnswers(port)) {
+      if (progress.tty) progress.write('\r\x1b[K');
+      return { ok: true, seconds };
+    }
+    if (seconds >= timeoutSec) {
+      if (progress.tty) progress.write('\r\x1b[K');
+      return { ok: false, seconds };
+    }
+    if (progress.tty) progress.write(`\r${frames[i++ % frames.length]} waiting for the gateway on 127.0.0.1:${port} (${Math.floor(seconds)} s)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
