@@ -114,6 +114,40 @@ add('2.19-remote-device-narrow', '2026.2.19', (n, h, other) => standard(n, h, { 
   { exitCode: 0, absent: ['service-device-missing-write'] });
 add('record-malformed', '2026.2.22', (n, h) => standard(n, h, { paired: { [h.deviceId]: { ...device(n, h, { scopes: FULL, approvedScopes: FULL }), scopes: 'operator.admin', createdAtMs: 'yesterday' } } }), { exitCode: 0, findings: ['store-record-malformed'] });
 
+
+// The rest of the family (failure-catalog.md M02-M16, L1-L4): one state per mode, judged by the release it occurs on.
+const TUI = { clientId: 'gateway-client', clientMode: 'ui', extra: { displayName: 'openclaw-tui' } };
+add('m02-2.21-tui-admin-only', '2026.2.21', (n, h, o) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL, approvedScopes: FULL }), [o.deviceId]: device(n, o, { name: 'tui', scopes: [S.admin], approvedScopes: [S.admin], ...TUI }) } }),
+  { exitCode: 0, findings: ['device-lacks-read-write'] });
+add('m04-4.20-talk-secrets-missing', '2026.4.20', (n, h, o) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [...FULL, S.talkSecrets], approvedScopes: [...FULL, S.talkSecrets] }), [o.deviceId]: device(n, o, { name: 'app', scopes: [S.read, S.write], approvedScopes: [S.read, S.write], clientId: 'openclaw-macos', clientMode: 'ui', remoteIp: '192.168.1.30' }) }, pending: pendingRepair(o, [S.read, S.write, S.talkSecrets], { clientId: 'openclaw-macos', clientMode: 'ui' }) }),
+  { exitCode: 0, findings: ['scope-added-by-update'] });
+add('m05-2.19-bind-lan', '2026.2.19', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL, remoteIp: '172.18.0.2' }) }, config: { gateway: { mode: 'local', port: 18789, bind: 'lan', auth: { mode: 'token', token: `GATEWAYTOKEN-${n}-`.padEnd(48, 'g') } } } }),
+  { exitCode: 1, findings: ['internal-call-not-loopback'] });
+add('m06-3.24-platform-changed', '2026.3.24', (n, h, o) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL, approvedScopes: FULL }), [o.deviceId]: device(n, o, { name: 'mac', scopes: FULL, approvedScopes: FULL, clientId: 'openclaw-macos', clientMode: 'ui', extra: { platform: 'macOS 26.3.1' } }) }, pending: { 'c0ffee00-1111-4222-8333-444455556666': { requestId: 'c0ffee00-1111-4222-8333-444455556666', deviceId: o.deviceId, publicKey: o.publicKey, platform: 'macOS 26.4.0', clientId: 'openclaw-macos', clientMode: 'ui', role: 'operator', roles: ['operator'], scopes: FULL, silent: false, isRepair: true, ts: T0 } } }),
+  { exitCode: 0, findings: ['metadata-pin-mismatch'] });
+add('m07-4.20-node-asks-operator', '2026.4.20', (n, h, o) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [...FULL, S.talkSecrets], approvedScopes: [...FULL, S.talkSecrets] }), [o.deviceId]: device(n, o, { name: 'node', scopes: [], roles: ['node'] }) }, pending: { 'aaaabbbb-1111-4222-8333-444455556666': { requestId: 'aaaabbbb-1111-4222-8333-444455556666', deviceId: o.deviceId, publicKey: o.publicKey, platform: 'linux', clientId: 'openclaw-macos', clientMode: 'ui', role: 'operator', roles: ['operator'], scopes: [S.read], silent: false, isRepair: true, ts: T0 } } }),
+  { exitCode: 0, findings: ['role-upgrade-pending'] });
+add('m08-2.15-cached-token-stale', '2026.2.15', (n, h) => ({ ...standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: SEED }) } }), 'identity/device-auth.json': json({ version: 1, deviceId: h.deviceId, tokens: { operator: { token: `TOKEN-${n}-stale-copy-`.padEnd(43, 'x'), role: 'operator', scopes: SEED, updatedAtMs: T0 } } }) }),
+  { exitCode: 0, findings: ['device-token-mismatch'] });
+add('m11-2.21-rotated-token-only', '2026.2.21', (n, h) => standard(n, h, { paired: { [h.deviceId]: { ...device(n, h, { scopes: [...SEED, S.read], approvedScopes: [...SEED, S.read], tokenScopes: [...SEED, S.read, S.write] }), tokens: { operator: { token: token(n, 'host'), role: 'operator', scopes: [...SEED, S.read, S.write], createdAtMs: T0, rotatedAtMs: T0 + 1000 } } } } }),
+  { exitCode: 1, findings: ['rotate-cannot-widen', 'service-device-missing-write'] });
+add('m12-5.12-two-requests', '2026.5.12', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [S.read, S.pairing], approvedScopes: [S.read, S.pairing] }) }, pending: { ...pendingRepair(h, [...FULL, S.talkSecrets], { clientId: 'cli', clientMode: 'cli' }), ...pendingRepair(h, [...FULL, S.talkSecrets], { clientId: 'openclaw-tui', clientMode: 'ui', requestId: '9f1c2d3e-75a4-4c2d-9c46-03b965cb6a5f' }) } }),
+  { exitCode: 1, findings: ['pending-request-churn', 'service-device-missing-read'] });
+add('m13-5.2-pairing-only', '2026.5.2', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [S.pairing], approvedScopes: [S.pairing] }) }, pending: pendingRepair(h, [...FULL, S.talkSecrets], { clientId: 'cli', clientMode: 'cli' }) }),
+  { exitCode: 1, findings: ['approver-lacks-authority', 'service-device-missing-read'] });
+add('m14-6.11-new-device-waits', '2026.6.11', (n, h, o) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [...FULL, S.talkSecrets], approvedScopes: [...FULL, S.talkSecrets] }) }, pending: { 'b4f51905-8cb4-45d4-96c1-833a3c80b542': { requestId: 'b4f51905-8cb4-45d4-96c1-833a3c80b542', deviceId: o.deviceId, publicKey: o.publicKey, platform: 'windows', clientId: 'cli', clientMode: 'cli', role: 'operator', roles: ['operator'], scopes: [S.admin], silent: false, isRepair: false, ts: T0 } } }),
+  { exitCode: 0, findings: ['approve-latest-preview-only'] });
+add('m15-tmp-leftover', '2026.2.22', (n, h) => ({ ...standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL, approvedScopes: FULL }) } }), 'devices/paired.json.3f2a9c1e-0d4b-4e5f-8a6b-7c8d9e0f1a2b.tmp': json({ [h.deviceId]: device(n, h, { scopes: FULL, approvedScopes: FULL }) }) }),
+  { exitCode: 0, findings: ['store-tmp-leftover'] });
+add('m16-8.1-json-not-imported', '2026.8.1', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: [...FULL, S.talkSecrets], approvedScopes: [...FULL, S.talkSecrets] }) } }),
+  { exitCode: 0, findings: ['sqlite-migration'] });
+add('m16-7.x-after-migration-downgrade', '2026.7.33', (n, h) => { const f = standard(n, h, {}); f['devices/paired.json.migrated'] = json({ [h.deviceId]: device(n, h, { scopes: FULL }) }); return f; },
+  { exitCode: 1, findings: ['sqlite-migration'] });
+add('l2-service-token-drift', '2026.2.19', (n, h) => ({ ...standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL }) } }), 'gateway.systemd.env': `OPENCLAW_GATEWAY_TOKEN=GATEWAYTOKEN-${n}-old-`.padEnd(60, 'o') + '\n' }),
+  { exitCode: 0, findings: ['gateway-token-drift'] });
+add('l4-2.12-insecure-ui', '2026.2.12', (n, h) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: SEED }) }, config: { gateway: { mode: 'local', bind: 'loopback', controlUi: { allowInsecureAuth: true }, auth: { mode: 'token', token: `GATEWAYTOKEN-${n}-`.padEnd(48, 'g') } } } }),
+  { exitCode: 0, findings: ['control-ui-insecure'] });
+
 rmSync(root, { recursive: true, force: true });
 for (const c of cases) {
   const dir = path.join(root, c.name);

@@ -3,7 +3,7 @@
  * published releases (../shared/openclaw-facts.md §3, openclaw-internals.md §4-5, §9). Rules consult
  * this table; nothing else in the code branches on version numbers.
  */
-import { inRange, parseVersion, type CalVer } from './version.js';
+import { compareVersions, inRange, parseVersion, type CalVer } from './version.js';
 
 export const SCOPE = {
   admin: 'operator.admin',
@@ -65,6 +65,24 @@ export interface ReleaseKnowledge {
   corruptStoreReadsEmpty: boolean;
   /** `openclaw devices approve` with no id approves the newest request (later: preview only). */
   approveWithoutIdApprovesLatest: boolean;
+  /**
+   * The gateway pins platform/deviceFamily and asks for re-approval when they change (M06; ~2.26 onward,
+   * seen in the 3.13 tarball). True for a row when any release in it pins.
+   */
+  metadataPinning: boolean;
+  /** `device.pair.approve` needs operator.admin (4.29+), not just operator.pairing (M13). */
+  approveNeedsAdmin: boolean;
+  /**
+   * Shared-token connects without a device identity get their scopes cleared (GHSA-rqpp-rjj8-7wv8,
+   * 3.12 - ~4.21): status/probe clients report "missing scope: operator.read" with a healthy store (L1).
+   */
+  sharedTokenScopesCleared: boolean;
+  /** The 3 s pre-auth handshake timeout (3.13 - 3.21) closes slow connects with 1000/1006 (L3). */
+  shortHandshakeTimeout: boolean;
+  /** First-party Control UI / webchat bundles ask for less than read+write (2.14 - 2.21, 3.13 regression) (M02). */
+  controlUiAsksNarrow: boolean;
+  /** A re-request supersedes the pending one with a new requestId (4.x - 6.x), so copied ids go stale (M12). */
+  requestIdChurn: boolean;
   /** Bounds or behaviours read from source but not pinned to a shipped release. */
   uncertain?: string;
 }
@@ -86,6 +104,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: 'pre-2.19',
+    metadataPinning: false,
+    approveNeedsAdmin: false,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: true,
+    requestIdChurn: false,
     from: '2026.1.0',
     to: '2026.2.18',
     summary: 'before least-privilege internal calls: every client asks the CLI bundle',
@@ -105,6 +129,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '2.19',
+    metadataPinning: false,
+    approveNeedsAdmin: false,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: true,
+    requestIdChurn: false,
     from: '2026.2.19',
     to: '2026.2.20',
     summary: 'internal calls ask operator.read/write, the CLI bundle lacks both, exact match, no silent upgrade (the seed loop)',
@@ -122,6 +152,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '2.21',
+    metadataPinning: false,
+    approveNeedsAdmin: false,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: true,
+    requestIdChurn: false,
     from: '2026.2.21',
     to: '2026.2.21',
     summary: 'read is covered by write or admin, write still needs an exact match; approvedScopes bounds rotate',
@@ -136,6 +172,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '2.22',
+    metadataPinning: true,
+    approveNeedsAdmin: false,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: false,
     from: '2026.2.22',
     to: '2026.3.1',
     summary: 'admin covers every operator scope, the CLI asks read+write, local scope upgrades are approved silently',
@@ -148,6 +190,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '3.2',
+    metadataPinning: true,
+    approveNeedsAdmin: false,
+    sharedTokenScopesCleared: true,
+    shortHandshakeTimeout: true,
+    controlUiAsksNarrow: true,
+    requestIdChurn: false,
     from: '2026.3.2',
     to: '2026.3.27',
     summary: 'local backend self-calls skip pairing; local scope upgrades still silent',
@@ -161,6 +209,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '3.28',
+    metadataPinning: true,
+    approveNeedsAdmin: false,
+    sharedTokenScopesCleared: true,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: true,
     // M03 reports from this era (#95399, #97859) show the local CLI presenting its device and looping even with the shared token.
     localCliSharedTokenPairs: true,
     silentLocalRoleUpgrade: true,
@@ -176,6 +230,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '4.15',
+    metadataPinning: true,
+    approveNeedsAdmin: true,
+    sharedTokenScopesCleared: true,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: true,
     // M03 reports from this era (#95399, #97859) show the local CLI presenting its device and looping even with the shared token.
     localCliSharedTokenPairs: true,
     silentLocalRoleUpgrade: true,
@@ -194,6 +254,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '6.11',
+    metadataPinning: true,
+    approveNeedsAdmin: true,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: false,
     silentLocalRoleUpgrade: true,
     from: '2026.6.11',
     to: '2026.7.999',
@@ -209,6 +275,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '8.1',
+    metadataPinning: true,
+    approveNeedsAdmin: true,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: false,
     silentLocalRoleUpgrade: true,
     from: '2026.8.0',
     to: '2026.9.5',
@@ -225,6 +297,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '9.6',
+    metadataPinning: true,
+    approveNeedsAdmin: true,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: false,
     silentLocalRoleUpgrade: true,
     from: '2026.9.6',
     summary: 'as 8.1; write also covers operator.talk and operator.sessions.*',
@@ -253,6 +331,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
 export const STRICTEST: ReleaseKnowledge = {
   ...JSON_ERA_DEFAULTS,
   id: 'unknown',
+  metadataPinning: true,
+  approveNeedsAdmin: true,
+  sharedTokenScopesCleared: true,
+  shortHandshakeTimeout: true,
+  controlUiAsksNarrow: true,
+  requestIdChurn: true,
   from: '2026.1.0',
   summary: 'version unknown: judged by the strictest rules of any release',
   operatorScopes: RELEASES[RELEASES.length - 1]!.operatorScopes,
@@ -354,3 +438,18 @@ export const INTERNAL_CALLS = [
   { client: 'internal-write', method: 'send', feature: 'cron delivery, announce queue, sessions_spawn' },
   { client: 'internal-read', method: 'health', feature: 'health probe, status' },
 ] as const;
+
+/** The rows before `release` (older releases), newest first: what devices approved earlier were asked for (M04). */
+export function earlierReleases(release: ReleaseKnowledge): ReleaseKnowledge[] {
+  const from = parseVersion(release.from);
+  if (!from || release.id === 'unknown') return [];
+  return RELEASES.filter((r) => {
+    const f = parseVersion(r.from);
+    return f !== null && compareVersions(f, from) < 0;
+  }).reverse();
+}
+
+/** Scopes that some release added to what its own clients ask for (read/write 2.22, talk.secrets 4.15, questions 8.1): the M04 deltas. */
+export const SCOPES_ADDED_BY_RELEASES: readonly string[] = [
+  ...new Set(RELEASES.flatMap((r) => r.cliDefaultScopes).filter((s) => !RELEASES[0]!.cliDefaultScopes.includes(s))),
+];

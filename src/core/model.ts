@@ -171,6 +171,22 @@ export interface Snapshot {
   uid: number;
   nowMs: number;
   logEvidence?: LogEvidence;
+  /**
+   * Notable files beside the store, relative to the state dir (names only, never contents):
+   * `*.migrated`, `*.tmp` leftovers, the SQLite database, migration claim files (M15/M16).
+   */
+  stateFiles?: string[];
+  /** Where the gateway service takes its shared token from, as digests (L2). */
+  serviceTokens?: ServiceToken[];
+}
+
+/** A shared gateway token baked into the service (unit Environment= or env file); only a digest is kept. */
+export interface ServiceToken {
+  /** The unit or env file it was read from. */
+  source: string;
+  /** First 12 hex of sha256(token), or null for an empty / placeholder value ("undefined", "null"). */
+  digest: string | null;
+  placeholder?: string;
 }
 
 /** Filled by the log scanner (src/logs); rules treat it as optional evidence. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readGatewayConfig } from '../store/config.js';
 import { readDeviceAuth, readIdentity } from '../store/identity.js';
+import { notableStateFiles, serviceTokens } from '../store/extras.js';
 import { readStore } from '../store/index.js';
 import { CannotRunError } from './errors.js';
 import { detectInstalledVersion } from './installed-version.js';
@@ -65,6 +66,8 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
     legacyStore,
     uid: process.getuid?.() ?? -1,
     nowMs: options.nowMs ?? Date.now(),
+    stateFiles: notableStateFiles(location.stateDir),
+    serviceTokens: serviceTokens(location.stateDir, location.home, location.profile),
   };
 }
 

@@ -6,6 +6,22 @@ import { serviceDeviceMissingWrite } from './service-device-missing-write.js';
 import { storePermissions } from './store-permissions.js';
 import { storeUnreadable } from './store-unreadable.js';
 import { tokenScopesDiverge } from './token-scopes-diverge.js';
+import { deviceLacksReadWrite } from './m02-device-lacks-read-write.js';
+import { scopeAddedByUpdate } from './m04-scope-added-by-update.js';
+import { notLoopback } from './m05-not-loopback.js';
+import { metadataPinMismatch } from './m06-metadata-pin.js';
+import { roleUpgradePending } from './m07-role-upgrade.js';
+import { deviceTokenMismatch } from './m08-device-token-mismatch.js';
+import { rotateCannotWiden } from './m11-rotate-cannot-widen.js';
+import { pendingRequestChurn } from './m12-pending-churn.js';
+import { approverLacksAuthority } from './m13-approver-lacks-authority.js';
+import { approveLatestPreviewOnly } from './m14-approve-latest.js';
+import { storeTmpLeftovers } from './m15-store-leftovers.js';
+import { sqliteMigration } from './m16-sqlite-migration.js';
+import { sharedTokenScopesCleared } from './l1-shared-token-scopes-cleared.js';
+import { gatewayTokenDrift } from './l2-gateway-token-drift.js';
+import { handshakeTimeout } from './l3-handshake-timeout.js';
+import { controlUiContext } from './l4-control-ui-context.js';
 import type { Rule } from './types.js';
 import { versionUnknown } from './version-unknown.js';
 
@@ -16,6 +32,23 @@ export const RULES: readonly Rule[] = [
   identityRules,
   tokenScopesDiverge,
   pendingRepairRequest,
+  // The rest of the family (failure-catalog.md M02-M16, L1-L4), in catalog order.
+  deviceLacksReadWrite,
+  scopeAddedByUpdate,
+  notLoopback,
+  metadataPinMismatch,
+  roleUpgradePending,
+  deviceTokenMismatch,
+  rotateCannotWiden,
+  pendingRequestChurn,
+  approverLacksAuthority,
+  approveLatestPreviewOnly,
+  storeTmpLeftovers,
+  sqliteMigration,
+  sharedTokenScopesCleared,
+  gatewayTokenDrift,
+  handshakeTimeout,
+  controlUiContext,
   storePermissions,
   versionUnknown,
 ];

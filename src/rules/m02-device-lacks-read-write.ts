@@ -1,0 +1,55 @@
+/** M02: a device other than the host, paired with an old/narrow bundle, lacks read/write on this release. */
+import { SCOPE, unsatisfiedScopes } from '../core/knowledge.js';
+import { connectBaseline } from '../core/clients.js';
+import type { Finding } from '../core/model.js';
+import { describeMode, MODES } from '../explain/modes.js';
+import { approveStep, deviceLabel, logGroups, logLine, requestVsDevice, rolesOf } from './family.js';
+import { scopeList, ruleWording } from './text.js';
+import type { Rule } from './types.js';
+
+const UI_CLIENTS = /control-ui|webchat|tui|^ui$/i;
+
+export const deviceLacksReadWrite: Rule = {
+  id: 'device-lacks-read-write',
+  mode: 'M02',
+  description: describeMode('M02'),
+  detect({ snapshot, host }) {
+    const { release } = snapshot;
+    const findings: Finding[] = [];
+    const uiLogs = logGroups(snapshot, 'access-upgrade', 'missing-scope').filter((g) => UI_CLIENTS.test(g.client ?? '') || /chat\.history/.test(g.sample));
+    for (const device of snapshot.store.devices) {
+      if (device.deviceId === host?.deviceId) continue; // the host is M01/M03's
+      const roles = rolesOf(device);
+      if (roles.length > 0 && !roles.includes('operator')) continue;
+      const held = connectBaseline(release, device);
+      if (held.length === 0) continue;
+      const missing = unsatisfiedScopes(release.scopeRule, held, [SCOPE.read, SCOPE.write]);
+      if (missing.length === 0) continue;
+      const ui = UI_CLIENTS.test(`${device.clientId ?? ''} ${device.clientMode ?? ''} ${device.displayName ?? ''}`);
+      const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId);
+      findings.push({
+        id: 'device-lacks-read-write',
+        mode: 'M02',
+        severity: 'warning',
+        title: `${deviceLabel(device, host?.deviceId)} lacks ${scopeList(missing)}`,
+        impact: ui
+          ? 'That client gets "missing scope: operator.read" on every page, or loops on "pairing required" for write then read.'
+          : 'Every read/write call from that client loops on "pairing required".',
+        explanation:
+          `It holds ${scopeList(held)}, and this release ${ruleWording(release)}. ${MODES.M02.why}` +
+          (release.controlUiAsksNarrow && ui ? ' On this release the Control UI bundle itself asks for too little, so a re-pair alone brings the narrow set back.' : '') +
+          (device.remoteIp ? ` It connected from ${device.remoteIp}: widen it only if you confirm it is yours.` : ''),
+        deviceId: device.deviceId,
+        evidence: [...requests.flatMap((r) => requestVsDevice(r, device)), ...uiLogs.map(logLine)],
+        fix: {
+          automatic: false,
+          steps: [
+            ...requests.map((r) => approveStep(r, device)),
+            MODES.M02.next,
+          ],
+        },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * M04: this release's own clients ask for a scope that devices approved under an older release lack.
+ * Lists every such device before it starts looping (the "after `openclaw update`" check).
+ */
+import { earlierReleases, SCOPES_ADDED_BY_RELEASES, unsatisfiedScopes } from '../core/knowledge.js';
+import { connectBaseline } from '../core/clients.js';
+import type { Finding } from '../core/model.js';
+import { describeMode, MODES } from '../explain/modes.js';
+import { approveStep, deviceLabel, requestVsDevice, rolesOf } from './family.js';
+import { scopeList, versionLabel } from './text.js';
+import type { Rule } from './types.js';
+
+export const scopeAddedByUpdate: Rule = {
+  id: 'scope-added-by-update',
+  mode: 'M04',
+  description: describeMode('M04'),
+  detect({ snapshot, clients, host, command }) {
+    const { release } = snapshot;
+    const older = earlierReleases(release);
+    const findings: Finding[] = [];
+    const hostCli = clients.find((c) => c.client === 'cli');
+    for (const device of snapshot.store.devices) {
+      const roles = rolesOf(device);
+      if (roles.length > 0 && !roles.includes('operator')) continue;
+      const held = connectBaseline(release, device);
+      if (held.length === 0) continue;
+      const isHost = device.deviceId === host?.deviceId;
+      const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId);
+      // (a) complete for an older release's clients, not for this one's: the new scope came with the update.
+      const bundleMissing = unsatisfiedScopes(release.scopeRule, held, release.cliDefaultScopes);
+      const wasComplete = bundleMissing.length ? older.find((r) => unsatisfiedScopes(r.scopeRule, held, r.cliDefaultScopes).length === 0) : undefined;
+      // (b) a repair request whose whole delta is scopes that releases added (the catalog's on-disk trace).
+      const requestDelta = [...new Set(requests.filter((r) => r.isRepair).flatMap((r) => unsatisfiedScopes(release.scopeRule, held, r.scopes ?? [])))];
+      const addedOnly = requestDelta.length > 0 && requestDelta.every((s) => SCOPES_ADDED_BY_RELEASES.includes(s));
+      if (!wasComplete && !addedOnly) continue;
+      // The host CLI asking for more than a narrow device holds is M03's; M04 is only about the new scopes.
+      if (isHost && !wasComplete && !requestDelta.every((s) => !release.cliDefaultScopes.includes(s) || SCOPES_ADDED_BY_RELEASES.includes(s))) continue;
+      const missing = wasComplete ? bundleMissing : requestDelta;
+      const silent = isHost
+        ? hostCli?.verdict === 'allowed'
+        : release.silentLocalScopeUpgrade === 'local' && !device.remoteIp;
+      if (silent && !addedOnly) continue;
+      findings.push({
+        id: 'scope-added-by-update',
+        mode: 'M04',
+        severity: 'warning',
+        title: `${deviceLabel(device, host?.deviceId)} will need approval for ${scopeList(missing)} on ${versionLabel(snapshot.version.version)}`,
+        impact: 'Clients of that device loop on "scope upgrade pending approval" / "pairing required" after the update (channels, native approvals, cron, CLI).',
+        explanation:
+          (wasComplete
+            ? `Its scopes ${scopeList(held)} covered what OpenClaw ${wasComplete.from}${wasComplete.to ? `-${wasComplete.to}` : ''} clients asked for; this release's clients ask ${scopeList(release.cliDefaultScopes)}. `
+            : `It holds ${scopeList(held)}; its client now asks for ${scopeList(missing)} as well, a scope a later release added. `) +
+          MODES.M04.why +
+          (isHost ? ' For this host the CLI lockout finding below says the same from the CLI side.' : ''),
+        deviceId: device.deviceId,
+        evidence: [`needs ${scopeList(missing)} (delta only)`, ...requests.flatMap((r) => requestVsDevice(r, device))],
+        fix: {
+          command: isHost ? command('rotate') : undefined,
+          automatic: isHost,
+          steps: requests.length
+            ? requests.map((r) => approveStep(r, device))
+            : [isHost ? 'openclaw-fix rotate adds exactly the missing scopes to the host device.' : `When it asks: openclaw devices list, then openclaw devices approve <requestId> for device ${device.deviceId} (grant only ${scopeList(missing)}).`],
+        },
+      });
+    }
+    return findings;
+  },
+};

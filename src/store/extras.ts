@@ -1,0 +1,54 @@
+/**
+ * Small read-only facts beside the device store that the family rules need: which migration/tmp files
+ * exist (names only) and the shared token the gateway service is started with (digest only).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ServiceToken } from '../core/model.js';
+import { digest, registerSecret } from '../core/secrets.js';
+
+const NOTABLE = /\.migrated$|\.tmp$|^openclaw\.sqlite(-wal|-shm)?$|^\.(doctor|native)-importing$/;
+
+/** Relative paths of notable files under devices/, identity/ and state/ (one level each). */
+export function notableStateFiles(stateDir: string): string[] {
+  const out: string[] = [];
+  for (const sub of ['devices', 'identity', 'state', '.']) {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(stateDir, sub));
+    } catch {
+      continue;
+    }
+    for (const name of names) if (NOTABLE.test(name)) out.push(sub === '.' ? name : `${sub}/${name}`);
+  }
+  return out.sort();
+}
+
+const PLACEHOLDERS = new Set(['', 'undefined', 'null', '""', "''"]);
+
+function tokenFrom(text: string): string | undefined {
+  // `Environment=OPENCLAW_GATEWAY_TOKEN=x`, `Environment="OPENCLAW_GATEWAY_TOKEN=x"`, or `OPENCLAW_GATEWAY_TOKEN=x` in an env file.
+  const m = /(?:^|[\s"])OPENCLAW_GATEWAY_TOKEN=("?)([^"\s]*)\1/m.exec(text);
+  return m ? m[2] : undefined;
+}
+
+/** The token in the systemd unit and in `<state>/gateway.systemd.env` (9.x), when either sets one. */
+export function serviceTokens(stateDir: string, home: string, profile?: string): ServiceToken[] {
+  const unit = profile && profile !== 'default' ? `openclaw-gateway-${profile}.service` : 'openclaw-gateway.service';
+  const sources = [path.join(home, '.config', 'systemd', 'user', unit), path.join(stateDir, 'gateway.systemd.env')];
+  const out: ServiceToken[] = [];
+  for (const source of sources) {
+    let text: string;
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch {
+      continue;
+    }
+    const value = tokenFrom(text);
+    if (value === undefined) continue;
+    registerSecret(value);
+    const placeholder = PLACEHOLDERS.has(value.trim()) ? value.trim() || '(empty)' : undefined;
+    out.push({ source, digest: placeholder ? null : digest(value), ...(placeholder ? { placeholder } : {}) });
+  }
+  return out;
+}
