@@ -85,18 +85,23 @@ export interface Recogniser {
 }
 
 /**
- * Substrings at least one of which every recognised line contains (case-sensitive, as logged;
- * "airing" covers "pairing" and "Pairing"). The scanner searches raw bytes for these before it
- * decodes or parses a line, which is what makes multi-GB logs cheap. Keep in step with RECOGNISERS.
+ * Substrings at least one of which every recognised line contains (case-sensitive, as logged). The
+ * scanner searches raw bytes for these before it decodes or parses a line, which is what makes
+ * multi-GB logs cheap. They are long on purpose: the scanner's multi-needle search skips up to the
+ * shortest length minus one bytes per step (13 here). Keep in step with RECOGNISERS (a unit test checks every example line).
  */
 export const PREFILTER_NEEDLES: readonly string[] = [
-  'airing',
-  'upgrade',
-  'ismatch',
+  'pairing required',
+  'pairing-required',
+  'Pairing required',
+  'device pairing ',
+  'upgrade requested',
+  'pending approval',
+  'token_mismatch',
+  'token mismatch',
   'handshake-timeout',
   'missing scope',
   'token rotated',
-  'deliver',
 ];
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -192,6 +197,8 @@ export const RECOGNISERS: readonly Recogniser[] = [
     kind: 'announce-failed',
     test: /announce queue drain failed/,
     extract(m) {
+      // Only drain failures of this family: other causes (a channel down) are not pairing.
+      if (!/pairing required|scope upgrade|missing scope/.test(m)) return null;
       const key = /announce queue drain failed for ([^\s]+?):?(?:\s|$)/.exec(m)?.[1];
       return clean({ key, code: closeCode(m), requirement: REQUIREMENT.exec(m)?.[1], requestId: requestId(m), reason: pairingReason(m) });
     },
@@ -200,7 +207,8 @@ export const RECOGNISERS: readonly Recogniser[] = [
     kind: 'cron-delivery-failed',
     test: /cron\b[^\n]*deliver|deliver[^\n]*\bcron/i,
     extract(m) {
-      if (!/fail|error|refused|pairing required/i.test(m)) return null;
+      // A delivery failure of this family always says why: pairing required (or a pending upgrade).
+      if (!/fail|error|refused/i.test(m) || !/pairing required|pending approval/.test(m)) return null;
       return clean({ code: closeCode(m), requestId: requestId(m), reason: pairingReason(m) });
     },
   },
