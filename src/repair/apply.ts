@@ -93,7 +93,10 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
   }
 
   const lock = await acquireLock(spec.stateDir, spec.command);
-  if (lock.recoveredFrom) notes.push(`Recovered a stale lock left by openclaw-fix pid ${lock.recoveredFrom}, which is no longer running.`);
+  const crashed = lock.recoveredFrom;
+  if (crashed) notes.push(`Recovered a stale lock left by openclaw-fix pid ${crashed.pid}, which is no longer running.`);
+  // A run killed between stopping and starting the gateway left it down: this run starts it (unless --no-restart).
+  const startLeftDown = Boolean(crashed?.stopped && spec.restart && service && !service.active && service.describe === crashed.stopped);
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -120,7 +123,12 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       step(`stopping the ${service!.describe}`);
       await service!.stop();
       stopped = true;
+      lock.update({ stopped: service!.describe, startCommand: service!.startCommand });
       crashPoint('stopped');
+    } else if (startLeftDown) {
+      stopped = true;
+      report.action = 'stopped-started';
+      lock.update({ stopped: service!.describe, startCommand: service!.startCommand });
     }
 
     let backup: Backup | null = null;

@@ -7,7 +7,18 @@ import type { Output } from '../report/output.js';
 import type { ApplyResult } from './apply.js';
 import type { Backup } from './backup.js';
 import type { RotatePlan } from './plan.js';
+import { LOCK_NAME, staleLock } from './lock.js';
 import type { GatewayStatus } from './service.js';
+
+/** What a killed earlier run left behind, said when this run changes nothing (and so does not clean it up). */
+export function staleLockNote(stateDir: string): string | undefined {
+  const holder = staleLock(stateDir);
+  if (!holder) return undefined;
+  if (holder.stopped) {
+    return `An earlier openclaw-fix (pid ${holder.pid}, ${holder.startedAt}) was interrupted after stopping the ${holder.stopped} and did not start it again: run ${holder.startCommand ?? 'openclaw gateway start'}.`;
+  }
+  return `An earlier openclaw-fix (pid ${holder.pid}) was interrupted and left ${stateDir}/${LOCK_NAME}; it is harmless, and the next change removes it.`;
+}
 
 export function serviceAction(gateway: GatewayStatus, restart: boolean, timeoutSec: number): string {
   const s = gateway.service;

@@ -16,7 +16,7 @@ import { listBackups, readBackupFile, type Backup } from './backup.js';
 import { confirmChange } from './confirm.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE } from './plan.js';
 import { assertWritable } from './preflight.js';
-import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction } from './render.js';
+import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction, staleLockNote } from './render.js';
 import { detectGateway, type Runner } from './service.js';
 
 /** Only files rotate writes may come back from a backup: a tampered manifest cannot aim anywhere else. */
@@ -90,8 +90,9 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   for (const f of files) if (sha256(await readLive(f.abs)) !== sha256(f.bytes)) differing.push(f);
   const jsonBase = { state: { dir: stateDir }, backup: { ...backupJson(backup), description: backup.manifest.description } };
   if (differing.length === 0) {
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'nothing' } });
-    else output.print(output.out.green(`✓ The files already hold the bytes of backup ${backup.name}. Nothing was changed.`));
+    const leftover = staleLockNote(stateDir);
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
+    else output.print(output.out.green(`✓ The files already hold the bytes of backup ${backup.name}. Nothing was changed.`) + (leftover ? `\n${output.out.yellow(`! ${leftover}`)}` : ''));
     return EXIT.healthy;
   }
 

@@ -18,7 +18,7 @@ import { confirmChange } from './confirm.js';
 import { editorFor } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from './plan.js';
 import { assertStoreReadable, assertWritable } from './preflight.js';
-import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson } from './render.js';
+import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson, staleLockNote } from './render.js';
 import { detectGateway, type Runner } from './service.js';
 
 export interface RotateRun extends RotateOptions {
@@ -75,11 +75,13 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   const demoNote = run.demoSource ? 'demo copy' : undefined;
 
   if (plan.nothing) {
-    if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan), result: null });
+    const leftover = staleLockNote(stateDir);
+    if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
     else {
       renderPlanHeader(output, snapshot, 'rotate', demoNote);
       renderPlan(output, snapshot, first.diagnosis, plan, { listening: false, port: snapshot.config.port }, { restart: run.restart, timeoutSec: run.timeoutSec });
       output.print(output.out.dim('Nothing was changed.'));
+      if (leftover) output.print(output.out.yellow(`! ${leftover}`));
     }
     return exitIfUnfixed;
   }

@@ -30,6 +30,8 @@ export interface ServiceManager {
   /** "systemd user unit openclaw-gateway.service" */
   describe: string;
   active: boolean;
+  /** The command a user would type to start it by hand. */
+  startCommand: string;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -85,6 +87,7 @@ async function systemd(opts: DetectOptions, run: Runner): Promise<{ service?: Se
         name: unit,
         describe,
         active,
+        startCommand: ['systemctl', ...scope, 'start', unit].join(' '),
         async stop() {
           const s = await run('systemctl', [...scope, 'stop', unit]);
           if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
@@ -113,6 +116,7 @@ async function launchd(opts: DetectOptions, run: Runner): Promise<{ service?: Se
       name: label,
       describe,
       active: /state = running/.test(r.stdout),
+      startCommand: `launchctl bootstrap ${domain} ${plist}`,
       async stop() {
         const s = await run('launchctl', ['bootout', `${domain}/${label}`]);
         if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
@@ -137,6 +141,7 @@ async function schtasks(opts: DetectOptions, run: Runner): Promise<{ service?: S
       name,
       describe,
       active: /Status:\s*Running/i.test(r.stdout),
+      startCommand: `schtasks /Run /TN "${name}"`,
       async stop() {
         const s = await run('schtasks', ['/End', '/TN', name]);
         if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
