@@ -172,6 +172,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '2.22',
+    // Metadata pinning starts inside this row (~2.26, nerve#42); judged strictly for the whole row.
     metadataPinning: true,
     approveNeedsAdmin: false,
     sharedTokenScopesCleared: false,

@@ -50,3 +50,9 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.|localhost$)/;
 export function isLoopbackIp(ip: string | undefined): boolean {
   return !ip || LOOPBACK.test(ip.replace(/^\[|\]$/g, ''));
 }
+
+/** deviceLabel at the start of a sentence. */
+export function DeviceLabel(device: DeviceRecord, hostId: string | undefined): string {
+  const label = deviceLabel(device, hostId);
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}

@@ -3,7 +3,7 @@ import { SCOPE, unsatisfiedScopes } from '../core/knowledge.js';
 import { connectBaseline } from '../core/clients.js';
 import type { Finding } from '../core/model.js';
 import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, deviceLabel, logGroups, logLine, requestVsDevice, rolesOf } from './family.js';
+import { approveStep, DeviceLabel, logGroups, logLine, requestVsDevice, rolesOf } from './family.js';
 import { scopeList, ruleWording } from './text.js';
 import type { Rule } from './types.js';
 
@@ -31,7 +31,7 @@ export const deviceLacksReadWrite: Rule = {
         id: 'device-lacks-read-write',
         mode: 'M02',
         severity: 'warning',
-        title: `${deviceLabel(device, host?.deviceId)} lacks ${scopeList(missing)}`,
+        title: `${DeviceLabel(device, host?.deviceId)} lacks ${scopeList(missing)}`,
         impact: ui
           ? 'That client gets "missing scope: operator.read" on every page, or loops on "pairing required" for write then read.'
           : 'Every read/write call from that client loops on "pairing required".',

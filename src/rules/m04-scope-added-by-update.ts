@@ -6,7 +6,7 @@ import { earlierReleases, SCOPES_ADDED_BY_RELEASES, unsatisfiedScopes } from '..
 import { connectBaseline } from '../core/clients.js';
 import type { Finding } from '../core/model.js';
 import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, deviceLabel, requestVsDevice, rolesOf } from './family.js';
+import { approveStep, DeviceLabel, requestVsDevice, rolesOf } from './family.js';
 import { scopeList, versionLabel } from './text.js';
 import type { Rule } from './types.js';
 
@@ -44,7 +44,7 @@ export const scopeAddedByUpdate: Rule = {
         id: 'scope-added-by-update',
         mode: 'M04',
         severity: 'warning',
-        title: `${deviceLabel(device, host?.deviceId)} will need approval for ${scopeList(missing)} on ${versionLabel(snapshot.version.version)}`,
+        title: `${DeviceLabel(device, host?.deviceId)} will need approval for ${scopeList(missing)} on ${versionLabel(snapshot.version.version)}`,
         impact: 'Clients of that device loop on "scope upgrade pending approval" / "pairing required" after the update (channels, native approvals, cron, CLI).',
         explanation:
           (wasComplete

@@ -1,7 +1,7 @@
 /** M06: a paired device's platform/deviceFamily changed; the gateway asks for re-approval (metadata pinning). */
 import type { Finding } from '../core/model.js';
 import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, deviceLabel, logGroups, logLine, requestVsDevice, sameKeyPair } from './family.js';
+import { approveStep, DeviceLabel, logGroups, logLine, requestVsDevice, sameKeyPair } from './family.js';
 import type { Rule } from './types.js';
 
 export const metadataPinMismatch: Rule = {
@@ -23,7 +23,7 @@ export const metadataPinMismatch: Rule = {
         id: 'metadata-pin-mismatch',
         mode: 'M06',
         severity: 'warning',
-        title: `${deviceLabel(device, host?.deviceId)} now reports ${platformChanged ? `platform "${request.platform}" (pinned "${device.platform}")` : `deviceFamily "${request.deviceFamily}" (pinned "${device.deviceFamily}")`}`,
+        title: `${DeviceLabel(device, host?.deviceId)} now reports ${platformChanged ? `platform "${request.platform}" (pinned "${device.platform}")` : `deviceFamily "${request.deviceFamily}" (pinned "${device.deviceFamily}")`}`,
         impact: 'That client is refused with "pairing required: device identity changed and must be re-approved" and reconnects in a storm.',
         explanation:
           MODES.M06.why +

@@ -1,7 +1,7 @@
 /** M07: a device approved for one role asks for another, or a hand-made record has no role at all. */
 import type { Finding } from '../core/model.js';
 import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, deviceLabel, logGroups, logLine, requestVsDevice, rolesOf } from './family.js';
+import { approveStep, DeviceLabel, logGroups, logLine, requestVsDevice, rolesOf } from './family.js';
 import type { Rule } from './types.js';
 
 export const roleUpgradePending: Rule = {
@@ -21,7 +21,7 @@ export const roleUpgradePending: Rule = {
         id: 'role-upgrade-pending',
         mode: 'M07',
         severity: 'warning',
-        title: `${deviceLabel(device, host?.deviceId)} asks for the role ${newRoles.join(', ')} it was not approved for`,
+        title: `${DeviceLabel(device, host?.deviceId)} asks for the role ${newRoles.join(', ')} it was not approved for`,
         impact: 'That client is refused with "pairing required" (role-upgrade) until someone approves it.',
         explanation: `${MODES.M07.why} A node role lets the gateway run commands on that node; approve only a device you recognise.`,
         deviceId: device.deviceId,
@@ -35,7 +35,7 @@ export const roleUpgradePending: Rule = {
         id: 'role-upgrade-pending',
         mode: 'M07',
         severity: 'warning',
-        title: `${deviceLabel(device, host?.deviceId)} has no role or roles (a hand-made record)`,
+        title: `${DeviceLabel(device, host?.deviceId)} has no role or roles (a hand-made record)`,
         explanation: 'Every connect from it is a role upgrade that needs approval. Re-pair the device rather than adding roles by hand: a role is a grant.',
         deviceId: device.deviceId,
         evidence: ['paired record without role/roles'],
