@@ -93,7 +93,8 @@ export function classify(signals: Signals): Score[] {
     switch (e.kind) {
       case 'access-upgrade':
         if (e.reason === 'role-upgrade') board.add('M07', 7, `audit line: role upgrade ${e.roleFrom?.join(',') ?? '?'} -> ${e.roleTo ?? '?'}`);
-        else if (e.scopesTo) judgeUpgrade(board, e.scopesTo, e.scopesFrom, e.client, undefined, 'audit line');
+        // A pasted line may run on after the client id (`client=cli ... reason=...`): keep the id only.
+        else if (e.scopesTo) judgeUpgrade(board, e.scopesTo, e.scopesFrom, e.client?.split(/\s/)[0], undefined, 'audit line');
         else genericScopeUpgrade(board, 'audit line: scope-upgrade without the scope lists');
         break;
       case 'metadata-upgrade':
