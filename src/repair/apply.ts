@@ -136,11 +136,17 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
     let attempts = 0;
     let prepared: Prepared | null = null;
     let conflictFile = '';
+    // Across attempts: an overwritten attempt may still have changed the other files.
+    const everWritten = new Set<string>();
+    let firstBackup: Backup | null = null;
     for (;;) {
       if (attempts >= MAX_ATTEMPTS) {
+        const left = everWritten.size
+          ? `Parts of the change were written (${[...everWritten].join(', ')}) and the gateway overwrote at least ${conflictFile}; the state before is in ${firstBackup?.dir} (openclaw-fix restore --list).`
+          : 'Nothing was changed.';
         throw new CannotRunError(
           'conflict',
-          `${conflictFile} kept changing while openclaw-fix was writing it (${MAX_ATTEMPTS} tries): the gateway is rewriting it. ${written.length ? `The last attempt was overwritten; the backup is ${backup?.dir}.` : 'Nothing was changed.'} Stop the gateway (openclaw gateway stop), run openclaw-fix rotate again, then start it.`,
+          `${conflictFile} kept changing while openclaw-fix was writing it (${MAX_ATTEMPTS} tries): the gateway is rewriting it. ${left} Stop the gateway (openclaw gateway stop), run openclaw-fix ${spec.command} again, then start it.`,
           conflictFile,
         );
       }
@@ -171,6 +177,8 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
             crashLabel: written.length === 0 ? 'temp-written' : undefined,
           });
           written.push(f.rel);
+          everWritten.add(f.rel);
+          firstBackup ??= backup;
           if (written.length === 1) crashPoint('renamed');
         }
       } catch (error) {

@@ -57,7 +57,7 @@ if (paired && process.env.FAKE_GATEWAY_WRITER === '1') {
         chmodSync(tmp, 0o600);
         renameSync(tmp, paired);
       }
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, Number(process.env.FAKE_GATEWAY_WRITER_IDLE_MS ?? 5)));
     }
   };
   void loop();

@@ -1,0 +1,34 @@
+/** A gateway rewriting paired.json (read-modify-write, tmp + rename, as OpenClaw does) while rotate applies: no lost update is accepted silently. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copyState, SAMPLE } from '../helpers.js';
+import { fakeServices, runCliAsync, runGateway } from '../fakes/index.js';
+
+describe('rotate against a concurrent writer', () => {
+  // [read-to-write gap, idle between rewrites]: a gateway rewriting constantly, and one that connects now and then.
+  it.each([
+    [40, 5],
+    [40, 5],
+    [5, 400],
+    [5, 400],
+  ])('gap %i ms, idle %i ms: exit 0 only when the change is in the file; otherwise exit 2 naming the race', async (gap, idle) => {
+    const dir = copyState(SAMPLE);
+    const paired = path.join(dir, 'devices/paired.json');
+    const fakes = await fakeServices();
+    const gateway = await runGateway({ FAKE_GATEWAY_PORT: String(fakes.port), FAKE_PAIRED_JSON: paired, FAKE_GATEWAY_WRITER: '1', FAKE_GATEWAY_WRITER_GAP_MS: String(gap), FAKE_GATEWAY_WRITER_IDLE_MS: String(idle) });
+    const r = await runCliAsync(['rotate', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--yes', '--json'], { env: fakes.env });
+    gateway.kill('SIGTERM');
+    await new Promise((resolve) => gateway.once('exit', resolve));
+    const host = Object.values(JSON.parse(readFileSync(paired, 'utf8')))[0] as { scopes: string[]; tokens: { operator: { scopes: string[]; lastUsedAtMs?: number } } };
+    if (r.code === 0) {
+      expect(host.scopes).toEqual(expect.arrayContaining(['operator.write', 'operator.read']));
+      expect(host.tokens.operator.scopes).toEqual(expect.arrayContaining(['operator.write', 'operator.read']));
+      // The writer's own updates went on around ours: both survive.
+      expect(host.tokens.operator.lastUsedAtMs).toBeGreaterThan(0);
+    } else {
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(JSON.parse(r.stdout).error.message).toMatch(/kept changing|keeps changing/);
+    }
+  });
+});
