@@ -76,7 +76,9 @@ function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdict {
   if (spec.client !== 'cli' && release.backendSkipsPairing && local) {
     return allowed('skips-pairing', 'local internal calls skip device pairing on this release');
   }
-  if (spec.client === 'cli' && !release.localCliSharedTokenPairs && sharedSecret && local) {
+  // The CLI leaves its device identity out only with a shared token or password on loopback (`shouldOmitDeviceIdentityForGatewayCall`,
+  // 7.35-9.6); with auth none it pairs like any client (measured on 8.2: `devices list` paired the host with operator.pairing).
+  if (spec.client === 'cli' && !release.localCliSharedTokenPairs && (auth === 'token' || auth === 'password') && local) {
     return allowed('skips-pairing', 'the local CLI authenticates with the shared gateway token and is not paired on this release');
   }
 

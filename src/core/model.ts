@@ -167,6 +167,11 @@ export interface Snapshot {
   store: StoreView;
   /** The legacy JSON store when the SQLite store is authoritative (migration leftovers). */
   legacyStore?: StoreView;
+  /** SQLite era: identity/device.json / device-auth.json still on disk beside the database (M16). */
+  legacyIdentity?: HostIdentity;
+  legacyDeviceAuth?: DeviceAuthCache;
+  /** SQLite era: schema_meta 'primary' schema_version of openclaw.sqlite. */
+  sqliteSchemaVersion?: number;
   /** Current user, to judge file ownership. */
   uid: number;
   nowMs: number;

@@ -51,10 +51,16 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
   const version = resolveVersion(options, location.home, location.profile, location.stateDir, location.demo);
   const release = knowledgeForString(version.version ?? undefined);
   const config = readGatewayConfig(location.configPath, options.env, location.profile);
-  const identity = readIdentity(location.stateDir);
-  const deviceAuth = readDeviceAuth(location.stateDir);
-  const { store, legacyStore } = await readStore(location.stateDir, release);
+  const fileIdentity = readIdentity(location.stateDir);
+  const fileDeviceAuth = readDeviceAuth(location.stateDir);
+  const storeRead = await readStore(location.stateDir, release);
+  const { store, legacyStore } = storeRead;
   refuseForeignUnreadable(store.paired);
+  // SQLite era (2026.8.1+): identity and device tokens live in the database; identity/*.json are legacy leftovers.
+  const identity = storeRead.identity ?? fileIdentity;
+  const deviceAuth = storeRead.deviceAuth ?? fileDeviceAuth;
+  const legacyIdentity = storeRead.identity && fileIdentity.file.status !== 'missing' ? fileIdentity : undefined;
+  const legacyDeviceAuth = storeRead.deviceAuth && fileDeviceAuth.file.status !== 'missing' ? fileDeviceAuth : undefined;
   return {
     location,
     version,
@@ -64,6 +70,9 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
     deviceAuth,
     store,
     legacyStore,
+    ...(legacyIdentity ? { legacyIdentity } : {}),
+    ...(legacyDeviceAuth ? { legacyDeviceAuth } : {}),
+    ...(storeRead.sqliteSchemaVersion !== undefined ? { sqliteSchemaVersion: storeRead.sqliteSchemaVersion } : {}),
     uid: process.getuid?.() ?? -1,
     nowMs: options.nowMs ?? Date.now(),
     stateFiles: notableStateFiles(location.stateDir),

@@ -27,7 +27,7 @@ export function renderHeader(o: Output, snapshot: Snapshot): void {
   o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir} ${c.dim(`(${snapshot.location.source})`)}`);
   o.print(`  ${c.dim('store  ')}  ${storeText}`);
   const hostId = snapshot.identity.deviceId;
-  o.print(`  ${c.dim('host   ')}  ${hostId ? `${shortId(hostId)} ${c.dim('(identity/device.json)')}` : c.dim(`no identity (${snapshot.identity.file.status})`)}`);
+  o.print(`  ${c.dim('host   ')}  ${hostId ? `${shortId(hostId)} ${c.dim(snapshot.store.kind === 'sqlite' ? '(SQLite device_identities)' : '(identity/device.json)')}` : c.dim(`no identity (${snapshot.identity.file.status})`)}`);
   o.print();
 }
 
