@@ -84,6 +84,8 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     LANG: 'C.UTF-8',
+    // The gateway file log lives in /tmp/openclaw: point the CLI at an empty stand-in so tests never read this machine's logs.
+    OPENCLAW_FIX_LOG_ROOT: path.join(home, '.no-tmp-logs'),
   };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];

@@ -10,7 +10,14 @@ import { locationArgs, snapshotOptions, type CommonOptions } from './common.js';
 export interface DoctorOptions extends CommonOptions {
   quiet?: boolean;
   ignore?: string[];
+  /** --log FILE (repeatable); --since; --no-logs sets logs to false. */
+  log?: string[];
+  since?: string;
+  logs?: boolean;
 }
+
+/** Doctor reads only the newest few log files, so it stays fast on hosts with weeks of logs. */
+const DOCTOR_MAX_LOG_FILES = 3;
 
 export async function run(opts: DoctorOptions, output: Output): Promise<number> {
   let snapshot;
@@ -22,7 +29,20 @@ export async function run(opts: DoctorOptions, output: Output): Promise<number> 
     }
     throw error;
   }
+  if (opts.logs !== false) {
+    // Loaded only when used: --no-logs never pays for the scanner.
+    const { collectLogEvidence } = await import('../logs/index.js');
+    snapshot.logEvidence = await collectLogEvidence({
+      location: snapshot.location,
+      logs: opts.log,
+      since: opts.since,
+      env: process.env,
+      nowMs: snapshot.nowMs,
+      maxFiles: DOCTOR_MAX_LOG_FILES,
+    });
+  }
   const diagnosis = diagnose(snapshot, { commandArgs: locationArgs(opts), ignore: opts.ignore });
+  if (snapshot.logEvidence) (await import('../logs/attach.js')).attachLogEvidence(diagnosis.findings, snapshot);
   const exitCode = diagnosis.summary.error > 0 ? EXIT.problems : EXIT.healthy;
   if (output.json) output.printJson(doctorJson('doctor', exitCode, snapshot, diagnosis));
   else renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });

@@ -104,7 +104,11 @@ export function doctorJson(command: string, exitCode: number, snapshot: Snapshot
       explanation: f.explanation,
       deviceId: f.deviceId ?? null,
       evidence: f.evidence,
+      logEvidence: f.logEvidence ?? [],
       fix: f.fix ?? null,
     })),
+    logs: snapshot.logEvidence
+      ? { sources: snapshot.logEvidence.files, stats: snapshot.logEvidence.stats, problems: snapshot.logEvidence.problems, groups: snapshot.logEvidence.groups }
+      : null,
   };
 }

@@ -63,6 +63,10 @@ function renderFinding(o: Output, finding: Finding, snapshot: Snapshot, options:
     o.print(`${indent}${label('Device')}${shortId(finding.deviceId)}${isHost ? c.dim(' (this host)') : ''}`);
     o.print(`${indent}${' '.repeat(10)}${c.dim(finding.deviceId)}`);
   }
+  if (finding.logEvidence?.length) {
+    const pad = indent + ' '.repeat(10);
+    o.print(`${indent}${label('Logs')}${finding.logEvidence.map((e, i) => (i ? pad : '') + c.dim(wrap(e, width - 10, pad))).join('\n')}`);
+  }
   if (options.verbose && finding.evidence.length) {
     o.print(`${indent}${label('Evidence')}${finding.evidence.map((e, i) => (i ? `${indent}${' '.repeat(10)}` : '') + c.dim(e)).join('\n')}`);
   }

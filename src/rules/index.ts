@@ -22,6 +22,8 @@ import { sharedTokenScopesCleared } from './l1-shared-token-scopes-cleared.js';
 import { gatewayTokenDrift } from './l2-gateway-token-drift.js';
 import { handshakeTimeout } from './l3-handshake-timeout.js';
 import { controlUiContext } from './l4-control-ui-context.js';
+import { logLoopAfterFix } from './log-loop-after-fix.js';
+import { logRemoteDeviceLooping } from './log-remote-device-looping.js';
 import type { Rule } from './types.js';
 import { versionUnknown } from './version-unknown.js';
 
@@ -49,6 +51,9 @@ export const RULES: readonly Rule[] = [
   gatewayTokenDrift,
   handshakeTimeout,
   controlUiContext,
+  // From the gateway's logs alone (src/logs): what the files cannot show.
+  logLoopAfterFix,
+  logRemoteDeviceLooping,
   storePermissions,
   versionUnknown,
 ];
