@@ -90,7 +90,7 @@ export function rateText(count: number, firstMs: number | undefined, lastMs: num
   if (count < 2 || firstMs === undefined || lastMs === undefined || lastMs <= firstMs) return {};
   const intervalSec = (lastMs - firstMs) / 1000 / (count - 1);
   const sameDay = new Date(firstMs).toDateString() === new Date(lastMs).toDateString();
-  const every = intervalSec < 1 ? `${(1 / intervalSec).toFixed(intervalSec < 0.1 ? 0 : 1)}/s` : `every ${span(intervalSec)}`;
+  const every = intervalSec < 1 ? `${(1 / intervalSec).toFixed(1).replace(/\.0$/, '')}/s` : `every ${span(intervalSec)}`;
   return { rate: `${every} since ${clock(firstMs, !sameDay)}`, intervalSec: Math.round(intervalSec * 10) / 10 };
 }
 
