@@ -133,7 +133,10 @@ async function runFollow(opts: LogsOptions, output: Output, collect: Parameters<
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const print = (e: TimedEvent) => {
-    if (output.json) output.print(JSON.stringify({ ...e, time: e.timeMs !== undefined ? new Date(e.timeMs).toISOString() : null, failure: FAILURE_KINDS.has(e.kind) }));
+    if (output.json) {
+      const { timeMs, ...fields } = e;
+      output.print(JSON.stringify({ ...fields, time: timeMs !== undefined ? new Date(timeMs).toISOString() : null, failure: FAILURE_KINDS.has(e.kind) }));
+    }
     else output.print(eventLine(e, hostId, Date.now()));
   };
   try {
