@@ -14,6 +14,17 @@ export type CommandOptions = CommonOptions & Record<string, unknown>;
 export type CommandRunner = (opts: CommandOptions, output: Output, args: string[]) => Promise<number>;
 type Dispatch = (name: string, opts: CommandOptions, args: string[]) => Promise<void>;
 
+/** Spelled out (not a template import) so the bundler can split each command into its own chunk. */
+const COMMANDS: Record<string, () => Promise<{ run: CommandRunner }>> = {
+  doctor: () => import('./commands/doctor.js') as Promise<{ run: CommandRunner }>,
+  rotate: () => import('./commands/rotate.js') as Promise<{ run: CommandRunner }>,
+  restore: () => import('./commands/restore.js') as Promise<{ run: CommandRunner }>,
+  check: () => import('./commands/check.js') as Promise<{ run: CommandRunner }>,
+  guard: () => import('./commands/guard.js') as Promise<{ run: CommandRunner }>,
+  logs: () => import('./commands/logs.js') as Promise<{ run: CommandRunner }>,
+  explain: () => import('./commands/explain.js') as Promise<{ run: CommandRunner }>,
+};
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -118,8 +129,9 @@ export async function main(argv: string[]): Promise<number> {
     debug = Boolean(opts.debug);
     const json = Boolean(opts.json) || (name === 'check' && opts.format === 'json');
     output = new Output({ json, color: opts.color as boolean | undefined });
-    const module = (await import(`./commands/${name}.js`)) as { run: CommandRunner };
-    exitCode = await module.run(opts, output, args);
+    const load = COMMANDS[name];
+    if (!load) throw new CannotRunError('usage', `unknown command ${name}`);
+    exitCode = await (await load()).run(opts, output, args);
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,8 +1,8 @@
 /** Options every command shares, and how they turn into snapshot options and repeatable fix flags. */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { SnapshotOptions } from '../core/snapshot.js';
+import { PACKAGE_ROOT } from '../version.js';
 
 export interface CommonOptions {
   stateDir?: string;
@@ -37,7 +37,7 @@ export function addOutputOptions(cmd: Command): Command {
 
 /** The bundled demo state: fixtures/demo in the package. */
 export function demoDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'demo');
+  return path.join(PACKAGE_ROOT, 'fixtures', 'demo');
 }
 
 export function snapshotOptions(opts: CommonOptions, env: NodeJS.ProcessEnv = process.env): SnapshotOptions {

@@ -64,7 +64,7 @@ export const sqliteMigration: Rule = {
         finding(
           'warning',
           'This release keeps pairing in SQLite, but only the JSON store exists: the import has not run yet',
-          `Until the JSON files are imported the runtime refuses: measured on 2026.9.6, the gateway stops at start with "OpenClaw startup migrations did not complete cleanly; refusing to report the gateway ready." and clients with a legacy identity/device.json refuse to connect ("Run \"openclaw doctor --fix\" before starting the gateway or connecting this client."); 2026.8.2 imported them itself at start. Stop the gateway and run \`openclaw doctor --fix\`: it imports devices/paired.json (existing SQLite rows win) and renames it *.migrated. ${MODES.M16.why}`,
+          `Until the JSON files are imported the runtime refuses: measured on 2026.9.6, the gateway stops at start with "OpenClaw startup migrations did not complete cleanly; refusing to report the gateway ready." and clients with a legacy identity/device.json refuse to connect ("Run \"openclaw doctor --fix\" before starting the gateway or connecting this client."); 2026.8.2 imported them itself at start. Stop the gateway and run \`openclaw doctor --fix\`: it imports devices/paired.json (existing SQLite rows win) and renames it *.migrated. If it stops with "Failed migrating legacy device identity: FsSafeError: native no-replace move is unavailable" (9.6 on a filesystem without rename-no-replace, measured in a container), the import cannot run there. ${MODES.M16.why}`,
           [store.path],
         ),
       );

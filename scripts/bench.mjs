@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// `npm run bench`: start-up and throughput of openclaw-fix against baselines measured in the same run.
+// Machines here are noisy, so every target is a ratio to a baseline timed alongside it, never an
+// absolute time. Each case: warm-up, then N runs; min / median / max wall time and peak RSS.
+import { spawnSync } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'openclaw-fix.js');
+const NODE = process.execPath;
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const work = mkdtempSync(path.join(os.tmpdir(), 'ocf-bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+/** One timed run; peak RSS from GNU time when the machine has it. */
+function once(cmd, args, env) {
+  const argv = TIME ? [TIME, ['-f', '%M', cmd, ...args]] : [cmd, args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv[1], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const rssKb = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+  return { ms, rssKb };
+}
+
+function measure(name, cmd, args, { env, before } = {}) {
+  before?.();
+  once(cmd, args, env); // warm the page cache and the compile cache
+  const times = [];
+  let rss = 0;
+  for (let i = 0; i < RUNS; i++) {
+    before?.();
+    const r = once(cmd, args, env);
+    times.push(r.ms);
+    rss = Math.max(rss, r.rssKb || 0);
+  }
+  times.sort((a, b) => a - b);
+  const result = { name, min: times[0], median: times[Math.floor(times.length / 2)], max: times[times.length - 1], rssMiB: rss / 1024 };
+  console.error(`  ${name.padEnd(52)} median ${result.median.toFixed(1)} ms  (min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)})  peak ${result.rssMiB.toFixed(0)} MiB`);
+  return result;
+}
+
+/** A state with `count` paired devices (~2 kB each, like a busy fleet), the host first. */
+function bigState(count) {
+  const dir = path.join(work, `state-${count}`);
+  mkdirSync(path.join(dir, 'devices'), { recursive: true });
+  mkdirSync(path.join(dir, 'identity'), { recursive: true });
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ type: 'spki', format: 'der' }).subarray(12);
+  const hostId = createHash('sha256').update(raw).digest('hex');
+  const seed = ['operator.admin', 'operator.approvals', 'operator.pairing'];
+  const devices = {};
+  for (let i = 0; i < count; i++) {
+    const id = i === 0 ? hostId : createHash('sha256').update(`device-${i}`).digest('hex');
+    devices[id] = {
+      deviceId: id,
+      publicKey: i === 0 ? raw.toString('base64url') : createHash('sha256').update(`pk-${i}`).digest('base64url'),
+      displayName: `device ${i} of the bench fleet, paired from the lab`,
+      platform: i % 3 ? 'linux' : 'macOS 26.3.1',
+      clientId: i % 2 ? 'openclaw-control-ui' : 'cli',
+      clientMode: i % 2 ? 'webchat' : 'cli',
+      role: 'operator',
+      roles: ['operator'],
+      scopes: seed,
+      ...(i ? { remoteIp: `10.0.${(i >> 8) & 255}.${i & 255}` } : {}),
+      tokens: {
+        operator: { token: createHash('sha256').update(`t-${i}`).digest('base64url'), role: 'operator', scopes: seed, createdAtMs: 1795476674149, lastUsedAtMs: 1795476674149 + i },
+        node: { token: createHash('sha256').update(`n-${i}`).digest('base64url'), role: 'node', scopes: [], createdAtMs: 1795476674149, revokedAtMs: 1795476674149 },
+      },
+      createdAtMs: 1795476674149,
+      approvedAtMs: 1795476674149,
+    };
+  }
+  const pairedPath = path.join(dir, 'devices', 'paired.json');
+  writeFileSync(pairedPath, JSON.stringify(devices, null, 2), { mode: 0o600 });
+  writeFileSync(path.join(dir, 'devices', 'pending.json'), '{}', { mode: 0o600 });
+  writeFileSync(path.join(dir, 'identity', 'device.json'), JSON.stringify({ version: 1, deviceId: hostId, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }), createdAtMs: 1 }, null, 2), { mode: 0o600 });
+  const pristine = readFileSync(pairedPath);
+  return { dir, pairedPath, restore: () => writeFileSync(pairedPath, pristine, { mode: 0o600 }) };
+}
+
+const rows = [];
+function ratio(label, value, base, target, extra = '') {
+  const r = value.median / base.median;
+  rows.push({ label, ratio: r, target, ok: r <= target, extra });
+}
+
+console.error(`openclaw-fix bench: Node ${process.versions.node}, ${RUNS} runs per case after a warm-up`);
+const bare = measure('node -e 0', NODE, ['-e', '0']);
+const sample = path.join(ROOT, 'fixtures', 'demo');
+const doctorSample = measure('openclaw-fix doctor --json (sample state)', NODE, [BIN, 'doctor', '--demo', '--json', '--no-logs']);
+ratio('doctor --json on the sample vs node -e 0', doctorSample, bare, 3, `(stretch 2x; peak ${doctorSample.rssMiB.toFixed(0)} MiB, target <= 80)`);
+rows.push({ label: 'doctor peak memory (MiB)', ratio: doctorSample.rssMiB, target: 80, ok: doctorSample.rssMiB <= 80 });
+
+for (const flag of ['--version', '--help']) {
+  const r = measure(`openclaw-fix ${flag}`, NODE, [BIN, flag]);
+  ratio(`${flag} vs node -e 0`, r, bare, 2);
+}
+
+const big = bigState(10_000);
+console.error(`  (10,000-device store: ${(readFileSync(big.pairedPath).length / 1048576).toFixed(1)} MiB)`);
+const parseBase = measure('bare JSON.parse + JSON.stringify of that store', NODE, ['-e', `const f=${JSON.stringify(big.pairedPath)};JSON.stringify(JSON.parse(require('fs').readFileSync(f,'utf8')))`]);
+const doctorBig = measure('openclaw-fix doctor --json (10,000 devices)', NODE, [BIN, 'doctor', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--json', '--no-logs']);
+ratio('doctor on 10,000 devices vs bare parse+stringify', doctorBig, parseBase, 2);
+
+const writeBase = measure('bare parse + write + rename of that store', NODE, ['-e', `const fs=require('fs');const f=${JSON.stringify(big.pairedPath)};const v=JSON.parse(fs.readFileSync(f,'utf8'));fs.writeFileSync(f+'.tmp',JSON.stringify(v,null,2));fs.renameSync(f+'.tmp',f)`], { before: big.restore });
+const rotateProbe = spawnSync(NODE, [BIN, 'rotate', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--dry-run', '--no-restart'], { encoding: 'utf8' });
+if (rotateProbe.status === 2 && /not available/.test(rotateProbe.stderr)) {
+  console.error('  (rotate is not in this build: cases 3 skipped)');
+} else {
+  const dry = measure('openclaw-fix rotate --dry-run (10,000 devices)', NODE, [BIN, 'rotate', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--dry-run', '--no-restart']);
+  ratio('rotate --dry-run vs bare parse+write+rename', dry, writeBase, 2);
+  const apply = measure('openclaw-fix rotate --yes --no-restart (10,000 devices)', NODE, [BIN, 'rotate', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--yes', '--no-restart'], {
+    before: () => {
+      big.restore();
+      rmSync(path.join(big.dir, 'backups'), { recursive: true, force: true });
+    },
+  });
+  ratio('rotate --yes --no-restart vs bare parse+write+rename', apply, writeBase, 2, '(includes the backup copy and fsyncs)');
+}
+
+// OpenClaw's own doctor on the same state, where the e2e cache has a release installed.
+const marker = path.join(process.env.OPENCLAW_FIX_E2E_CACHE ?? path.join(os.homedir(), '.cache', 'openclaw-fix-e2e'), '2026.2.19', '.e2e-install.json');
+if (existsSync(marker)) {
+  const rel = JSON.parse(readFileSync(marker, 'utf8'));
+  const home = path.join(work, 'oc-home');
+  cpSync(sample, path.join(home, '.openclaw'), { recursive: true });
+  const official = measure('openclaw doctor --non-interactive (2026.2.19, same state)', rel.nodeBin, [rel.entry, 'doctor', '--non-interactive'], { env: { HOME: home, OPENCLAW_STATE_DIR: path.join(home, '.openclaw') } });
+  rows.push({ label: 'openclaw doctor --non-interactive / openclaw-fix doctor', ratio: official.median / doctorSample.median, target: Infinity, ok: true, extra: '(how many times slower the official doctor is)' });
+} else {
+  console.error('  (no OpenClaw in the e2e cache: `npm run e2e:install` to compare with openclaw doctor)');
+}
+
+console.error('\nratios (median / median; lower is better):');
+for (const r of rows) {
+  const target = Number.isFinite(r.target) ? `target <= ${r.target}` : '';
+  console.error(`  ${r.ok ? 'ok  ' : 'MISS'} ${r.label.padEnd(58)} ${r.ratio.toFixed(2)}  ${target} ${r.extra ?? ''}`);
+}
+process.stdout.write(`${JSON.stringify({ node: process.versions.node, runs: RUNS, ratios: rows }, null, 2)}\n`);
