@@ -120,6 +120,11 @@ export function buildProgram(dispatch: Dispatch): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `openclaw-fix logs | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   let exitCode: number = EXIT.healthy;
   let output = new Output({});
   let command = 'openclaw-fix';

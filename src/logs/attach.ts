@@ -37,9 +37,12 @@ export function groupsForFinding(finding: Finding, groups: readonly LogGroup[]):
 export function attachLogEvidence(findings: Finding[], snapshot: Snapshot): void {
   const evidence = snapshot.logEvidence;
   if (!evidence) return;
+  // Findings come errors first: each log group backs the most severe finding it fits, once.
+  const used = new Set<LogGroup>();
   for (const finding of findings) {
     if (finding.logEvidence) continue;
-    const groups = groupsForFinding(finding, evidence.groups);
+    const groups = groupsForFinding(finding, evidence.groups).filter((g) => !used.has(g));
+    for (const g of groups) used.add(g);
     if (groups.length === 0) continue;
     const lines = groups.slice(0, MAX_LINES).map((g) => describeGroup(g, snapshot.nowMs));
     if (groups.length > MAX_LINES) lines.push(`... and ${groups.length - MAX_LINES} more (openclaw-fix logs)`);

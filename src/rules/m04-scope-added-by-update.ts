@@ -25,6 +25,8 @@ export const scopeAddedByUpdate: Rule = {
       const held = connectBaseline(release, device);
       if (held.length === 0) continue;
       const isHost = device.deviceId === host?.deviceId;
+      // A host client already refused is M01/M03's finding, with the same fix; saying it twice is noise.
+      if (isHost && clients.some((c) => c.verdict === 'refused')) continue;
       const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId);
       // (a) complete for an older release's clients, not for this one's: the new scope came with the update.
       const bundleMissing = unsatisfiedScopes(release.scopeRule, held, release.cliDefaultScopes);
@@ -50,8 +52,7 @@ export const scopeAddedByUpdate: Rule = {
           (wasComplete
             ? `Its scopes ${scopeList(held)} covered what OpenClaw ${wasComplete.from}${wasComplete.to ? `-${wasComplete.to}` : ''} clients asked for; this release's clients ask ${scopeList(release.cliDefaultScopes)}. `
             : `It holds ${scopeList(held)}; its client now asks for ${scopeList(missing)} as well, a scope a later release added. `) +
-          MODES.M04.why +
-          (isHost ? ' For this host the CLI lockout finding below says the same from the CLI side.' : ''),
+          MODES.M04.why,
         deviceId: device.deviceId,
         evidence: [`needs ${scopeList(missing)} (delta only)`, ...requests.flatMap((r) => requestVsDevice(r, device))],
         fix: {
