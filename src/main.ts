@@ -86,6 +86,7 @@ export function buildProgram(dispatch: Dispatch): Command {
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--textfile-dir <dir>', 'node_exporter textfile collector directory (with --format prometheus)')
     .option('--fix', 'apply the rotate plan (restart and verification included); exit 0 only when healthy afterwards')
+    .option('--no-logs', 'do not read the gateway logs')
     .option('-q, --quiet', 'print only problems')
     .option('--ignore <rule>', 'skip a rule by id (repeatable)', collect)
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the check').choices(['warning', 'error']).default('error'))

@@ -1,10 +1,38 @@
-/** `check --fix`: the rotate plan applied without prompting. Wired to the repair pipeline once it lands. */
-import type { Diagnosis } from '../core/diagnose.js';
-import { CannotRunError } from '../core/errors.js';
-import type { Snapshot } from '../core/model.js';
-import type { Output } from '../report/output.js';
+/**
+ * `check --fix`: the rotate flow, never prompting (as if --yes), with its report sent to stderr so
+ * check's own document (text, JSON, annotations, metrics) stays alone on stdout.
+ */
+import { Output } from '../report/output.js';
+import { rotate } from '../repair/rotate.js';
+import { listBackups } from '../repair/backup.js';
+import type { SnapshotOptions } from '../core/snapshot.js';
 import type { CheckOptions } from '../commands/check.js';
 
-export async function applyRotateForCheck(_snapshot: Snapshot, _diagnosis: Diagnosis, _opts: CheckOptions, _output: Output): Promise<{ summary: unknown }> {
-  throw new CannotRunError('not-implemented', '`check --fix` is not available in this build yet.');
+export interface CheckRepair {
+  attempted: true;
+  /** rotate's own exit code: 0 fixed (or nothing to do), 1 not fixed / rolled back. */
+  rotateExitCode: number;
+}
+
+export async function applyRotateForCheck(opts: CheckOptions, snapshotOptions: SnapshotOptions, commandArgs: string[]): Promise<CheckRepair> {
+  const toStderr = new Output({ color: opts.color }, process.env, process.stderr, process.stderr);
+  const rotateExitCode = await rotate(
+    {
+      snapshotOptions,
+      commandArgs,
+      yes: true,
+      dryRun: opts.dryRun,
+      restart: opts.restart !== false,
+      timeoutSec: opts.timeout ?? 60,
+    },
+    toStderr,
+  );
+  return { attempted: true, rotateExitCode };
+}
+
+/** When openclaw-fix last changed this state (newest applied backup), for the monitoring metric. */
+export async function lastRepairMs(stateDir: string): Promise<number | undefined> {
+  const { backups } = await listBackups(stateDir);
+  const applied = backups.find((b) => b.manifest.status === 'applied');
+  return applied ? Date.parse(applied.manifest.createdAt) : undefined;
 }

@@ -6,15 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { githubAnnotations, junitXml, prometheusText } from '../check/formats.js';
-import { diagnose, type Diagnosis } from '../core/diagnose.js';
+import type { Diagnosis } from '../core/diagnose.js';
+import { examine } from '../core/examine.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import type { Severity, Snapshot } from '../core/model.js';
-import { takeSnapshot } from '../core/snapshot.js';
 import { doctorJson } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { renderDoctor } from '../report/text.js';
 import { RULES } from '../rules/index.js';
-import { locationArgs, snapshotOptions, type CommonOptions } from './common.js';
+import { demoDir, locationArgs, snapshotOptions, type CommonOptions } from './common.js';
 import { GUARD_LOG } from './guard.js';
 
 export interface CheckOptions extends CommonOptions {
@@ -28,6 +28,10 @@ export interface CheckOptions extends CommonOptions {
   restart?: boolean;
   timeout?: number;
   fromGuard?: boolean;
+  dryRun?: boolean;
+  log?: string[];
+  since?: string;
+  logs?: boolean;
 }
 
 export function exitCodeFor(diagnosis: Diagnosis, failOn: Severity): number {
@@ -53,21 +57,23 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
   const started = Date.now();
   const format = opts.json ? 'json' : (opts.format ?? 'text');
   const failOn = opts.failOn ?? 'error';
-  const snapOpts = snapshotOptions(opts);
-  let snapshot: Snapshot = await takeSnapshot(snapOpts);
-  let diagnosis = diagnose(snapshot, { commandArgs: locationArgs(opts), ignore: opts.ignore });
-  let repair: unknown = null;
+  // --fix on the demo must not write into the package: work on a copy, as rotate --demo does.
+  const demoCopy = opts.fix && opts.demo ? await (await import('../repair/rotate.js')).copyDemo(demoDir(), output) : undefined;
+  const snapOpts = demoCopy ? { ...snapshotOptions(opts), demoDir: demoCopy } : snapshotOptions(opts);
+  const commandArgs = demoCopy ? ['--state-dir', demoCopy] : locationArgs(opts);
+  const examineOptions = { logs: opts.logs, log: opts.log, since: opts.since, commandArgs, ignore: opts.ignore };
+  let { snapshot, diagnosis } = await examine(snapOpts, examineOptions);
+  let repair: { attempted: true; rotateExitCode: number } | null = null;
 
   if (opts.fix && diagnosis.summary.error > 0) {
     const { applyRotateForCheck } = await import('../check/fix.js');
-    const result = await applyRotateForCheck(snapshot, diagnosis, opts, output);
-    repair = result.summary;
-    snapshot = await takeSnapshot(snapOpts);
-    diagnosis = diagnose(snapshot, { commandArgs: locationArgs(opts), ignore: opts.ignore });
+    repair = await applyRotateForCheck(opts, snapOpts, commandArgs);
+    // The verdict is the state after the repair, judged afresh: exit 0 only when it is really healthy now.
+    ({ snapshot, diagnosis } = await examine(snapOpts, examineOptions));
   }
 
   const exitCode = exitCodeFor(diagnosis, failOn);
-  if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, exitCode, repair !== null);
+  if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, exitCode, repair ? (repair.rotateExitCode === 0 ? 'repaired' : 'repair-failed') : 'no-change');
   const ruleIds = RULES.map((r) => r.id).filter((id) => !(opts.ignore ?? []).includes(id));
   const elapsed = (Date.now() - started) / 1000;
   if (opts.junit) writeFileSync(opts.junit, junitXml(ruleIds, diagnosis, failOn, elapsed));
@@ -93,16 +99,16 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
   return exitCode;
 }
 
-async function lastRepairMs(_snapshot: Snapshot): Promise<number | undefined> {
-  return undefined;
+async function lastRepairMs(snapshot: Snapshot): Promise<number | undefined> {
+  return (await import('../check/fix.js')).lastRepairMs(snapshot.location.stateDir);
 }
 
 /** One line per guard run, read back by `guard status`; a failure to log never fails the check. */
-function recordGuardRun(stateDir: string, exitCode: number, repaired: boolean): void {
+function recordGuardRun(stateDir: string, exitCode: number, outcome: 'repaired' | 'repair-failed' | 'no-change'): void {
   try {
     const file = path.join(stateDir, GUARD_LOG);
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    appendFileSync(file, `${new Date().toISOString()} exit=${exitCode} ${repaired ? 'repaired' : 'no-change'}\n`, { mode: 0o600 });
+    appendFileSync(file, `${new Date().toISOString()} exit=${exitCode} ${outcome}\n`, { mode: 0o600 });
   } catch {
     // The journal still has the check's own output.
   }

@@ -1,7 +1,6 @@
 /** `openclaw-fix doctor`: read-only diagnosis. Options in, snapshot -> diagnose, render out. */
-import { diagnose } from '../core/diagnose.js';
+import { examine } from '../core/examine.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
-import { takeSnapshot } from '../core/snapshot.js';
 import { doctorJson } from '../report/json.js';
 import { Output } from '../report/output.js';
 import { renderDoctor } from '../report/text.js';
@@ -16,33 +15,17 @@ export interface DoctorOptions extends CommonOptions {
   logs?: boolean;
 }
 
-/** Doctor reads only the newest few log files, so it stays fast on hosts with weeks of logs. */
-const DOCTOR_MAX_LOG_FILES = 3;
-
 export async function run(opts: DoctorOptions, output: Output): Promise<number> {
-  let snapshot;
+  let examined;
   try {
-    snapshot = await takeSnapshot(snapshotOptions(opts));
+    examined = await examine(snapshotOptions(opts), { logs: opts.logs, log: opts.log, since: opts.since, commandArgs: locationArgs(opts), ignore: opts.ignore });
   } catch (error) {
     if (error instanceof CannotRunError && error.code === 'no-state' && !opts.demo && (await offerDemo(opts, output, error))) {
       return run({ ...opts, demo: true }, output);
     }
     throw error;
   }
-  if (opts.logs !== false) {
-    // Loaded only when used: --no-logs never pays for the scanner.
-    const { collectLogEvidence } = await import('../logs/index.js');
-    snapshot.logEvidence = await collectLogEvidence({
-      location: snapshot.location,
-      logs: opts.log,
-      since: opts.since,
-      env: process.env,
-      nowMs: snapshot.nowMs,
-      maxFiles: DOCTOR_MAX_LOG_FILES,
-    });
-  }
-  const diagnosis = diagnose(snapshot, { commandArgs: locationArgs(opts), ignore: opts.ignore });
-  if (snapshot.logEvidence) (await import('../logs/attach.js')).attachLogEvidence(diagnosis.findings, snapshot);
+  const { snapshot, diagnosis } = examined;
   const exitCode = diagnosis.summary.error > 0 ? EXIT.problems : EXIT.healthy;
   if (output.json) output.printJson(doctorJson('doctor', exitCode, snapshot, diagnosis));
   else renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFixture, copyState, parseJson, runCli, SAMPLE, tempDir } from '../helpers.js';
+import { copyFixture, copyState, parseJson, ROOT, runCli, SAMPLE, tempDir } from '../helpers.js';
 
 describe('check', () => {
   it('exits 1 on the seed loop and 0 on a healthy state, in every format', () => {
@@ -73,5 +73,35 @@ describe('check', () => {
     const result = runCli(['check'], { input: 'y\n' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('No OpenClaw state directory');
+  });
+});
+
+describe('check --fix', () => {
+  it('repairs the seed loop without prompting, reports on stdout only its own document, and exits 0 once healthy', () => {
+    const dir = copyState(SAMPLE);
+    const result = runCli(['check', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--fix', '--no-restart', '--json', '--no-logs']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = parseJson<{ exitCode: number; repair: { attempted: boolean; rotateExitCode: number }; findings: { severity: string }[] }>(result.stdout);
+    expect(json.repair).toEqual({ attempted: true, rotateExitCode: 0 });
+    expect(json.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(result.stderr).toContain('granted operator.write, operator.read');
+    expect(runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--no-logs']).code).toBe(0);
+  });
+
+  it('--fix --dry-run changes nothing and still exits 1', () => {
+    const dir = copyState(SAMPLE);
+    const before = readFileSync(path.join(dir, 'devices', 'paired.json'));
+    const result = runCli(['check', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--fix', '--dry-run', '--no-logs']);
+    expect(result.code).toBe(1);
+    expect(readFileSync(path.join(dir, 'devices', 'paired.json'))).toEqual(before);
+  });
+
+  it('--fix on the demo works on a copy and leaves the bundled demo untouched', () => {
+    const demoPaired = path.join(ROOT, 'fixtures', 'demo', 'devices', 'paired.json');
+    const before = readFileSync(demoPaired);
+    const result = runCli(['check', '--demo', '--fix', '--no-restart', '--no-logs']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('working on a copy of the demo state');
+    expect(readFileSync(demoPaired)).toEqual(before);
   });
 });

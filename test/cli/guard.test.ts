@@ -101,3 +101,49 @@ describe('guard', () => {
     expect(existsSync(t.log)).toBe(false);
   });
 });
+
+describe('guard after a reinstall', () => {
+  it("repairs the device that `gateway install --force` and an update reset, before the gateway starts", () => {
+    const { dir } = copyFixture('2.19-fixed');
+    const t = install(dir);
+    // The unit names the installed OpenClaw, which is how the guard's run finds the release it judges by.
+    const pkg = path.join(t.home, 'lib', 'node_modules', 'openclaw');
+    mkdirSync(path.join(pkg, 'dist'), { recursive: true });
+    writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'openclaw', version: '2026.2.19' }));
+    writeFileSync(path.join(pkg, 'dist', 'entry.js'), '');
+    const unitPath = path.join(t.unitDir, 'openclaw-gateway.service');
+    const unit = (version: string) =>
+      readFileSync(unitPath, 'utf8')
+        .replace(/^Description=.*$/m, `Description=OpenClaw Gateway (v${version})`)
+        .replace(/^ExecStart=.*$/m, `ExecStart=/usr/bin/node ${path.join(pkg, 'dist', 'entry.js')} gateway --port 18789`);
+    writeFileSync(unitPath, unit('2026.2.19'));
+    expect(runCli(['guard', 'install', '--yes'], { home: t.home, env: t.env }).code).toBe(0);
+
+    // `openclaw gateway install --force` rewrites the unit; the pairing is reset to the 2.19 install scopes.
+    writeFileSync(unitPath, unit('2026.2.19') + '# rewritten by gateway install --force\n');
+    const pairedPath = path.join(dir, 'devices', 'paired.json');
+    const paired = JSON.parse(readFileSync(pairedPath, 'utf8')) as Record<string, { scopes: string[]; tokens: { operator: { scopes: string[] } } }>;
+    const seed = ['operator.admin', 'operator.approvals', 'operator.pairing'];
+    for (const device of Object.values(paired)) {
+      device.scopes = seed;
+      device.tokens.operator.scopes = seed;
+    }
+    writeFileSync(pairedPath, JSON.stringify(paired, null, 2), { mode: 0o600 });
+    expect(runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--no-logs']).code).toBe(1);
+
+    // systemd runs the drop-in's ExecStartPre before the gateway: run exactly that command line.
+    const line = readFileSync(t.dropin, 'utf8').split('\n').find((l) => l.startsWith('ExecStartPre=-'))!;
+    const [node, ...args] = line.slice('ExecStartPre=-'.length).split(' ');
+    expect(path.isAbsolute(node!) && existsSync(node!)).toBe(true);
+    const result = runCli(args.slice(1), { home: t.home, env: t.env, bin: args[0] });
+    expect(result.code, result.stderr).toBe(0);
+    const after = JSON.parse(readFileSync(pairedPath, 'utf8')) as typeof paired;
+    for (const device of Object.values(after)) {
+      expect(device.scopes).toEqual(expect.arrayContaining(['operator.read', 'operator.write']));
+      expect(device.tokens.operator.scopes).toEqual(expect.arrayContaining(['operator.read', 'operator.write']));
+    }
+    expect(runCli(['guard', 'status'], { home: t.home, env: t.env }).stdout).toMatch(/exit=0 repaired/);
+    // The drop-in itself was never touched by the unit rewrite.
+    expect(readFileSync(t.dropin, 'utf8')).toContain('check --fix --no-restart --quiet --from-guard');
+  });
+});

@@ -1,0 +1,35 @@
+/** Snapshot + logs + diagnosis: what doctor and check both do, in one place. */
+import { diagnose, type Diagnosis } from './diagnose.js';
+import type { Snapshot } from './model.js';
+import { takeSnapshot, type SnapshotOptions } from './snapshot.js';
+
+export interface ExamineOptions {
+  /** false = --no-logs. */
+  logs?: boolean;
+  log?: string[];
+  since?: string;
+  commandArgs: string[];
+  ignore?: string[];
+}
+
+/** doctor and check read only the newest few log files, so they stay fast on hosts with weeks of logs. */
+const MAX_LOG_FILES = 3;
+
+export async function examine(snapshotOptions: SnapshotOptions, options: ExamineOptions): Promise<{ snapshot: Snapshot; diagnosis: Diagnosis }> {
+  const snapshot = await takeSnapshot(snapshotOptions);
+  if (options.logs !== false) {
+    // Loaded only when used: --no-logs never pays for the scanner.
+    const { collectLogEvidence } = await import('../logs/index.js');
+    snapshot.logEvidence = await collectLogEvidence({
+      location: snapshot.location,
+      logs: options.log,
+      since: options.since,
+      env: snapshotOptions.env,
+      nowMs: snapshot.nowMs,
+      maxFiles: MAX_LOG_FILES,
+    });
+  }
+  const diagnosis = diagnose(snapshot, { commandArgs: options.commandArgs, ignore: options.ignore });
+  if (snapshot.logEvidence) (await import('../logs/attach.js')).attachLogEvidence(diagnosis.findings, snapshot);
+  return { snapshot, diagnosis };
+}
