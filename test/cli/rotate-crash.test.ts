@@ -21,7 +21,8 @@ describe('a crash at every step of rotate', () => {
   it.each(CRASH_STEPS)('killed at "%s": old or new bytes, a complete backup, and a re-run finishes', async (step) => {
     const reference = copyState(SAMPLE);
     const fakes = await fakeServices({ units: [`user:${UNIT}`] });
-    expect(runCli(['rotate', '--state-dir', reference, ...V, '--yes', '--no-restart'], { env: fakes.env }).code).toBe(0);
+    const ref = runCli(['rotate', '--state-dir', reference, ...V, '--yes', '--no-restart'], { env: fakes.env });
+    expect(ref.code, ref.stderr).toBe(0);
     const expected = read(reference);
 
     const dir = copyState(SAMPLE);
