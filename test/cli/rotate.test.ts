@@ -1,8 +1,9 @@
 /** rotate as a user runs it: the sample state end to end, dry runs, refusals, and secrets. */
 import { chmodSync, chownSync, lstatSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFixture, copyState, leakedSecrets, parseJson, ROOT, runCli, SAMPLE, tempDir } from '../helpers.js';
+import { BIN, copyFixture, copyState, leakedSecrets, parseJson, ROOT, runCli, SAMPLE, tempDir } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
 
 const SAMPLE_TOKEN = 'REDACTED-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
@@ -111,6 +112,23 @@ describe('rotate changes nothing when it should not', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Refusing to change');
     expect(r.stderr).toContain('--yes');
+    expect(bytes(dir)).toEqual(before);
+  });
+
+  it('on a terminal, the confirmation defaults to no: declining exits 1 and changes nothing', async () => {
+    const dir = copyState(SAMPLE);
+    const { env } = await fakeServices();
+    const before = bytes(dir);
+    // `script` gives the CLI a real terminal; the answer is typed after the prompt is up.
+    const cmd = `sleep 1.5; printf 'n\\r'`;
+    const r = spawnSync('bash', ['-c', `(${cmd}) | script -qec "${process.execPath} ${BIN} rotate --state-dir ${dir} --openclaw-version 2026.2.19 --no-color; echo EXIT=\\$?" /dev/null`], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.stdout).toContain('Apply this change');
+    expect(r.stdout).toContain('Declined. Nothing was changed.');
+    expect(r.stdout).toMatch(/EXIT=1/);
     expect(bytes(dir)).toEqual(before);
   });
 
