@@ -175,6 +175,12 @@ export interface Snapshot {
   /** Current user, to judge file ownership. */
   uid: number;
   nowMs: number;
+  /**
+   * Something answers on 127.0.0.1:<config.port> (a short TCP connect, doctor and check only; undefined = not
+   * probed, e.g. the demo state). A gateway can run and still refuse its own calls: the official
+   * `openclaw doctor` then reports "Gateway not running." (2026.2.19).
+   */
+  gatewayRunning?: boolean;
   logEvidence?: LogEvidence;
   /**
    * Notable files beside the store, relative to the state dir (names only, never contents):

@@ -47,6 +47,7 @@ export function snapshotJson(snapshot: Snapshot) {
       bind: snapshot.config.bind ?? null,
       authMode: snapshot.config.authMode ?? null,
       sharedTokenConfigured: snapshot.config.hasSharedToken,
+      running: snapshot.gatewayRunning ?? null,
     },
     store: storeJson(snapshot.store),
     legacyStore: snapshot.legacyStore ? storeJson(snapshot.legacyStore) : null,

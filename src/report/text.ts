@@ -27,6 +27,10 @@ export function renderHeader(o: Output, snapshot: Snapshot): void {
   o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir} ${c.dim(`(${snapshot.location.source})`)}`);
   o.print(`  ${c.dim('store  ')}  ${storeText}`);
   const hostId = snapshot.identity.deviceId;
+  if (snapshot.gatewayRunning !== undefined) {
+    const where = `127.0.0.1:${snapshot.config.port}`;
+    o.print(`  ${c.dim('gateway')}  ${snapshot.gatewayRunning ? `running ${c.dim(`(answers on ${where})`)}` : `not answering on ${where}`}`);
+  }
   o.print(`  ${c.dim('host   ')}  ${hostId ? `${shortId(hostId)} ${c.dim(snapshot.store.kind === 'sqlite' ? '(SQLite device_identities)' : '(identity/device.json)')}` : c.dim(`no identity (${snapshot.identity.file.status})`)}`);
   o.print();
 }

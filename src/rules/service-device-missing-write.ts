@@ -46,8 +46,10 @@ export const serviceDeviceMissingWrite: Rule = {
           ? `The gateway's internal calls sign with this host's device identity and ask for ${missing.join(' and ')} (${refused.map((c) => `\`${c.method}\``).join(', ')}). ` +
             `The device is paired with ${scopeList(held)}, and ${version} ${ruleWording(snapshot.release)}. ` +
             'So the gateway asks itself for a scope upgrade that only a human approval can grant, closes the socket with 1008 "pairing required", and every retry repeats it. ' +
-            'It looks like an authentication problem; it is not.'
-          : `The gateway's internal calls are refused (${refused.map((c) => c.explanation).join('; ')}).`,
+            'It looks like an authentication problem; it is not.' +
+            runningNote(snapshot.gatewayRunning, snapshot.config.port, refused.some((c) => c.client === 'internal-read'))
+          : `The gateway's internal calls are refused (${refused.map((c) => c.explanation).join('; ')}).` +
+            runningNote(snapshot.gatewayRunning, snapshot.config.port, refused.some((c) => c.client === 'internal-read')),
       deviceId: device,
       evidence: [
         ...refused.map((c) => `${c.clientId}/${c.clientMode} \`${c.method}\` asks ${scopeList(c.requests)} -> refused (${c.reason})`),
@@ -63,6 +65,16 @@ export const serviceDeviceMissingWrite: Rule = {
     return [finding];
   },
 };
+
+/** The gateway answers while it refuses itself: say so, since the official doctor calls this "not running". */
+function runningNote(running: boolean | undefined, port: number, healthRefused: boolean): string {
+  if (!running) return '';
+  return (
+    ` The gateway IS running (it answers on 127.0.0.1:${port}) and refuses its own calls` +
+    (healthRefused ? ": its health probe is refused the same way, which is why `openclaw doctor` reports \"Gateway not running.\"" : '') +
+    '.'
+  );
+}
 
 function info(message: string, deviceId?: string): Finding {
   return {
