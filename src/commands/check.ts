@@ -2,18 +2,18 @@
  * `openclaw-fix check`: the non-interactive doctor for servers and CI. Never prompts. Exit 0 healthy,
  * 1 problems at or above --fail-on, 2 could not run, whatever the format.
  */
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { githubAnnotations, junitXml, prometheusText } from '../check/formats.js';
 import type { Diagnosis } from '../core/diagnose.js';
 import { examine } from '../core/examine.js';
-import { CannotRunError, EXIT } from '../core/errors.js';
+import { EXIT } from '../core/errors.js';
 import type { Severity, Snapshot } from '../core/model.js';
 import { doctorJson } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { renderDoctor } from '../report/text.js';
 import { RULES } from '../rules/index.js';
+import { writeFileAtomic } from '../repair/atomic.js';
 import { demoDir, locationArgs, snapshotOptions, type CommonOptions } from './common.js';
 import { GUARD_LOG } from './guard.js';
 
@@ -39,17 +39,10 @@ export function exitCodeFor(diagnosis: Diagnosis, failOn: Severity): number {
   return failing > 0 ? EXIT.problems : EXIT.healthy;
 }
 
-/** The textfile collector reads every *.prom file: write a temp name it ignores, then rename into place. */
-export function writeTextfile(dir: string, name: string, content: string): string {
+/** The textfile collector reads every *.prom file; our temp name ends in .tmp, so it never sees a partial one. */
+export async function writeTextfile(dir: string, name: string, content: string): Promise<string> {
   const target = path.join(dir, name);
-  const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temp, content, { mode: 0o644, flag: 'wx' });
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new CannotRunError('write-failed', `Cannot write ${target}: ${(error as Error).message}. Check that the textfile collector directory exists and is writable.`, target);
-  }
+  await writeFileAtomic(target, Buffer.from(content), { mode: 0o644 });
   return target;
 }
 
@@ -88,7 +81,7 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
       break;
     case 'prometheus': {
       const text = prometheusText({ ruleIds, diagnosis, snapshot, nowMs: Date.now(), exitCode, lastRepairMs: await lastRepairMs(snapshot) });
-      if (opts.textfileDir) output.note(`openclaw-fix: wrote ${writeTextfile(opts.textfileDir, 'openclaw_fix.prom', text)}`);
+      if (opts.textfileDir) output.note(`openclaw-fix: wrote ${await writeTextfile(opts.textfileDir, 'openclaw_fix.prom', text)}`);
       else output.print(text.trimEnd());
       break;
     }

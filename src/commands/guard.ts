@@ -5,13 +5,14 @@
  * before the gateway serves.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import { locateState } from '../core/locate.js';
 import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
+import { writeFileAtomic } from '../repair/atomic.js';
 import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { snapshotOptions, type CommonOptions } from './common.js';
@@ -109,12 +110,6 @@ async function systemctl(scope: 'user' | 'system', args: string[], output: Outpu
   }
 }
 
-function writeAtomically(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, content, { mode: 0o644, flag: 'wx' });
-  renameSync(temp, file);
-}
 
 function lastGuardLines(stateDir: string, count: number): string[] {
   try {
@@ -213,7 +208,9 @@ export async function run(opts: GuardOptions, output: Output, args: string[]): P
       return EXIT.problems;
     }
   }
-  writeAtomically(t.dropinPath, content);
+  mkdirSync(path.dirname(t.dropinPath), { recursive: true, mode: 0o755 });
+  // systemd reads drop-ins as root or the user: 0644, like the unit beside it.
+  await writeFileAtomic(t.dropinPath, Buffer.from(content), { mode: 0o644 });
   await systemctl(t.scope, ['daemon-reload'], output);
   output.print(`guard: installed. It runs before every start of ${t.unit}; \`openclaw-fix guard status\` shows its runs.`);
   return EXIT.healthy;

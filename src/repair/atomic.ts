@@ -104,6 +104,8 @@ export interface AtomicWriteOptions {
   owner?: FileOwner;
   /** Crash-hook step name reached after the temp file is complete (tests only). */
   crashLabel?: string;
+  /** Final mode; 0600 for state files (they hold tokens), 0644 for files other programs read. */
+  mode?: number;
 }
 
 export async function writeFileAtomic(file: string, bytes: Buffer, options: AtomicWriteOptions = {}): Promise<void> {
@@ -120,7 +122,7 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
   try {
     try {
       await handle.writeFile(bytes);
-      await handle.chmod(0o600);
+      await handle.chmod(options.mode ?? 0o600);
       await handle.sync();
       // Root writing a user's state must leave it owned by that user, or the gateway cannot read it.
       if (uid() === 0 && options.owner) await handle.chown(options.owner.uid, options.owner.gid);

@@ -25,7 +25,7 @@ export class Output {
   readonly err: ChalkInstance;
   constructor(
     private readonly options: OutputOptions,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    env: NodeJS.ProcessEnv = process.env,
     private readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = process.stdout,
     private readonly stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
   ) {
