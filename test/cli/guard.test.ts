@@ -92,6 +92,19 @@ describe('guard', () => {
     expect(fromTemp.stderr).toContain('npm install -g openclaw-fix');
   });
 
+  it('--system writes the drop-in beside a system unit and reloads the system manager', () => {
+    const { dir } = copyFixture('2.19-fixed');
+    const t = install(dir);
+    const systemDir = tempDir();
+    cpSync(path.join(t.unitDir, 'openclaw-gateway.service'), path.join(systemDir, 'openclaw-gateway.service'));
+    const env = { ...t.env, OPENCLAW_FIX_SYSTEM_UNIT_DIR: systemDir };
+    expect(runCli(['guard', 'install', '--system', '--yes'], { home: t.home, env }).code).toBe(0);
+    expect(existsSync(path.join(systemDir, 'openclaw-gateway.service.d', 'openclaw-fix.conf'))).toBe(true);
+    expect(existsSync(t.dropin)).toBe(false);
+    expect(readFileSync(t.log, 'utf8')).toBe('systemctl daemon-reload\n');
+    expect(runCli(['guard', 'status', '--system'], { home: t.home, env }).stdout).toContain('installed for openclaw-gateway.service (system)');
+  });
+
   it('--dry-run prints the drop-in and changes nothing', () => {
     const { dir } = copyFixture('2.19-fixed');
     const t = install(dir);
