@@ -1,7 +1,7 @@
 /** M03 on this host: the host device cannot satisfy what the CLI asks for, so every CLI command loops. */
 import { SCOPE } from '../core/knowledge.js';
 import { officialScopeFix } from './official-fix.js';
-import { scopeList, ruleWording, versionLabel } from './text.js';
+import { refusalReason, scopeList, versionLabel } from './text.js';
 import type { Rule } from './types.js';
 
 export const serviceDeviceMissingRead: Rule = {
@@ -23,8 +23,8 @@ export const serviceDeviceMissingRead: Rule = {
         impact:
           'Every CLI command that needs more than the device holds fails (cron, devices list/approve, gateway status, agent, TUI); read-only ones still work, so the gateway "looks fine".',
         explanation:
-          `The CLI signs with this host's device and asks for ${scopeList(cli.requests)}. The device is approved for ${scopeList(held)}, and ${versionLabel(snapshot.version.version)} ${ruleWording(snapshot.release)}. ` +
-          `The missing ${cli.missing.join(', ')} would need an approval, and the only approver on this host is this same device.${probeHint}`,
+          `The CLI signs with this host's device and asks for ${scopeList(cli.requests)}. The device is approved for ${scopeList(held)}: ${refusalReason(snapshot.release, versionLabel(snapshot.version.version), held, cli.missing)}. ` +
+          `The approval would have to come from this same CLI, whose own connection is refused for the same reason: a deadlock by design, not corrupt data.${probeHint}`,
         deviceId: host.deviceId,
         evidence: [`cli/cli asks ${scopeList(cli.requests)} -> refused (${cli.reason}); missing ${scopeList(cli.missing)}`],
         fix: {

@@ -2,7 +2,7 @@
 import { FEATURES_BY_SCOPE, SCOPE } from '../core/knowledge.js';
 import type { Finding } from '../core/model.js';
 import { officialScopeFix } from './official-fix.js';
-import { scopeList, shortId, ruleWording, versionLabel } from './text.js';
+import { refusalReason, scopeList, shortId, ruleWording, versionLabel } from './text.js';
 import type { Rule } from './types.js';
 
 export const serviceDeviceMissingWrite: Rule = {
@@ -44,7 +44,7 @@ export const serviceDeviceMissingWrite: Rule = {
       explanation:
         reason === 'scope-upgrade'
           ? `The gateway's internal calls sign with this host's device identity and ask for ${missing.join(' and ')} (${refused.map((c) => `\`${c.method}\``).join(', ')}). ` +
-            `The device is paired with ${scopeList(held)}, and ${version} ${ruleWording(snapshot.release)}. ` +
+            `The device is paired with ${scopeList(held)}: ${refusalReason(snapshot.release, version, held, missing)}. ` +
             'So the gateway asks itself for a scope upgrade that only a human approval can grant, closes the socket with 1008 "pairing required", and every retry repeats it. ' +
             'It looks like an authentication problem; it is not.' +
             runningNote(snapshot.gatewayRunning, snapshot.config.port, refused.some((c) => c.client === 'internal-read'))

@@ -19,7 +19,11 @@ function recoverySteps(ctx: RuleContext, info: FileInfo): string[] {
     `Restore the last good copy: \`${ctx.command('restore', '--list')}\` lists openclaw-fix backups; also look for ${path.join(dir, 'paired.json.*.tmp')} and *.bak copies.`,
     info.listShape
       ? 'The file holds `openclaw devices list --json` output: restore a backup rather than converting it (that output has no token values).'
-      : 'Or fix it by hand (the error position is above) and check it with `openclaw-fix doctor` before starting the gateway.',
+      : info.bom
+        ? `Or remove the byte-order mark: \`sed -i '1s/^\\xEF\\xBB\\xBF//' '${info.path}'\`, then check it with \`openclaw-fix doctor\` before starting the gateway.`
+        : /line \d+, column \d+/.test(info.problem ?? '')
+          ? 'Or fix it by hand at the position above and check it with `openclaw-fix doctor` before starting the gateway.'
+          : 'Or rebuild it from a backup; check it with `openclaw-fix doctor` before starting the gateway.',
   ];
 }
 

@@ -25,6 +25,21 @@ export function ruleWording(release: ReleaseKnowledge): string {
   }
 }
 
+/**
+ * Why a held scope set does not satisfy a request on this release, in one clause. The scope rule is
+ * only worth explaining when the device holds admin (the surprise of 2.19/2.21); otherwise the plain
+ * reason is that nothing it holds covers the request and nobody approves the upgrade.
+ */
+export function refusalReason(release: ReleaseKnowledge, version: string, held: readonly string[], missing: readonly string[]): string {
+  const adminSurprise = held.includes('operator.admin') && (release.scopeRule === 'exact' || release.scopeRule === 'read-compat');
+  const cover = adminSurprise ? `${version} ${ruleWording(release)}` : `nothing it holds covers ${missing.join(' or ')} on ${version}`;
+  const silent =
+    release.silentLocalScopeUpgrade === 'never'
+      ? 'this release never approves a scope upgrade by itself'
+      : 'the gateway does not approve this upgrade by itself here (it does so only for local shared-secret connections)';
+  return `${cover}, and ${silent}`;
+}
+
 export function ageText(ms: number): string {
   if (ms < 0) return 'in the future';
   const s = Math.round(ms / 1000);
