@@ -2,13 +2,17 @@
  * The apply protocol shared by rotate and restore: lock, stop the gateway, back up, write every file
  * atomically with compare-and-swap (re-plan up to 3 times when the live file moved), verify, start the
  * gateway, wait for its port, re-diagnose, and roll back from the backup when anything fails.
+ * A transactional store (SQLite) goes through the same steps with its own backup (online copy), write (one
+ * transaction with compare-and-swap: a conflict re-plans exactly like a moved file) and rollback.
  */
 import { CannotRunError } from '../core/errors.js';
 import type { Output } from '../report/output.js';
 import { sha256 } from '../store/read-file.js';
 import { ConflictError, liveSha, removeStaleTemps, vetTarget, writeFileAtomic, type FileOwner } from './atomic.js';
-import { createBackup, discardBackup, updateBackup, type Backup } from './backup.js';
+import path from 'node:path';
+import { createBackup, createStoreBackup, discardBackup, updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
+import type { StoreTransaction } from './editor.js';
 import { acquireLock } from './lock.js';
 import { waitForPort, type GatewayStatus } from './service.js';
 
@@ -25,7 +29,10 @@ export interface PreparedFile {
 }
 
 export interface Prepared {
+  /** File stores: every file with its bytes before and after. Empty when `transaction` is set. */
   files: PreparedFile[];
+  /** Transactional stores (SQLite): the one change, run as a transaction. */
+  transaction?: StoreTransaction;
   description: string;
   deviceId: string | null;
 }
@@ -36,7 +43,7 @@ export interface ApplySpec {
   /** Reads the live state and renders the change; null = nothing (left) to do. Called again after a conflict. */
   prepare(attempt: number): Promise<Prepared | null>;
   /** After the write (and, with a live gateway, after it had time to rewrite): is the change still there? */
-  verifyWritten(): string[];
+  verifyWritten(): string[] | Promise<string[]>;
   /** After the gateway is back (or right after the write when there is no gateway to start): re-diagnose. */
   verifyFinal(): Promise<string[]>;
   gateway: GatewayStatus;
@@ -154,6 +161,51 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       attempts++;
       prepared = await spec.prepare(attempts);
       if (!prepared) break;
+      if (prepared.transaction) {
+        const tx = prepared.transaction;
+        await vetTarget(tx.abs);
+        backup = await createStoreBackup(spec.stateDir, { rel: tx.rel, abs: tx.abs, copy: (dest) => tx.backup(dest), digest: (file) => tx.digest(file) }, {
+          command: spec.command,
+          description: prepared.description,
+          deviceId: prepared.deviceId,
+        });
+        step(`backed up ${tx.rel} (online copy, with what is in its -wal) to ${backup.dir}`);
+        crashPoint('backed-up');
+        let changed: string[];
+        try {
+          changed = await tx.write();
+        } catch (error) {
+          // A transaction that did not commit changed nothing: the copy is not needed.
+          await discardBackup(backup);
+          if (error instanceof ConflictError) {
+            conflictFile = error.file;
+            step(`${tx.rel} changed since it was read (the gateway wrote it); planning again`);
+            continue;
+          }
+          throw error;
+        }
+        written = [tx.rel];
+        everWritten.add(tx.rel);
+        firstBackup ??= backup;
+        crashPoint('written');
+        step(`wrote ${changed.length ? changed.join(', ') : 'nothing new'} in ${tx.rel} (one transaction)`);
+        const readBack = live ? [] : await tx.check();
+        if (readBack.length) {
+          await tx.rollback(backupCopy(backup, tx));
+          await updateBackup(backup, { status: 'rolled-back' });
+          throw new CannotRunError('verify-failed', `${tx.abs} does not hold what was written (${readBack.join('; ')}); the device tables were put back from the backup. Nothing was changed.`, tx.abs);
+        }
+        if (live) await sleep(SETTLE_MS);
+        const lost = live ? await spec.verifyWritten() : [];
+        if (lost.length) {
+          conflictFile = tx.abs;
+          await updateBackup(backup, { status: 'applied', description: `${prepared.description} (then overwritten by the running gateway)` });
+          step(`the running gateway overwrote the change (${lost.join('; ')}); planning again`);
+          continue;
+        }
+        await updateBackup(backup, { status: 'applied' }, new Map([[tx.rel, await tx.digest(tx.abs)]]));
+        break;
+      }
       for (const f of prepared.files) await removeStaleTemps(f.abs);
       const owners = new Map<string, FileOwner | undefined>();
       for (const f of prepared.files) owners.set(f.abs, await vetTarget(f.abs));
@@ -204,7 +256,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         }
       }
       if (live) await sleep(SETTLE_MS);
-      const lost = live ? spec.verifyWritten() : [];
+      const lost = live ? await spec.verifyWritten() : [];
       if (lost.length) {
         conflictFile = prepared.files[0]!.abs;
         await updateBackup(backup, { status: 'applied', description: `${prepared.description} (then overwritten by the running gateway)` });
@@ -241,7 +293,8 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       await service!.stop();
       started = false;
     }
-    await restoreFiles(backup!, prepared.files);
+    if (prepared.transaction) await prepared.transaction.rollback(backupCopy(backup!, prepared.transaction));
+    else await restoreFiles(backup!, prepared.files);
     await updateBackup(backup!, { status: 'rolled-back' });
     let rollbackOk = true;
     if (stopped) {
@@ -264,6 +317,10 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
     process.off('SIGTERM', onSignal);
     lock.release();
   }
+}
+
+function backupCopy(backup: Backup, tx: StoreTransaction): string {
+  return path.join(backup.dir, tx.rel);
 }
 
 /** Puts the backed-up bytes back (atomic, no compare-and-swap: we are undoing our own write). */

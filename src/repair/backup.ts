@@ -24,6 +24,14 @@ export interface BackupFile {
   sha256After: string | null;
   /** Octal, e.g. "0644": the file's mode before the change (writes leave 0600, as OpenClaw does). */
   mode: string;
+  /**
+   * "sqlite": an online-backup copy of the whole database (sha256Before is the copy's own hash); restore puts
+   * back only its device tables, in one transaction. Absent: a plain file, restored byte for byte.
+   */
+  kind?: 'sqlite';
+  /** sqlite: fingerprint of the device tables (paired, pending, device tokens) before and after the change. */
+  tablesSha256Before?: string;
+  tablesSha256After?: string | null;
 }
 
 export interface Manifest {
@@ -58,6 +66,44 @@ export async function createBackup(
   files: { rel: string; bytes: Buffer; mode: number }[],
   meta: { command: Manifest['command']; description: string; deviceId: string | null },
 ): Promise<Backup> {
+  const { dir, name, manifest } = await newBackupDir(stateDir, meta);
+  for (const file of files) {
+    const target = path.join(dir, file.rel);
+    await fse.ensureDir(path.dirname(target), 0o700);
+    await writeFileAtomic(target, file.bytes);
+    if (sha256(await fsp.readFile(target)) !== sha256(file.bytes)) {
+      throw new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target);
+    }
+    manifest.files.push({ path: file.rel, sha256Before: sha256(file.bytes), sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
+    crashPoint('backup-copied');
+  }
+  await writeManifest(dir, manifest);
+  return { name, dir, manifest };
+}
+
+/**
+ * A backup of a transactional store (SQLite): `copy(dest)` makes the consistent copy (online backup), then the
+ * copy's hash and its device-tables fingerprint go into the manifest, written last as for files.
+ */
+export async function createStoreBackup(
+  stateDir: string,
+  store: { rel: string; abs: string; copy(dest: string): Promise<void>; digest(file: string): Promise<string> },
+  meta: { command: Manifest['command']; description: string; deviceId: string | null },
+): Promise<Backup> {
+  const { dir, name, manifest } = await newBackupDir(stateDir, meta);
+  const target = path.join(dir, store.rel);
+  await fse.ensureDir(path.dirname(target), 0o700);
+  const mode = (await fsp.stat(store.abs)).mode & 0o7777;
+  await store.copy(target);
+  await fsp.chmod(target, 0o600);
+  crashPoint('backup-copied');
+  const bytes = await fsp.readFile(target);
+  manifest.files.push({ path: store.rel, sha256Before: sha256(bytes), sha256After: null, mode: mode.toString(8).padStart(4, '0'), kind: 'sqlite', tablesSha256Before: await store.digest(target), tablesSha256After: null });
+  await writeManifest(dir, manifest);
+  return { name, dir, manifest };
+}
+
+async function newBackupDir(stateDir: string, meta: { command: Manifest['command']; description: string; deviceId: string | null }): Promise<{ dir: string; name: string; manifest: Manifest }> {
   const root = backupRoot(stateDir);
   let name = stamp(new Date());
   try {
@@ -81,18 +127,7 @@ export async function createBackup(
     deviceId: meta.deviceId,
     files: [],
   };
-  for (const file of files) {
-    const target = path.join(dir, file.rel);
-    await fse.ensureDir(path.dirname(target), 0o700);
-    await writeFileAtomic(target, file.bytes);
-    if (sha256(await fsp.readFile(target)) !== sha256(file.bytes)) {
-      throw new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target);
-    }
-    manifest.files.push({ path: file.rel, sha256Before: sha256(file.bytes), sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
-    crashPoint('backup-copied');
-  }
-  await writeManifest(dir, manifest);
-  return { name, dir, manifest };
+  return { dir, name, manifest };
 }
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
@@ -101,7 +136,12 @@ export async function writeManifest(dir: string, manifest: Manifest): Promise<vo
 
 export async function updateBackup(backup: Backup, change: Partial<Pick<Manifest, 'status' | 'description'>>, after?: Map<string, string>): Promise<void> {
   Object.assign(backup.manifest, change);
-  if (after) for (const f of backup.manifest.files) f.sha256After = after.get(f.path) ?? f.sha256After;
+  if (after) {
+    for (const f of backup.manifest.files) {
+      if (f.kind === 'sqlite') f.tablesSha256After = after.get(f.path) ?? f.tablesSha256After ?? null;
+      else f.sha256After = after.get(f.path) ?? f.sha256After;
+    }
+  }
   await writeManifest(backup.dir, backup.manifest);
 }
 
@@ -126,6 +166,12 @@ export async function listBackups(stateDir: string): Promise<{ backups: Backup[]
     }
   }
   return { backups, incomplete };
+}
+
+/** The path of one backed-up file, checked against its manifest hash (for a SQLite copy restore reads from). */
+export async function checkedBackupPath(backup: Backup, file: BackupFile): Promise<string> {
+  await readBackupFile(backup, file);
+  return path.join(backup.dir, file.path);
 }
 
 /** The bytes of one backed-up file, checked against its manifest hash. */

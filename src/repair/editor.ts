@@ -1,7 +1,10 @@
 /**
  * Store adapters: render a plan into the new bytes of each file, and check afterwards that what is on disk
  * is what the plan meant. The JSON store is edited on the ORIGINAL parsed objects (key order, unknown and
- * future fields kept) and serialized exactly as OpenClaw writes it. The SQLite store plugs in here later.
+ * future fields kept) and serialized exactly as OpenClaw writes it.
+ * The SQLite store (2026.8.1+) is "transactional": instead of bytes it offers one transaction (with its own
+ * compare-and-swap), an online-backup copy, and a rollback that puts the device tables back from that copy.
+ * apply.ts drives both through the same lock / stop / backup / write / verify / start / roll back protocol.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -11,30 +14,61 @@ import { registerSecret } from '../core/secrets.js';
 import { readDeviceAuth } from '../store/identity.js';
 import { readJsonStore } from '../store/json-store.js';
 import { isPlainObject } from '../store/records.js';
-import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, type RotatePlan } from './plan.js';
+import { sqliteChangeFromPlan } from '../store/sqlite-plan.js';
+import { applySqliteScopeChange, backupSqlite, deviceTablesDigest, readSqliteScopes, restoreDeviceTables, SqliteConflictError } from '../store/sqlite-write.js';
+import type { DeviceRecord } from '../core/model.js';
+import { ConflictError } from './atomic.js';
+import { crashPoint } from './crash.js';
+import { DEVICE_AUTH_FILE, LOCATIONS, PAIRED_FILE, PENDING_FILE, SQLITE_AUTH, SQLITE_DB_FILE, SQLITE_PAIRED, type RotatePlan } from './plan.js';
 
 export interface RenderContext {
   nowMs: number;
 }
 
-export interface StoreEditor {
+interface EditorBase {
   kind: StoreKind;
   /** Absolute paths the plan writes, in write order (the connect check's file first). */
   files(plan: RotatePlan): string[];
-  /** New bytes per absolute path, from the current bytes. Throws CannotRunError when a file is not what the plan expects. */
-  render(plan: RotatePlan, current: ReadonlyMap<string, Buffer>, ctx: RenderContext): Map<string, Buffer>;
   /** Problems with the store as it is on disk now, measured against the plan (empty = the change is in place). */
-  verify(plan: RotatePlan): string[];
+  verify(plan: RotatePlan): string[] | Promise<string[]>;
 }
 
+/** A store written file by file: new bytes per file, written atomically with compare-and-swap by apply.ts. */
+export interface FileStoreEditor extends EditorBase {
+  transactional: false;
+  /** New bytes per absolute path, from the current bytes. Throws CannotRunError when a file is not what the plan expects. */
+  render(plan: RotatePlan, current: ReadonlyMap<string, Buffer>, ctx: RenderContext): Map<string, Buffer>;
+}
+
+/**
+ * One change to a transactional store, as apply.ts runs it: back up (a consistent copy into a new file),
+ * write (one transaction that checks the rows are still what the plan saw; ConflictError otherwise, nothing
+ * written), check (read back), roll back (from the copy). Never a secret in what it returns.
+ */
+export interface StoreTransaction {
+  /** The store file, relative to the state dir (its place in the backup too) and absolute. */
+  rel: string;
+  abs: string;
+  backup(dest: string): Promise<void>;
+  /** Fingerprint of the rows the change may touch, in a database file (the live one or a copy). */
+  digest(file: string): Promise<string>;
+  /** Runs the change; returns what changed, in words (column names, request ids). */
+  write(): Promise<string[]>;
+  /** Problems after the write (empty = in place). */
+  check(): Promise<string[]>;
+  /** Puts the rows back from a copy made by backup(). */
+  rollback(copy: string): Promise<void>;
+}
+
+export interface TransactionalStoreEditor extends EditorBase {
+  transactional: true;
+  transaction(plan: RotatePlan, device: DeviceRecord): StoreTransaction;
+}
+
+export type StoreEditor = FileStoreEditor | TransactionalStoreEditor;
+
 export function editorFor(snapshot: Snapshot): StoreEditor {
-  if (snapshot.store.kind === 'sqlite') {
-    throw new CannotRunError(
-      'not-supported',
-      `This install keeps devices in SQLite (${snapshot.store.path}, OpenClaw 2026.8.1+); this build of openclaw-fix edits only the JSON store. Nothing was changed.`,
-      snapshot.store.path,
-    );
-  }
+  if (snapshot.store.kind === 'sqlite') return new SqliteStoreEditor(snapshot.location.stateDir, snapshot.store.path);
   return new JsonStoreEditor(snapshot.location.stateDir);
 }
 
@@ -78,8 +112,9 @@ function pushMissing(list: unknown, add: readonly string[]): string[] {
   return base as string[];
 }
 
-export class JsonStoreEditor implements StoreEditor {
+export class JsonStoreEditor implements FileStoreEditor {
   readonly kind = 'json' as const;
+  readonly transactional = false as const;
   constructor(private readonly stateDir: string) {}
 
   private abs(rel: string): string {
@@ -195,6 +230,97 @@ export class JsonStoreEditor implements StoreEditor {
       if (missing.length) problems.push(`${change.file} ${change.field} lacks ${missing.join(', ')}`);
     }
     if (plan.addRole && !(device.roles ?? []).includes(plan.addRole)) problems.push(`${PAIRED_FILE} roles lacks ${plan.addRole}`);
+    return problems;
+  }
+}
+
+/** The device tables of the live database, or of a backup copy, put back from `copy` (one transaction). */
+export function sqliteRestoreTransaction(stateDir: string, dbPath: string, copy: string): StoreTransaction {
+  return {
+    rel: path.relative(stateDir, dbPath) || SQLITE_DB_FILE,
+    abs: dbPath,
+    backup: async (dest) => {
+      await backupSqlite(dbPath, dest);
+    },
+    digest: (file) => deviceTablesDigest(file),
+    write: async () => {
+      crashPoint('temp-written');
+      const { rows } = await restoreDeviceTables(dbPath, copy);
+      crashPoint('renamed');
+      return Object.entries(rows).map(([table, n]) => `${table} (${n} row${n === 1 ? '' : 's'})`);
+    },
+    check: async () => ((await deviceTablesDigest(dbPath)) === (await deviceTablesDigest(copy)) ? [] : [`the device tables of ${dbPath} do not match the backup`]),
+    rollback: async (from) => {
+      await restoreDeviceTables(dbPath, from);
+    },
+  };
+}
+
+/**
+ * The SQLite store: the plan (in the store's own names: tables and columns) becomes one BEGIN IMMEDIATE
+ * transaction with compare-and-swap of the lists the plan saw; backup is SQLite's online backup (includes the
+ * -wal); rollback puts the three device tables back from that copy. The database file is never copied,
+ * renamed or replaced.
+ */
+export class SqliteStoreEditor implements TransactionalStoreEditor {
+  readonly kind = 'sqlite' as const;
+  readonly transactional = true as const;
+  constructor(
+    private readonly stateDir: string,
+    private readonly dbPath: string,
+  ) {}
+
+  files(): string[] {
+    return [this.dbPath];
+  }
+
+  transaction(plan: RotatePlan, device: DeviceRecord): StoreTransaction {
+    const change = sqliteChangeFromPlan(plan, device);
+    const dbPath = this.dbPath;
+    return {
+      rel: path.relative(this.stateDir, dbPath) || SQLITE_DB_FILE,
+      abs: dbPath,
+      backup: async (dest) => {
+        await backupSqlite(dbPath, dest);
+      },
+      digest: (file) => deviceTablesDigest(file),
+      write: async () => {
+        try {
+          // The crash hook's "temp-written" is inside the transaction, before COMMIT; "renamed" right after it.
+          const r = await applySqliteScopeChange(dbPath, { ...change, beforeCommit: () => crashPoint('temp-written') });
+          crashPoint('renamed');
+          return r.changed;
+        } catch (error) {
+          if (error instanceof SqliteConflictError) throw new ConflictError(dbPath);
+          throw error;
+        }
+      },
+      check: () => this.verify(plan),
+      rollback: async (copy) => {
+        await restoreDeviceTables(dbPath, copy);
+      },
+    };
+  }
+
+  async verify(plan: RotatePlan): Promise<string[]> {
+    const at = LOCATIONS.sqlite;
+    const now = await readSqliteScopes(this.dbPath, plan.target.deviceId);
+    if (!now) return [`device ${plan.target.deviceId} is no longer in ${this.dbPath}`];
+    const problems: string[] = [];
+    for (const change of plan.arrays) {
+      const list =
+        change.file === SQLITE_AUTH
+          ? now.authTokenScopes
+          : change.file === SQLITE_PAIRED && change.field === at.scopes
+            ? now.scopes
+            : change.file === SQLITE_PAIRED && change.field === at.approvedScopes
+              ? now.approvedScopes
+              : change.file === SQLITE_PAIRED && change.field === at.tokenScopes
+                ? now.tokenScopes
+                : null;
+      const missing = change.after.filter((s) => !(list ?? []).includes(s));
+      if (missing.length) problems.push(`${change.file}.${change.field} lacks ${missing.join(', ')}`);
+    }
     return problems;
   }
 }

@@ -46,6 +46,8 @@ export interface RotateTarget {
 }
 
 export interface RotatePlan {
+  /** The store the plan is written for: its `files` / `arrays[].file` are files (json) or tables (sqlite). */
+  store: 'json' | 'sqlite';
   /** Nothing to change: the reason, in words. */
   nothing?: string;
   target: RotateTarget;
@@ -60,7 +62,7 @@ export interface RotatePlan {
   arrays: ArrayChange[];
   removePending: PendingRemoval[];
   newToken: boolean;
-  /** Files the change writes, relative to the state dir, in write order. */
+  /** Files the change writes, relative to the state dir, in write order (SQLite: tables of state/openclaw.sqlite). */
   files: string[];
   /** Findings (ids) this change is meant to clear. */
   fixes: string[];
@@ -71,6 +73,17 @@ export interface RotatePlan {
 export const PAIRED_FILE = 'devices/paired.json';
 export const PENDING_FILE = 'devices/pending.json';
 export const DEVICE_AUTH_FILE = 'identity/device-auth.json';
+/** The same places in the SQLite store (2026.8.1+): tables of <state>/state/openclaw.sqlite and their columns. */
+export const SQLITE_DB_FILE = 'state/openclaw.sqlite';
+export const SQLITE_PAIRED = 'device_pairing_paired';
+export const SQLITE_PENDING = 'device_pairing_pending';
+export const SQLITE_AUTH = 'device_auth_tokens';
+
+/** Where each list lives, per store: the plan speaks the store's own names so what is shown is what is written. */
+export const LOCATIONS = {
+  json: { paired: PAIRED_FILE, pending: PENDING_FILE, auth: DEVICE_AUTH_FILE, scopes: 'scopes', approvedScopes: 'approvedScopes', tokenScopes: 'tokens.operator.scopes', authScopes: 'tokens.operator.scopes' },
+  sqlite: { paired: SQLITE_PAIRED, pending: SQLITE_PENDING, auth: SQLITE_AUTH, scopes: 'scopes_json', approvedScopes: 'approved_scopes_json', tokenScopes: 'tokens_json.operator.scopes', authScopes: 'scopes_json' },
+} as const;
 
 const TARGET_FINDINGS = new Set(['service-device-missing-write', 'service-device-missing-read', 'token-scopes-diverge', 'pending-repair-request']);
 
@@ -170,18 +183,20 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
   // Every list ends up holding everything the device is approved for plus the grant; nothing is removed.
   const final = union(device.scopes, device.approvedScopes, grant);
 
+  const store = snapshot.store.kind === 'sqlite' ? 'sqlite' : 'json';
+  const at = LOCATIONS[store];
   const arrays: ArrayChange[] = [];
   const change = (file: string, field: string, before: string[] | null) => {
     const added = final.filter((s) => !(before ?? []).includes(s));
     if (added.length) arrays.push({ file, field, before, added, after: [...(before ?? []), ...added] });
   };
-  change(PAIRED_FILE, 'scopes', device.scopes);
-  if (device.approvedScopes) change(PAIRED_FILE, 'approvedScopes', device.approvedScopes);
+  change(at.paired, at.scopes, device.scopes);
+  if (device.approvedScopes) change(at.paired, at.approvedScopes, device.approvedScopes);
   const token = device.tokens.find((t) => t.role === 'operator' && !t.revokedAtMs);
-  if (token) change(PAIRED_FILE, 'tokens.operator.scopes', token.scopes);
+  if (token) change(at.paired, at.tokenScopes, token.scopes);
   const auth = snapshot.deviceAuth;
   const authToken = auth.deviceId === device.deviceId && auth.file.status === 'ok' ? auth.tokens.find((t) => t.role === 'operator') : undefined;
-  if (authToken) change(DEVICE_AUTH_FILE, 'tokens.operator.scopes', authToken.scopes);
+  if (authToken) change(at.auth, at.authScopes, authToken.scopes);
 
   const added = final.filter((s) => !held.has(s));
   const newToken = Boolean(options.newToken && token);
@@ -196,9 +211,9 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
     : [];
 
   const files = [
-    ...(arrays.some((a) => a.file === PAIRED_FILE) || addRole || newToken ? [PAIRED_FILE] : []),
-    ...(authToken && (arrays.some((a) => a.file === DEVICE_AUTH_FILE) || newToken) && isHost ? [DEVICE_AUTH_FILE] : []),
-    ...(removePending.length ? [PENDING_FILE] : []),
+    ...(arrays.some((a) => a.file === at.paired) || addRole || newToken ? [at.paired] : []),
+    ...(authToken && (arrays.some((a) => a.file === at.auth) || newToken) && isHost ? [at.auth] : []),
+    ...(removePending.length ? [at.pending] : []),
   ];
   const fixes = diagnosis.findings
     .filter((f: Finding) => TARGET_FINDINGS.has(f.id) && f.severity !== 'info' && (f.deviceId === device.deviceId || (isHost && !f.deviceId)))
@@ -217,7 +232,7 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
         .join('; ')
     : '';
 
-  const plan: RotatePlan = { target, added, escalation, heldBack, addRole, arrays, removePending, newToken, files, fixes, summary };
+  const plan: RotatePlan = { store, target, added, escalation, heldBack, addRole, arrays, removePending, newToken, files, fixes, summary };
   if (!changes) plan.nothing = nothingReason(snapshot, diagnosis, device, isHost, heldBack);
   return plan;
 }

@@ -6,7 +6,7 @@ import { shortId, scopeList } from '../rules/text.js';
 import type { Output } from '../report/output.js';
 import type { ApplyResult } from './apply.js';
 import type { Backup } from './backup.js';
-import type { RotatePlan } from './plan.js';
+import { SQLITE_DB_FILE, SQLITE_PAIRED, SQLITE_PENDING, type RotatePlan } from './plan.js';
 import { LOCK_NAME, staleLock } from './lock.js';
 import type { GatewayStatus } from './service.js';
 
@@ -40,7 +40,7 @@ export function renderPlanHeader(o: Output, snapshot: Snapshot, command: string,
 export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }): void {
   const c = o.out;
   const t = plan.target;
-  const where = t.isHost ? c.dim('(this host: identity/device.json)') : c.yellow(`REMOTE device${t.remoteIp ? ` (remoteIp ${t.remoteIp})` : ''}, not this host's own`);
+  const where = t.isHost ? c.dim(plan.store === 'sqlite' ? '(this host: device_identities)' : '(this host: identity/device.json)') : c.yellow(`REMOTE device${t.remoteIp ? ` (remoteIp ${t.remoteIp})` : ''}, not this host's own`);
   o.print(`  ${c.dim('device ')}  ${shortId(t.deviceId)} ${where}`);
   o.print(`  ${' '.repeat(7)}  ${c.dim(t.deviceId)}`);
   o.print();
@@ -51,23 +51,24 @@ export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, 
   const fixes = diagnosis.findings.filter((f) => plan.fixes.includes(f.id) && (f.deviceId === t.deviceId || !f.deviceId));
   for (const f of fixes) o.print(`${f.severity === 'error' ? c.red('✗') : c.yellow('!')} ${f.title} ${c.dim(`[${f.id}]`)}`);
   if (fixes.length) o.print();
-  o.print(c.bold('Plan:'));
+  o.print(c.bold('Plan:') + (plan.store === 'sqlite' ? c.dim(` one transaction in ${SQLITE_DB_FILE}`) : ''));
   for (const file of plan.files) {
     o.print(`  ${file}`);
     for (const a of plan.arrays.filter((x) => x.file === file)) {
       o.print(`    ${a.field.padEnd(24)} ${c.green(`+ ${a.added.join(', ')}`)} ${c.dim(`(kept: ${scopeList(a.before)})`)}`);
     }
-    if (file.endsWith('paired.json')) {
+    if (file.endsWith('paired.json') || file === SQLITE_PAIRED) {
       if (plan.addRole) o.print(`    ${'roles'.padEnd(24)} ${c.green(`+ ${plan.addRole}`)}`);
       o.print(`    ${'token value'.padEnd(24)} ${plan.newToken ? c.yellow('NEW value (the client must be given it or re-pair)') : "kept (the client's stored copy stays valid)"}`);
     }
-    if (file.endsWith('pending.json')) {
+    if (file.endsWith('pending.json') || file === SQLITE_PENDING) {
       for (const r of plan.removePending) o.print(`    remove repair request ${r.requestId} ${c.dim(`(${r.clientId ?? '?'} asked ${scopeList(r.scopes)}; satisfied now)`)}`);
     }
   }
   if (plan.escalation.length) o.print(`  ${c.red.bold('escalation')}  GRANTS ${plan.escalation.join(', ')}, which this device never had (named with --scope)`);
   if (plan.heldBack.length) o.print(`  ${c.yellow('held back')}   ${plan.heldBack.join(', ')}: a new grant, added only with --scope operator.admin`);
-  o.print(`  ${c.dim('backup ')}  ${snapshot.location.stateDir}/backups/openclaw-fix/<UTC time>/ (0600; restore with openclaw-fix restore)`);
+  const copy = plan.store === 'sqlite' ? `${SQLITE_DB_FILE}, an online-backup copy of the database; ` : '';
+  o.print(`  ${c.dim('backup ')}  ${snapshot.location.stateDir}/backups/openclaw-fix/<UTC time>/${copy ? SQLITE_DB_FILE : ''} (${copy}0600; restore with openclaw-fix restore)`);
   o.print(`  ${c.dim('gateway')}  ${serviceAction(gateway, opts.restart, opts.timeoutSec)}`);
   if (gateway.note) o.print(`  ${c.dim('note   ')}  ${gateway.note}`);
   o.print();
@@ -85,7 +86,8 @@ export function renderResult(o: Output, result: ApplyResult, after: { diagnosis?
     if (after.undo) o.print(`  ${c.dim('undo   ')}  ${after.undo}`);
   } else {
     o.print(c.red(`✗ Rolled back: ${result.problems.join('; ')}.`));
-    o.print(`  The files are back to their bytes before the change (backup ${result.backup?.dir}).`);
+    const db = result.written.some((w) => w.endsWith('.sqlite'));
+    o.print(`  ${db ? 'The device tables are back to their rows' : 'The files are back to their bytes'} before the change (backup ${result.backup?.dir}).`);
     o.print(`  ${c.dim('gateway')}  ${gatewayLine(result)}${result.rollbackOk === false ? c.red(' — check it: openclaw gateway status') : ''}`);
   }
   for (const n of result.notes) o.print(c.yellow(`! ${n}`));
@@ -101,6 +103,7 @@ function gatewayLine(result: ApplyResult): string {
 
 export function planJson(plan: RotatePlan) {
   return {
+    store: plan.store,
     nothingToDo: plan.nothing ?? null,
     target: { ...plan.target, remoteIp: plan.target.remoteIp ?? null, displayName: plan.target.displayName ?? null, clientId: plan.target.clientId ?? null },
     added: plan.added,

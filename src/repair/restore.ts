@@ -12,15 +12,18 @@ import type { Output } from '../report/output.js';
 import { verdictLine } from '../report/text.js';
 import { sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared } from './apply.js';
-import { listBackups, readBackupFile, type Backup } from './backup.js';
+import { checkedBackupPath, listBackups, readBackupFile, type Backup } from './backup.js';
 import { confirmChange } from './confirm.js';
-import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE } from './plan.js';
+import { sqliteRestoreTransaction } from './editor.js';
+import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, SQLITE_DB_FILE } from './plan.js';
 import { assertWritable } from './preflight.js';
 import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction, staleLockNote } from './render.js';
 import { detectGateway, type Runner } from './service.js';
 
 /** Only files rotate writes may come back from a backup: a tampered manifest cannot aim anywhere else. */
 const RESTORABLE = new Set([PAIRED_FILE, PENDING_FILE, DEVICE_AUTH_FILE]);
+/** A SQLite backup (an online-backup copy): only its device tables come back, into the live database. */
+const RESTORABLE_SQLITE = new Set([SQLITE_DB_FILE]);
 
 export interface RestoreRun {
   snapshotOptions: SnapshotOptions;
@@ -35,7 +38,7 @@ export interface RestoreRun {
 }
 
 function listLine(b: Backup): string {
-  const files = b.manifest.files.map((f) => f.path).join(', ');
+  const files = b.manifest.files.map((f) => (f.kind === 'sqlite' ? `${f.path} (device tables)` : f.path)).join(', ');
   return `${b.name}  ${b.manifest.command} ${b.manifest.status}  ${files}\n      ${b.manifest.description}`;
 }
 
@@ -72,6 +75,8 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   }
 
   const backup = pick(backups, run.name, root);
+  const sqliteEntry = backup.manifest.files.find((f) => f.kind === 'sqlite');
+  if (sqliteEntry) return restoreSqlite(run, output, { snapshot, backup, entry: sqliteEntry });
   for (const f of backup.manifest.files) {
     if (!RESTORABLE.has(f.path)) throw new CannotRunError('backup-damaged', `The manifest of ${backup.dir} names ${f.path}, which openclaw-fix never writes; it will not be restored. Nothing was changed.`, backup.dir);
   }
@@ -148,6 +153,86 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
     output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });
   } else {
     renderResult(output, result, { undo, summary: `restored ${result.written.join(', ')} from backup ${backup.name}` });
+    if (after && result.status === 'applied') output.print(`  ${output.out.dim('doctor ')}  ${verdictLine(output, after)}`);
+  }
+  return exitCode;
+}
+
+/**
+ * restore from a SQLite backup: the three device tables of the live database are put back from the copy in one
+ * transaction (other tables keep their current rows), through the same apply protocol; the current device
+ * tables are backed up first (online copy), so this restore can be undone too.
+ */
+async function restoreSqlite(run: RestoreRun, output: Output, ctx: { snapshot: Awaited<ReturnType<typeof takeSnapshot>>; backup: Backup; entry: Backup['manifest']['files'][number] }): Promise<number> {
+  const { snapshot, backup, entry } = ctx;
+  const stateDir = snapshot.location.stateDir;
+  if (backup.manifest.files.length !== 1 || !RESTORABLE_SQLITE.has(entry.path)) {
+    throw new CannotRunError('backup-damaged', `The manifest of ${backup.dir} names ${backup.manifest.files.map((f) => f.path).join(', ')}, which is not what openclaw-fix backs up from a SQLite store; it will not be restored. Nothing was changed.`, backup.dir);
+  }
+  const dbPath = path.join(stateDir, entry.path);
+  try {
+    await fsp.access(dbPath);
+  } catch {
+    throw new CannotRunError('missing', `${dbPath} no longer exists; openclaw-fix restores the device tables into the live database and will not create one. Nothing was changed.`, dbPath);
+  }
+  const copy = await checkedBackupPath(backup, entry);
+  const tx = sqliteRestoreTransaction(stateDir, dbPath, copy);
+  const wanted = await tx.digest(copy);
+  const jsonBase = { state: { dir: stateDir }, backup: { ...backupJson(backup), description: backup.manifest.description } };
+  const what = `${entry.path} (device tables)`;
+  if ((await tx.digest(dbPath)) === wanted) {
+    const leftover = staleLockNote(stateDir);
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
+    else output.print(output.out.green(`✓ The device tables already hold the rows of backup ${backup.name}. Nothing was changed.`) + (leftover ? `\n${output.out.yellow(`! ${leftover}`)}` : ''));
+    return EXIT.healthy;
+  }
+
+  await assertWritable(stateDir, [dbPath]);
+  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, env: process.env, runner: run.runner, home: snapshot.location.home });
+  if (!output.json) {
+    renderPlanHeader(output, snapshot, 'restore');
+    output.print(`  ${output.out.dim('backup ')}  ${backup.name} ${output.out.dim(`(${backup.manifest.command}, ${backup.manifest.status})`)}`);
+    output.print(`  ${output.out.dim('undoes ')}  ${backup.manifest.description}`);
+    output.print(`  ${output.out.dim('tables ')}  device_pairing_paired, device_pairing_pending, device_auth_tokens of ${entry.path} ${output.out.dim('(back to the rows of the backup in one transaction; other tables untouched; the current rows are backed up first)')}`);
+    output.print(`  ${output.out.dim('gateway')}  ${serviceAction(gateway, run.restart, run.timeoutSec)}`);
+    output.print();
+  }
+  if (run.dryRun) {
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'dry-run', files: [entry.path] } });
+    else output.print(output.out.dim('Dry run: nothing was changed.'));
+    return EXIT.healthy;
+  }
+  if (!(await confirmChange(`Restore the device tables of ${entry.path} from backup ${backup.name}?`, { yes: run.yes, what }))) {
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.problems), ...jsonBase, result: { status: 'declined' } });
+    else output.print('Declined. Nothing was changed.');
+    return EXIT.problems;
+  }
+
+  let after: Diagnosis | undefined;
+  const result = await applyChange({
+    command: 'restore',
+    stateDir,
+    prepare: async (): Promise<Prepared | null> => {
+      if ((await tx.digest(dbPath)) === wanted) return null;
+      return { files: [], transaction: tx, description: `device tables before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
+    },
+    verifyWritten: () => tx.check(),
+    verifyFinal: async () => {
+      const now = await takeSnapshot(run.snapshotOptions);
+      after = diagnose(now, { commandArgs: run.commandArgs });
+      return [];
+    },
+    gateway,
+    restart: run.restart,
+    timeoutSec: run.timeoutSec,
+    output,
+  });
+  const exitCode = result.status === 'rolled-back' ? EXIT.problems : EXIT.healthy;
+  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].join(' ') : undefined;
+  if (output.json) {
+    output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });
+  } else {
+    renderResult(output, result, { undo, summary: `restored the device tables of ${entry.path} from backup ${backup.name}` });
     if (after && result.status === 'applied') output.print(`  ${output.out.dim('doctor ')}  ${verdictLine(output, after)}`);
   }
   return exitCode;

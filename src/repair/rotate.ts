@@ -131,6 +131,12 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
           throw new CannotRunError('changed-since-confirm', `${current.snapshot.store.path} changed since the plan was shown, and the change needed now differs. Nothing was changed; run openclaw-fix rotate again to see the new plan.`, current.snapshot.store.path);
         }
       }
+      if (editor.transactional) {
+        // The transaction compares the device's lists with this snapshot's itself: no byte check here.
+        const device = current.snapshot.store.devices.find((d) => d.key === currentPlan.target.key);
+        if (!device) throw new CannotRunError('store-changed', `Device ${currentPlan.target.deviceId} is no longer in ${current.snapshot.store.path}; nothing was changed.`, current.snapshot.store.path);
+        return { files: [], transaction: editor.transaction(currentPlan, device), description: currentPlan.summary, deviceId: currentPlan.target.deviceId };
+      }
       const files = editor.files(currentPlan);
       const bytes = new Map<string, Buffer>();
       for (const abs of files) bytes.set(abs, await fsp.readFile(abs));
@@ -156,7 +162,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     verifyFinal: async () => {
       const now = await load();
       after = now.diagnosis;
-      const problems = editor.verify(currentPlan);
+      const problems = await editor.verify(currentPlan);
       if (currentPlan.heldBack.length === 0) {
         const left = now.diagnosis.findings.filter((f) => f.severity === 'error' && currentPlan.fixes.includes(f.id) && (!f.deviceId || f.deviceId === currentPlan.target.deviceId));
         problems.push(...left.map((f) => `still found after the change: ${f.id}`));

@@ -6,7 +6,7 @@
  */
 import type { DeviceRecord } from '../core/model.js';
 import type { RotatePlan } from '../repair/plan.js';
-import { DEVICE_AUTH_FILE } from '../repair/plan.js';
+import { DEVICE_AUTH_FILE, SQLITE_AUTH } from '../repair/plan.js';
 import type { SqliteScopeChange } from './sqlite-write.js';
 
 export function sqliteChangeFromPlan(plan: RotatePlan, device: DeviceRecord): SqliteScopeChange {
@@ -17,7 +17,9 @@ export function sqliteChangeFromPlan(plan: RotatePlan, device: DeviceRecord): Sq
     role: 'operator',
     expect: { scopes: device.scopes, approvedScopes: device.approvedScopes, tokenScopes: token?.scopes ?? null },
     add,
-    hostAuthToken: plan.files.includes(DEVICE_AUTH_FILE),
+    hostAuthToken: plan.files.includes(SQLITE_AUTH) || plan.files.includes(DEVICE_AUTH_FILE),
     removePending: plan.removePending.map((r) => r.requestId),
+    ...(plan.newToken ? { newToken: true } : {}),
+    ...(plan.addRole ? { addRole: plan.addRole } : {}),
   };
 }

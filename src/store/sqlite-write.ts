@@ -14,6 +14,7 @@
  * - Restore puts the device tables (paired, pending, device tokens) back from such a backup in one
  *   transaction, leaving every other table (sessions, cron, ...) as it is now.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import { CannotRunError } from '../core/errors.js';
 import { registerSecret } from '../core/secrets.js';
@@ -39,6 +40,16 @@ export interface SqliteScopeChange {
   hostAuthToken?: boolean;
   /** Repair requests the change satisfies, deleted in the same transaction. */
   removePending?: string[];
+  /**
+   * Issue a new token value (rotate --new-token): tokens_json.<role>.token gets a fresh value and rotatedAtMs,
+   * and with hostAuthToken the host's device_auth_tokens row gets the SAME value. The value is registered for
+   * redaction and never returned.
+   */
+  newToken?: boolean;
+  /** A role added to roles_json (rotate --scope operator.admin on a device without the operator role). */
+  addRole?: string;
+  /** Called inside the transaction just before COMMIT (the crash test hook: a kill here must leave the old rows). */
+  beforeCommit?: () => void;
 }
 
 export interface SqliteWriteResult {
@@ -109,9 +120,15 @@ async function withWriteTransaction<T>(dbPath: string, doing: string, body: (db:
 /** Adds scopes to one device in one transaction, after checking the lists are still what the plan saw. */
 export async function applySqliteScopeChange(dbPath: string, change: SqliteScopeChange): Promise<SqliteWriteResult> {
   const role = change.role ?? 'operator';
+  const nowMs = Date.now();
+  let freshToken: string | undefined;
+  if (change.newToken) {
+    freshToken = randomBytes(32).toString('base64url');
+    registerSecret(freshToken);
+  }
   const { value: changed, attempts } = await withWriteTransaction(dbPath, `changing device ${change.deviceId.slice(0, 12)}`, (db) => {
-    const row = db.prepare('SELECT scopes_json, approved_scopes_json, tokens_json FROM device_pairing_paired WHERE device_id = ?').get(change.deviceId) as
-      | { scopes_json: unknown; approved_scopes_json: unknown; tokens_json: unknown }
+    const row = db.prepare('SELECT scopes_json, approved_scopes_json, tokens_json, roles_json FROM device_pairing_paired WHERE device_id = ?').get(change.deviceId) as
+      | { scopes_json: unknown; approved_scopes_json: unknown; tokens_json: unknown; roles_json: unknown }
       | undefined;
     if (!row) throw new SqliteConflictError(dbPath, `device ${change.deviceId.slice(0, 12)} is no longer paired`);
     const scopes = parseList(row.scopes_json);
@@ -128,6 +145,14 @@ export async function applySqliteScopeChange(dbPath: string, change: SqliteScope
       throw new SqliteConflictError(dbPath, `the scopes of device ${change.deviceId.slice(0, 12)} were changed by someone else`);
     }
     const out: string[] = [];
+    if (change.addRole) {
+      const roles = parseList(row.roles_json);
+      const next = grow(roles, [change.addRole]);
+      if (!same(next, roles)) {
+        db.prepare('UPDATE device_pairing_paired SET roles_json = ? WHERE device_id = ?').run(JSON.stringify(next), change.deviceId);
+        out.push('device_pairing_paired.roles_json');
+      }
+    }
     const nextScopes = grow(scopes, change.add);
     if (!same(nextScopes, scopes)) {
       db.prepare('UPDATE device_pairing_paired SET scopes_json = ? WHERE device_id = ?').run(JSON.stringify(nextScopes), change.deviceId);
@@ -140,12 +165,19 @@ export async function applySqliteScopeChange(dbPath: string, change: SqliteScope
         out.push('device_pairing_paired.approved_scopes_json');
       }
     }
+    if (freshToken && !entry) throw new SqliteConflictError(dbPath, `device ${change.deviceId.slice(0, 12)} has no ${role} token to replace`);
     if (entry && tokens) {
       const next = grow(tokenScopes, change.add);
-      if (!same(next, tokenScopes)) {
-        entry.scopes = next;
+      const grown = !same(next, tokenScopes);
+      if (grown) entry.scopes = next;
+      if (freshToken) {
+        entry.token = freshToken;
+        entry.rotatedAtMs = nowMs;
+      }
+      if (grown || freshToken) {
         db.prepare('UPDATE device_pairing_paired SET tokens_json = ? WHERE device_id = ?').run(JSON.stringify(tokens), change.deviceId);
-        out.push(`device_pairing_paired.tokens_json.${role}.scopes`);
+        if (grown) out.push(`device_pairing_paired.tokens_json.${role}.scopes`);
+        if (freshToken) out.push(`device_pairing_paired.tokens_json.${role}.token`);
       }
     }
     if (change.hostAuthToken) {
@@ -157,8 +189,12 @@ export async function applySqliteScopeChange(dbPath: string, change: SqliteScope
         const before = parseList(auth.scopes_json);
         const next = grow(before, change.add);
         if (!same(next, before)) {
-          db.prepare('UPDATE device_auth_tokens SET scopes_json = ?, updated_at_ms = ? WHERE device_id = ? AND role = ?').run(JSON.stringify(next), Date.now(), change.deviceId, role);
+          db.prepare('UPDATE device_auth_tokens SET scopes_json = ?, updated_at_ms = ? WHERE device_id = ? AND role = ?').run(JSON.stringify(next), nowMs, change.deviceId, role);
           out.push('device_auth_tokens.scopes_json');
+        }
+        if (freshToken) {
+          db.prepare('UPDATE device_auth_tokens SET token = ?, updated_at_ms = ? WHERE device_id = ? AND role = ?').run(freshToken, nowMs, change.deviceId, role);
+          out.push('device_auth_tokens.token');
         }
       }
     }
@@ -166,6 +202,7 @@ export async function applySqliteScopeChange(dbPath: string, change: SqliteScope
       const r = db.prepare('DELETE FROM device_pairing_pending WHERE request_id = ? AND device_id = ?').run(id, change.deviceId);
       if (Number(r.changes) > 0) out.push(`device_pairing_pending ${id}`);
     }
+    change.beforeCommit?.();
     return out;
   });
   return { changed, attempts };
@@ -212,6 +249,51 @@ export async function verifySqliteScopes(dbPath: string, deviceId: string, want:
 }
 
 /**
+ * A fingerprint of the device tables (paired, pending, device tokens), read in one read transaction: equal
+ * digests mean equal rows. Token values enter only hashed together with everything else, never returned.
+ */
+export async function deviceTablesDigest(dbPath: string): Promise<string> {
+  const db = await openDatabase(dbPath, { readOnly: true });
+  try {
+    assertKnownSchema(db, dbPath, [...TABLES_RESTORED]);
+    const hash = createHash('sha256');
+    db.exec('BEGIN');
+    try {
+      for (const table of TABLES_RESTORED) {
+        const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name).sort();
+        hash.update(`\u0000${table}\u0000${cols.join(',')}\u0000`);
+        const rows = db.prepare(`SELECT ${cols.join(', ')} FROM ${table}`).all() as Record<string, unknown>[];
+        const lines = rows.map((r) => JSON.stringify(cols.map((c) => (typeof r[c] === 'bigint' ? Number(r[c]) : r[c] instanceof Uint8Array ? Buffer.from(r[c] as Uint8Array).toString('base64') : r[c])))).sort();
+        for (const line of lines) hash.update(`${line}\n`);
+      }
+    } finally {
+      try {
+        db.exec('COMMIT');
+      } catch {
+        /* already over */
+      }
+    }
+    return hash.digest('hex');
+  } catch (error) {
+    if (error instanceof Error && error.name === 'CannotRunError') throw error;
+    throw sqliteError(dbPath, error, 'reading the device tables');
+  } finally {
+    closeQuietly(db);
+  }
+}
+
+/** PRAGMA quick_check on a database file (read-only): 'ok' or the first problem. */
+export async function checkDatabase(dbPath: string): Promise<string> {
+  const db = await openDatabase(dbPath, { readOnly: true });
+  try {
+    const row = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
+    return String(row ? Object.values(row)[0] : 'no answer');
+  } finally {
+    closeQuietly(db);
+  }
+}
+
+/**
  * A consistent copy of the whole database into `destFile` (must not exist) through SQLite's online backup
  * API: safe while the gateway runs, includes committed pages still in the -wal, file mode 0600.
  */
@@ -222,6 +304,15 @@ export async function backupSqlite(dbPath: string, destFile: string): Promise<{ 
   try {
     const pages = await backup(db, destFile);
     chmodSync(destFile, 0o600);
+    // The copy inherits WAL mode; as a rollback-journal file it is one self-contained file that a later read
+    // (restore's ATTACH) opens without creating -wal/-shm beside it, so its bytes and hash stay as written.
+    const { DatabaseSync } = await loadSqlite();
+    const copy = new DatabaseSync(destFile);
+    try {
+      copy.exec('PRAGMA journal_mode = DELETE');
+    } finally {
+      copy.close();
+    }
     return { pages };
   } catch (error) {
     throw sqliteError(dbPath, error, `backing it up to ${destFile}`);
