@@ -83,6 +83,14 @@ export interface ReleaseKnowledge {
   controlUiAsksNarrow: boolean;
   /** A re-request supersedes the pending one with a new requestId (4.x - 6.x), so copied ids go stale (M12). */
   requestIdChurn: boolean;
+  /**
+   * Device token scope lists are written normalized (`normalizeDeviceAuthScopes`): operator.admin brings
+   * operator.read and operator.write, operator.write brings operator.read, sorted. So after `devices approve`
+   * the gateway itself leaves `scopes` [pairing, read, admin] beside a token [admin, pairing, read, write].
+   * Read in the 7.35, 8.2 and 9.6 dist (2.22 does not expand); seen on a real 8.2 approve (e2e-notes §7).
+   * True for a row when its releases expand; 6.11 - 7.x is set from 7.35.
+   */
+  tokenScopesImplied: boolean;
   /** Bounds or behaviours read from source but not pinned to a shipped release. */
   uncertain?: string;
 }
@@ -98,6 +106,7 @@ const JSON_ERA_DEFAULTS = {
   rotateWidensScopes: false,
   approveWithoutIdApprovesLatest: true,
   silentLocalRoleUpgrade: false,
+  tokenScopesImplied: false,
 } as const;
 
 export const RELEASES: readonly ReleaseKnowledge[] = [
@@ -255,6 +264,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '6.11',
+    tokenScopesImplied: true,
     metadataPinning: true,
     approveNeedsAdmin: true,
     sharedTokenScopesCleared: false,
@@ -276,6 +286,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '8.1',
+    tokenScopesImplied: true,
     metadataPinning: true,
     approveNeedsAdmin: true,
     sharedTokenScopesCleared: false,
@@ -298,6 +309,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
     id: '9.6',
+    tokenScopesImplied: true,
     metadataPinning: true,
     approveNeedsAdmin: true,
     sharedTokenScopesCleared: false,

@@ -8,22 +8,35 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return sa.size === new Set(b).size && b.every((s) => sa.has(s));
 }
 
+/** What the release's own token writer makes of a list (knowledge `tokenScopesImplied`): admin brings read+write, write brings read. */
+function implied(list: readonly string[]): string[] {
+  const out = new Set(list);
+  if (out.has('operator.admin')) {
+    out.add('operator.read');
+    out.add('operator.write');
+  } else if (out.has('operator.write')) out.add('operator.read');
+  return [...out];
+}
+
 export const tokenScopesDiverge: Rule = {
   id: 'token-scopes-diverge',
   mode: 'M10',
   description: "A device's scope arrays disagree with each other",
   detect({ snapshot, host, command }) {
     const findings: Finding[] = [];
+    // On releases whose gateway writes token scopes normalized, [pairing, read, admin] and its token
+    // [admin, pairing, read, write] are the same grant, not a divergence: compare what each list implies.
+    const agree = snapshot.release.tokenScopesImplied ? (a: readonly string[], b: readonly string[]) => sameSet(implied(a), implied(b)) : sameSet;
     for (const device of snapshot.store.devices) {
       const scopes = device.scopes ?? [];
       const lines: string[] = [];
       for (const token of device.tokens) {
         if (token.role !== 'operator' || token.revokedAtMs) continue;
-        if (token.scopes && device.scopes && !sameSet(token.scopes, scopes)) {
+        if (token.scopes && device.scopes && !agree(token.scopes, scopes)) {
           lines.push(`scopes: ${scopeList(scopes)}`, `tokens.${token.role}.scopes: ${scopeList(token.scopes)}`);
         }
       }
-      if (snapshot.release.hasApprovedScopes && device.approvedScopes && device.scopes && !sameSet(device.approvedScopes, scopes)) {
+      if (snapshot.release.hasApprovedScopes && device.approvedScopes && device.scopes && !agree(device.approvedScopes, scopes)) {
         lines.push(`approvedScopes: ${scopeList(device.approvedScopes)}`);
         if (!lines.some((l) => l.startsWith('scopes:'))) lines.unshift(`scopes: ${scopeList(scopes)}`);
       }
