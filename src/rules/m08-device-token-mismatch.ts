@@ -1,4 +1,7 @@
-/** M08: the device token cached in identity/device-auth.json no longer matches the paired record (compared by digest). */
+/**
+ * M08: this host's cached device token (identity/device-auth.json; on the SQLite store its device_auth_tokens
+ * row) no longer matches the paired record (compared by digest).
+ */
 import type { Finding } from '../core/model.js';
 import { localAuth } from '../core/clients.js';
 import { describeMode, MODES } from '../explain/modes.js';
@@ -29,6 +32,10 @@ export const deviceTokenMismatch: Rule = {
     evidence.push(...logs.map(logLine));
     if (evidence.length === 0) return [];
     const shared = localAuth(snapshot) !== 'device-token';
+    const sqlite = snapshot.store.kind === 'sqlite';
+    const sharedStep = sqlite
+      ? `Stop the gateway, delete only this host's stale row from the device_auth_tokens table of ${snapshot.store.path} (device_id ${shortId(host?.deviceId ?? identity.deviceId ?? '')}, the role above; the client re-caches it from the next hello-ok), start it. Or run openclaw-fix rotate --new-token: one new value in the paired record's tokens_json and in device_auth_tokens, in one transaction. Never copy a token value out of tokens_json.`
+      : 'Stop the gateway, remove only the stale role entry under "tokens" in identity/device-auth.json (the client re-caches it from the next hello-ok), start it. Never copy a token value from paired.json.';
     const finding: Finding = {
       id: 'device-token-mismatch',
       mode: 'M08',
@@ -43,7 +50,7 @@ export const deviceTokenMismatch: Rule = {
       fix: {
         automatic: false,
         steps: shared
-          ? ['Stop the gateway, remove only the stale role entry under "tokens" in identity/device-auth.json (the client re-caches it from the next hello-ok), start it. Never copy a token value from paired.json.']
+          ? [sharedStep]
           : ['Re-pair this client, or have an admin device run `openclaw devices rotate` and deliver the new token to it.'],
       },
     };
