@@ -86,7 +86,12 @@ function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdict {
   if (storeBroken && !release.corruptStoreReadsEmpty) {
     return refused('store-unreadable', 'the gateway cannot read its device store and refuses every paired connection until it is repaired');
   }
+  // autoApproveLocal: false (8.1+) stops silent local approval of first pairings too, not only of upgrades.
+  const autoApproveOff = release.autoApproveLocalSetting && snapshot.config.autoApproveLocal === false;
   if (!snapshot.identity.deviceId) {
+    if (local && autoApproveOff) {
+      return refused('not-paired', 'no host identity yet, and gateway.nodes.pairing.autoApproveLocal is false: the first local client waits for approval ("device pairing required")');
+    }
     return local
       ? allowed('first-pairing', 'no host identity yet: the first local client creates one and is paired silently, with the scopes it asks for')
       : refused('not-paired', 'no host identity, and first pairing over a non-loopback address needs approval');
@@ -95,6 +100,9 @@ function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdict {
   const keyMismatch = device && snapshot.identity.publicKey && device.publicKey && device.publicKey !== snapshot.identity.publicKey;
   if (!device || keyMismatch) {
     const why = device ? 'the paired record holds a different public key' : 'this host is not in the device store';
+    if (local && autoApproveOff) {
+      return refused('not-paired', `${why}, and gateway.nodes.pairing.autoApproveLocal is false: even a local first pairing waits for approval ("device pairing required")`);
+    }
     return local
       ? allowed('auto-approved', `${why}; a local first pairing is approved silently, with the scopes of whichever client connects first`)
       : refused('not-paired', `${why}, and pairing over a non-loopback address needs approval`);

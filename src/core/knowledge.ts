@@ -91,6 +91,12 @@ export interface ReleaseKnowledge {
    * True for a row when its releases expand; 6.11 - 7.x is set from 7.35.
    */
   tokenScopesImplied: boolean;
+  /**
+   * `gateway.nodes.pairing.autoApproveLocal` exists (8.1+), and `false` turns off every silent local approval:
+   * scope upgrades loop, and a FIRST local pairing waits too (`device pairing required (requestId: ...)`,
+   * measured on 8.2 and 9.6 with the shared token, docs/e2e-notes.md §7).
+   */
+  autoApproveLocalSetting: boolean;
   /** Bounds or behaviours read from source but not pinned to a shipped release. */
   uncertain?: string;
 }
@@ -107,6 +113,7 @@ const JSON_ERA_DEFAULTS = {
   approveWithoutIdApprovesLatest: true,
   silentLocalRoleUpgrade: false,
   tokenScopesImplied: false,
+  autoApproveLocalSetting: false,
 } as const;
 
 export const RELEASES: readonly ReleaseKnowledge[] = [
@@ -287,6 +294,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     ...JSON_ERA_DEFAULTS,
     id: '8.1',
     tokenScopesImplied: true,
+    autoApproveLocalSetting: true,
     metadataPinning: true,
     approveNeedsAdmin: true,
     sharedTokenScopesCleared: false,
@@ -310,6 +318,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     ...JSON_ERA_DEFAULTS,
     id: '9.6',
     tokenScopesImplied: true,
+    autoApproveLocalSetting: true,
     metadataPinning: true,
     approveNeedsAdmin: true,
     sharedTokenScopesCleared: false,
