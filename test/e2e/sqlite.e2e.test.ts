@@ -1,14 +1,11 @@
 // Real 2026.8.x and newest gateways (SQLite device store): pair a device narrow the way a pre-8.x install
-// left it, see the scope-upgrade loop (autoApproveLocal: false), doctor names it, the SQLite rotate path fixes
-// it, the real client works, restore brings the loop back. Skipped unless OPENCLAW_FIX_E2E=1.
+// left it, see the scope-upgrade loop (autoApproveLocal: false), doctor names it, the real `openclaw-fix rotate --yes`
+// fixes it, the real client works, `openclaw-fix restore --yes` brings the loop back. Skipped unless OPENCLAW_FIX_E2E=1.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diagnose } from '../../src/core/diagnose.js';
-import { takeSnapshot } from '../../src/core/snapshot.js';
-import { planRotate } from '../../src/repair/plan.js';
-import { sqliteChangeFromPlan } from '../../src/store/sqlite-plan.js';
-import { applySqliteScopeChange, backupSqlite, readSqliteScopes, restoreDeviceTables, verifySqliteScopes } from '../../src/store/sqlite-write.js';
+import { readSqliteScopes, verifySqliteScopes } from '../../src/store/sqlite-write.js';
 import { runCli } from '../helpers.js';
 import { connectAllowed, deviceClientCall, freePort, makeTempHome, removeTempHome, sendParams, startGateway, stopAllGateways, type GatewayHandle } from './harness.js';
 
@@ -65,16 +62,20 @@ describe.skipIf(!E2E).each(VERSIONS)('SQLite store on the real %s gateway', (ver
       expect(report.findings.some((f) => f.id === 'pending-repair-request' && f.deviceId === deviceId)).toBe(true);
       expect(fs.readdirSync(path.join(stateDir, 'state')).sort()).toEqual(before);
 
-      // 4) rotate through the SQLite path: same plan as the JSON store, backup, one transaction, gateway stopped.
-      const snapshot = await takeSnapshot({ stateDir, openclawVersion: version, env: {} });
-      const plan = planRotate(snapshot, diagnose(snapshot), { device: deviceId, scopes: ['operator.write', 'operator.admin'] });
-      expect(plan.nothing).toBeUndefined();
-      const change = sqliteChangeFromPlan(plan, snapshot.store.devices.find((d) => d.key === plan.target.key)!);
+      // 4) the real `openclaw-fix rotate --yes` (gateway stopped first, as the service path does): same plan as the
+      // JSON store, online backup, one transaction, verification, doctor afterwards.
       await gw.stop();
-      const backup = path.join(home, 'openclaw.sqlite.backup');
-      await backupSqlite(db, backup);
-      await applySqliteScopeChange(db, change);
+      const where = ['--state-dir', stateDir, '--openclaw-version', version];
+      const t0 = Date.now();
+      const rot = runCli(['rotate', ...where, '--device', deviceId, '--scope', 'operator.write', '--scope', 'operator.admin', '--yes', '--json']);
+      const rotSeconds = (Date.now() - t0) / 1000;
+      expect(rot.code, rot.stdout + rot.stderr).toBe(0);
+      const rotDoc = JSON.parse(rot.stdout) as { plan: { store: string }; result: { status: string; backup: { name: string; files: { path: string; kind?: string }[] } } };
+      expect(rotDoc.plan.store).toBe('sqlite');
+      expect(rotDoc.result.status).toBe('applied');
+      expect(rotDoc.result.backup.files).toMatchObject([{ path: 'state/openclaw.sqlite', kind: 'sqlite' }]);
       expect(await verifySqliteScopes(db, deviceId, WIDE)).toEqual([]);
+      console.log(`[${version}] openclaw-fix rotate --yes: ${rotSeconds.toFixed(1)} s`);
       gw = await start(version, home, port);
 
       // 5) the real client now works, with the shared token and with its device token.
@@ -86,10 +87,21 @@ describe.skipIf(!E2E).each(VERSIONS)('SQLite store on the real %s gateway', (ver
       const after = runCli(['doctor', '--state-dir', stateDir, '--openclaw-version', version, '--json']);
       expect((JSON.parse(after.stdout) as { findings: { id: string; deviceId?: string }[] }).findings.some((f) => f.id === 'pending-repair-request' && f.deviceId === deviceId)).toBe(false);
 
-      // 6) restore (gateway stopped) puts the narrow device back: the loop returns.
+      // 6) the real `openclaw-fix restore --yes` (gateway stopped) puts the narrow device back: the loop returns.
       await gw.stop();
-      await restoreDeviceTables(db, backup);
+      const t1 = Date.now();
+      const res = runCli(['restore', ...where, '--yes']);
+      const resSeconds = (Date.now() - t1) / 1000;
+      expect(res.code, res.stdout + res.stderr).toBe(0);
+      expect(res.stdout).toContain(`from backup ${rotDoc.result.backup.name}`);
       expect((await readSqliteScopes(db, deviceId))?.scopes).toEqual(READ);
+      console.log(`[${version}] openclaw-fix restore --yes: ${resSeconds.toFixed(1)} s`);
+      // The device's token value (read here, never printed) appears in nothing openclaw-fix printed.
+      const conn = new DatabaseSync(db, { readOnly: true });
+      const tokenValue = String(JSON.parse(String((conn.prepare('SELECT tokens_json FROM device_pairing_paired WHERE device_id = ?').get(deviceId) as { tokens_json: string }).tokens_json)).operator.token);
+      conn.close();
+      expect(tokenValue.length).toBeGreaterThan(20);
+      for (const text of [rot.stdout, rot.stderr, res.stdout, res.stderr, doc.stdout]) expect(text.includes(tokenValue)).toBe(false);
       gw = await start(version, home, port);
       const again = await deviceClientCall(version, gw, dev, { scopes: WIDE, method: 'send', params: sendParams('again'), useSharedToken: true });
       expect(again.error).toMatch(/scope upgrade pending approval/);
