@@ -87,9 +87,10 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
 function refuseForeignUnreadable(file: FileInfo): void {
   if (file.status !== 'unreadable' || !file.stat || file.stat.isSymlink) return;
   const mine = file.stat.uid === (process.getuid?.() ?? -1);
-  throw new CannotRunError(
-    'permission-denied',
-    `Cannot read ${file.path}: it belongs to ${ownerText(file.stat.uid)}, mode ${file.stat.mode.toString(8).padStart(4, '0')}${mine ? '' : `, and this is ${ownerText(process.getuid?.() ?? -1)}`}. Run openclaw-fix as the user that runs the gateway (${runAsHint(file.stat.uid)}).`,
-    file.path,
-  );
+  const mode = file.stat.mode.toString(8).padStart(4, '0');
+  // Our own file with its read bit removed: running as ourselves again would not help; its mode is the fix.
+  const what = mine
+    ? `it is yours but mode ${mode}, so not even you may read it. OpenClaw writes it 0600: chmod 600 '${file.path}', then run again`
+    : `it belongs to ${ownerText(file.stat.uid)}, mode ${mode}, and this is ${ownerText(process.getuid?.() ?? -1)}. Run openclaw-fix as the user that runs the gateway (${runAsHint(file.stat.uid)})`;
+  throw new CannotRunError('permission-denied', `Cannot read ${file.path}: ${what}.`, file.path);
 }

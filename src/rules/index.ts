@@ -5,6 +5,7 @@ import { serviceDeviceMissingRead } from './service-device-missing-read.js';
 import { serviceDeviceMissingWrite } from './service-device-missing-write.js';
 import { storePermissions } from './store-permissions.js';
 import { storeUnreadable } from './store-unreadable.js';
+import { stateFileUnreadable } from './state-file-unreadable.js';
 import { tokenScopesDiverge } from './token-scopes-diverge.js';
 import { deviceLacksReadWrite } from './m02-device-lacks-read-write.js';
 import { scopeAddedByUpdate } from './m04-scope-added-by-update.js';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   serviceDeviceMissingWrite,
   serviceDeviceMissingRead,
   identityRules,
+  stateFileUnreadable,
   tokenScopesDiverge,
   pendingRepairRequest,
   // The rest of the family (failure-catalog.md M02-M16, L1-L4), in catalog order.

@@ -42,14 +42,15 @@ export function lineColumn(text: string, offset: number): { line: number; column
 export function describeJsonError(error: unknown, text: string): string {
   const message = error instanceof Error ? error.message : String(error);
   const pos = /position (\d+)/.exec(message);
-  if (/Unexpected end of JSON input/.test(message)) return 'it ends in the middle of the JSON (truncated)';
+  // Read after "<file> " and "it ": every phrase starts with its verb.
+  if (/Unexpected end of JSON input/.test(message)) return 'ends in the middle of the JSON (truncated)';
   if (pos) {
     const { line, column } = lineColumn(text, Number(pos[1]));
-    return `invalid JSON at line ${line}, column ${column}`;
+    return `is not valid JSON (line ${line}, column ${column})`;
   }
   const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return `invalid JSON at line ${lc[1]}, column ${lc[2]}`;
-  return 'it is not valid JSON';
+  if (lc) return `is not valid JSON (line ${lc[1]}, column ${lc[2]})`;
+  return 'is not valid JSON';
 }
 
 export function readJsonFile(path: string): RawFile {
