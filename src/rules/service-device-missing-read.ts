@@ -10,7 +10,30 @@ export const serviceDeviceMissingRead: Rule = {
   description: 'The CLI on this host is locked out: its device is approved for less than the CLI asks',
   detect({ snapshot, clients, host, command }) {
     const cli = clients.find((c) => c.client === 'cli');
-    if (!cli || cli.verdict !== 'refused' || !host) return [];
+    if (!cli || cli.verdict !== 'refused') return [];
+    // Not in the store and not paired silently either (autoApproveLocal false, or a remote path):
+    // without this, doctor would call a host "healthy" while predicting that its CLI is refused.
+    if (!host) {
+      if (cli.reason !== 'not-paired') return [];
+      return [
+        {
+          id: 'service-device-missing-read',
+          mode: 'M03',
+          severity: 'error',
+          title: 'The CLI on this host is not paired and will not be paired by itself: `openclaw` commands fail with "pairing required"',
+          impact: 'Every CLI command that connects to the gateway is refused until someone approves this host.',
+          explanation: `${cli.explanation}. The gateway files a pairing request on each attempt and waits for a human approval.`,
+          deviceId: snapshot.identity.deviceId,
+          evidence: [`cli/cli asks ${scopeList(cli.requests)} -> refused (${cli.reason})`],
+          fix: {
+            automatic: false,
+            steps: [
+              'On the gateway host: `openclaw devices list`, check the request is this host (its deviceId is above), then `openclaw devices approve <requestId>` (the CLI falls back to the local store when the gateway refuses it).',
+            ],
+          },
+        },
+      ];
+    }
     const held = host.scopes ?? host.approvedScopes ?? [];
     const escalation = cli.missing.includes(SCOPE.admin) && !held.includes(SCOPE.admin);
     const probeHint = host.clientMode === 'probe' ? ' Its clientMode is "probe": a status or health probe made the first contact and fixed the baseline.' : '';

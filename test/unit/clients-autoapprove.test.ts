@@ -38,3 +38,15 @@ describe('first local pairing and autoApproveLocal', () => {
     expect((await cli(await unpairedHost(false), '2026.7.35')).verdict).toBe('allowed');
   });
 });
+
+describe('doctor never calls a host healthy while its CLI would be refused', () => {
+  it('8.2, autoApproveLocal false, host not paired: an error finding with the approve step', async () => {
+    const { diagnose } = await import('../../src/core/diagnose.js');
+    const snapshot = await takeSnapshot({ stateDir: await unpairedHost(false), openclawVersion: '2026.8.2', env: {} });
+    const diagnosis = diagnose(snapshot);
+    const finding = diagnosis.findings.find((f) => f.id === 'service-device-missing-read');
+    expect(finding).toMatchObject({ severity: 'error', deviceId: snapshot.identity.deviceId });
+    expect(finding?.fix?.steps?.join(' ')).toContain('openclaw devices approve <requestId>');
+    expect(diagnosis.summary.error).toBeGreaterThan(0);
+  });
+});
