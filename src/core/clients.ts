@@ -97,6 +97,9 @@ function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdict {
       : refused('not-paired', 'no host identity, and first pairing over a non-loopback address needs approval');
   }
   const device = hostDevice(snapshot);
+  if (!device && local && sharedSecret && auth !== 'none' && release.unpairedLocalSharedAuthSkipsPairing) {
+    return allowed('skips-pairing', 'this host is not in the device store, and on this release a local client with the shared gateway token is let in without being paired');
+  }
   const keyMismatch = device && snapshot.identity.publicKey && device.publicKey && device.publicKey !== snapshot.identity.publicKey;
   if (!device || keyMismatch) {
     const why = device ? 'the paired record holds a different public key' : 'this host is not in the device store';

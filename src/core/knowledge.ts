@@ -57,6 +57,11 @@ export interface ReleaseKnowledge {
   backendSkipsPairing: boolean;
   /** A local CLI that authenticates with the shared token still pairs the host device. */
   localCliSharedTokenPairs: boolean;
+  /**
+   * A local client that authenticates with the shared token/password and whose device is NOT in the store
+   * is let in without being paired (nothing written, no approval logged). Measured on 2.22 (docs/e2e-notes.md §9).
+   */
+  unpairedLocalSharedAuthSkipsPairing: boolean;
   /** `openclaw devices list/approve` fall back to the local store when the gateway refuses them. */
   localFallback: boolean;
   /** `openclaw devices rotate --scope` also rewrites the connect baseline `scopes`. */
@@ -108,6 +113,7 @@ const JSON_ERA_DEFAULTS = {
   hasApprovedScopes: true,
   baseline: 'scopes-then-approved',
   localCliSharedTokenPairs: false,
+  unpairedLocalSharedAuthSkipsPairing: false,
   localFallback: true,
   rotateWidensScopes: false,
   approveWithoutIdApprovesLatest: true,
@@ -202,6 +208,11 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     scopeRule: 'admin-superset',
     silentLocalScopeUpgrade: 'local',
     backendSkipsPairing: false,
+    // Measured on the real 2.22 gateway (e2e differential, docs/e2e-notes.md §9): the shared-token CLI presents
+    // the host identity like the internal calls do (a paired host's token is re-issued for the CLI bundle), and a
+    // host that is not in the store is let in unpaired by both (no record written, no approval logged).
+    localCliSharedTokenPairs: true,
+    unpairedLocalSharedAuthSkipsPairing: true,
     corruptStoreReadsEmpty: true,
   },
   {
