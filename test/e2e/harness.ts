@@ -9,7 +9,7 @@
 // - Only 127.0.0.1 / loopback: every gateway gets `--bind loopback` and `gateway.bind: loopback`.
 // See docs/e2e-notes.md for the measured behaviour per release.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createPublicKey } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -100,25 +100,25 @@ const installed = new Map<string, InstalledRelease>();
 export async function installRelease(version: string): Promise<InstalledRelease> {
   const hit = installed.get(version);
   if (hit) return hit;
-  const markerFile = path.join(cacheRoot(), version, ".e2e-install.json");
-  let info: InstalledRelease | undefined;
-  if (fs.existsSync(markerFile)) {
-    const m = JSON.parse(fs.readFileSync(markerFile, "utf8")) as InstalledRelease;
-    if (fs.existsSync(m.entry) && fs.existsSync(m.nodeBin)) info = { ...m, cached: true };
+  // Always through the install script, also for a cached release (~0.1 s then): it refreshes the
+  // libsignal stub in place, so a cache made by an older script gets the current stub (a stale stub
+  // took down the device-pair and memory-core plugins of a cached 2.21 at gateway start).
+  const r = await runProcess(process.execPath, [INSTALL_SCRIPT, "--json", version], {
+    env: process.env,
+    timeoutMs: 15 * 60_000,
+  });
+  const last = r.stdout.trim().split("\n").pop() ?? "[]";
+  let parsed: Array<InstalledRelease & { error?: string }> = [];
+  try {
+    parsed = JSON.parse(last) as Array<InstalledRelease & { error?: string }>;
+  } catch {
+    /* reported below */
   }
-  if (!info) {
-    const r = await runProcess(process.execPath, [INSTALL_SCRIPT, "--json", version], {
-      env: process.env,
-      timeoutMs: 15 * 60_000,
-    });
-    const last = r.stdout.trim().split("\n").pop() ?? "[]";
-    const parsed = JSON.parse(last) as Array<InstalledRelease & { error?: string }>;
-    const first = parsed[0];
-    if (r.code !== 0 || !first || first.error) {
-      throw new Error(`e2e-install ${version} failed (exit ${r.code}): ${first?.error ?? r.stderr.slice(-2000)}`);
-    }
-    info = first;
+  const first = parsed[0];
+  if (r.code !== 0 || !first || first.error) {
+    throw new Error(`e2e-install ${version} failed (exit ${r.code}): ${first?.error ?? r.stderr.slice(-2000)}`);
   }
+  const info: InstalledRelease = first;
   installed.set(version, info);
   return info;
 }
@@ -707,4 +707,74 @@ export function connectAllowed(r: InternalCallResult): boolean {
 /** Stop every gateway this process started (for afterAll hooks). */
 export async function stopAllGateways(): Promise<void> {
   await Promise.all([...liveGateways].map((g) => g.stop()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// openclaw-fix itself, as a user runs it next to a real install (issue 4 scenarios).
+
+/** The built CLI (`npm run build` first): bin/openclaw-fix.js -> dist/. */
+export const FIX_BIN = path.join(REPO_ROOT, "bin", "openclaw-fix.js");
+
+/** `<cache>/<version>/node_modules/.bin`: holds the release's `openclaw` link (what a global install puts on PATH). */
+export function releaseBinDir(rel: InstalledRelease): string {
+  return path.join(rel.dir, "node_modules", ".bin");
+}
+
+export interface FixResult extends ProcessResult {
+  /** The parsed `--json` document when one was asked for and printed. */
+  json?: Record<string, any>;
+}
+
+/**
+ * Run `openclaw-fix <args>` the way a user on that host would: the executable itself (its shebang finds
+ * `node` on PATH), with the release's bin dir FIRST on PATH (so the version is detected from the install,
+ * never passed in), the release's Node runtime next, HOME = the temp home, OPENCLAW_STATE_DIR = its state.
+ */
+export async function runFix(
+  version: string,
+  home: string,
+  args: string[],
+  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; stateDir?: string } = {},
+): Promise<FixResult> {
+  const rel = await installRelease(version);
+  const PATH = [releaseBinDir(rel), path.dirname(rel.nodeBin), process.env.PATH ?? ""].join(path.delimiter);
+  const env = releaseEnv(home, {
+    PATH,
+    OPENCLAW_STATE_DIR: opts.stateDir ?? path.join(home, ".openclaw"),
+    ...(opts.env ?? {}),
+  });
+  const r: FixResult = await runProcess(FIX_BIN, args, { env, cwd: home, timeoutMs: opts.timeoutMs ?? 60_000 });
+  if (args.includes("--json")) {
+    try {
+      r.json = JSON.parse(r.stdout) as Record<string, any>;
+    } catch {
+      /* leave undefined: the caller's assertion shows stdout */
+    }
+  }
+  return r;
+}
+
+/** One line per finding, for assertion messages: `error service-device-missing-write <deviceId>`. */
+export function findingsText(doc: Record<string, any> | undefined): string {
+  const list = (doc?.findings ?? []) as Array<{ id: string; severity: string; deviceId?: string | null }>;
+  return list.map((f) => `${f.severity} ${f.id}${f.deviceId ? ` ${String(f.deviceId).slice(0, 12)}` : ""}`).join("\n");
+}
+
+/** sha256 of a file's bytes (or "missing"). */
+export function fileDigest(file: string): string {
+  if (!fs.existsSync(file)) return "missing";
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/** Remove a device from `<state>/devices/paired.json` (tmp + rename, as OpenClaw writes it); clears pending.json. */
+export function removePairedDevice(stateDir: string, deviceId: string): void {
+  const dir = path.join(stateDir, "devices");
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, "paired.json");
+  const store = readPaired(stateDir);
+  delete store[deviceId];
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(store, null, 2), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  fs.writeFileSync(path.join(dir, "pending.json"), "{}", { mode: 0o600 });
 }
