@@ -9,7 +9,9 @@ import { locateState } from '../core/locate.js';
 import type { LogEvidence, LogGroup, StateLocation } from '../core/model.js';
 import { envelope } from '../report/json.js';
 import { wrap, type Output } from '../report/output.js';
-import { readIdentity } from '../store/identity.js';
+import { readGatewayConfig } from '../store/config.js';
+import { readDeviceAuth, readIdentity } from '../store/identity.js';
+import { readJsonStore } from '../store/json-store.js';
 import { describeGroup, FAILURE_KINDS, groupWords } from '../logs/describe.js';
 import { when, type TimedEvent } from '../logs/evidence.js';
 import { follow } from '../logs/follow.js';
@@ -37,6 +39,10 @@ function location(opts: LogsOptions): StateLocation | undefined {
 function hostDeviceId(loc: StateLocation | undefined): string | undefined {
   if (!loc) return undefined;
   try {
+    // Read for their secrets only (registered for redaction, as doctor does): a log line may quote a token.
+    readGatewayConfig(loc.configPath, process.env, loc.profile);
+    readJsonStore(loc.stateDir);
+    readDeviceAuth(loc.stateDir);
     return readIdentity(loc.stateDir).deviceId;
   } catch {
     return undefined;

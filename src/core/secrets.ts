@@ -27,6 +27,15 @@ export function redact(text: string): string {
   return out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[redacted private key]');
 }
 
+/**
+ * For text quoted from logs and pastes, whose secrets may not be registered (another host's token, a token
+ * the state no longer holds): the value after `token=`, `password: `, `"secret":` and the like. Runs BEFORE any
+ * truncation, so a cut never leaves half a token behind.
+ */
+export function redactAssignments(text: string): string {
+  return redact(text).replace(/\b((?:[A-Za-z_]*token|password|passwd|secret|api[_-]?key)["']?\s*(?:[=:]\s*["']?|\s+))([A-Za-z0-9._~+/=-]{16,})/gi, '$1[redacted]');
+}
+
 /** A short, non-reversible fingerprint for comparing two copies of a secret. */
 export function digest(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 12);

@@ -4,6 +4,7 @@
  */
 import { INTERNAL_CALLS, SCOPE } from '../core/knowledge.js';
 import type { LogEvidence, LogGroup } from '../core/model.js';
+import { redactAssignments } from '../core/secrets.js';
 import type { LogEvent } from './patterns.js';
 
 export interface TimedEvent extends LogEvent {
@@ -142,7 +143,9 @@ export class EvidenceBuilder {
       if (acc.lastMs !== undefined && e.timeMs < acc.lastMs) return g;
       acc.lastMs = e.timeMs;
     }
-    g.sample = e.message.length > SAMPLE_CHARS ? `${e.message.slice(0, SAMPLE_CHARS)}…` : e.message;
+    // Redacted before the cut: a token cut in half is no longer the registered secret the printer would catch.
+    const message = redactAssignments(e.message);
+    g.sample = message.length > SAMPLE_CHARS ? `${message.slice(0, SAMPLE_CHARS)}…` : message;
     g.source = e.source;
     if (e.scopesFrom) g.scopesFrom = e.scopesFrom;
     if (e.ip) g.ip = e.ip;
