@@ -76,7 +76,7 @@ function selfCommand(): { node: string; bin: string } {
 export function unstablePathReason(p: string): string | undefined {
   if (/[\\/]_npx[\\/]/.test(p)) return 'a temporary npx cache';
   const tmp = realpathSync(os.tmpdir());
-  if (p.startsWith(tmp + path.sep) || p.startsWith('/tmp/')) return 'the temporary directory';
+  if (p.startsWith(tmp + path.sep)) return 'the temporary directory';
   return undefined;
 }
 

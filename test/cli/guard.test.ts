@@ -1,6 +1,5 @@
 /** guard: a systemd drop-in that survives unit rewrites; idempotent, reversible, visible. */
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyFixture, ROOT, runCli, tempDir } from '../helpers.js';
@@ -32,15 +31,15 @@ function install(stateDir: string, unit = 'openclaw-gateway.service') {
     ].join('\n'),
   );
   const log = path.join(home, 'service.log');
-  const env = { XDG_CONFIG_HOME: config, PATH: `${FAKES}:${process.env.PATH}`, FAKE_SERVICE_LOG: log };
-  return { home, unitDir, env, log, dropin: path.join(unitDir, `${unit}.d`, 'openclaw-fix.conf') };
+  // guard refuses a tool that lives under the temp dir; the checkout running these tests may itself be
+  // in /tmp (a CI clone), so the CLI gets a temp dir of its own that holds only what a test puts there.
+  const tmp = path.join(home, 'tmp');
+  mkdirSync(tmp);
+  const env = { XDG_CONFIG_HOME: config, PATH: `${FAKES}:${process.env.PATH}`, FAKE_SERVICE_LOG: log, TMPDIR: tmp };
+  return { home, unitDir, env, log, tmp, dropin: path.join(unitDir, `${unit}.d`, 'openclaw-fix.conf') };
 }
 
-// guard refuses to install from a temporary directory by design (unstablePathReason); a checkout under /tmp
-// (the CI clone, /tmp/ci-check) can only test that refusal, not the install.
-const CHECKOUT_IN_TMP = [realpathSync(os.tmpdir()), '/tmp'].some((t) => realpathSync(ROOT).startsWith(t + path.sep));
-
-describe.skipIf(CHECKOUT_IN_TMP)('guard', () => {
+describe('guard', () => {
   it('installs a drop-in that runs check --fix before every start, for the state dir the service uses', () => {
     const { dir } = copyFixture('2.19-fixed');
     const t = install(dir);
@@ -88,7 +87,7 @@ describe.skipIf(CHECKOUT_IN_TMP)('guard', () => {
     expect(existsSync(t.dropin)).toBe(false);
 
     // The same CLI run from a copy in the temp dir, the way an npx cache holds it.
-    const copy = path.join(tempDir(), 'pkg');
+    const copy = path.join(t.tmp, 'pkg');
     mkdirSync(copy);
     for (const entry of ['bin', 'dist', 'package.json']) cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
@@ -120,7 +119,7 @@ describe.skipIf(CHECKOUT_IN_TMP)('guard', () => {
   });
 });
 
-describe.skipIf(CHECKOUT_IN_TMP)('guard after a reinstall', () => {
+describe('guard after a reinstall', () => {
   it("repairs the device that `gateway install --force` and an update reset, before the gateway starts", () => {
     const { dir } = copyFixture('2.19-fixed');
     const t = install(dir);
