@@ -1,9 +1,18 @@
 /** Picks the authoritative device store: SQLite when the database exists (2026.8.1+), else the JSON files. */
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { ReleaseKnowledge } from '../core/knowledge.js';
 import type { DeviceAuthCache, HostIdentity, StoreView } from '../core/model.js';
 import { readJsonStore } from './json-store.js';
+
+function pathPresent(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function sqlitePath(stateDir: string): string {
   return path.join(stateDir, 'state', 'openclaw.sqlite');
@@ -28,7 +37,9 @@ export interface StoreRead {
  * (8.x/9.x keep the identity only in SQLite; 7.x keep it in the JSON file).
  */
 async function sqliteIsAuthoritative(stateDir: string, dbPath: string, release: ReleaseKnowledge): Promise<boolean> {
-  if (!existsSync(dbPath)) return false;
+  // lstat, not exists: a dangling or looping symlink (or a directory) where the database belongs is a broken
+  // SQLite store to name, not a reason to judge the JSON files the gateway no longer reads.
+  if (!pathPresent(dbPath)) return false;
   if (release.id !== 'unknown') return release.store === 'sqlite';
   const { peekSqlite } = await import('./sqlite-store.js');
   const { pairedRows, identityRows } = await peekSqlite(dbPath);
