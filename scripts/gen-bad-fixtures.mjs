@@ -19,6 +19,7 @@ const FILES = {
   device: 'identity/device.json',
   auth: 'identity/device-auth.json',
   config: 'openclaw.json',
+  sqlite: 'state/openclaw.sqlite',
 };
 
 function walk(dir, rel = '') {
@@ -30,6 +31,9 @@ function walk(dir, rel = '') {
 
 const base = Object.fromEntries(walk(BASE_DIR).filter((f) => f !== 'fixture.json').map((f) => [f, readFileSync(path.join(BASE_DIR, f))]));
 const baseMeta = JSON.parse(readFileSync(path.join(BASE_DIR, 'fixture.json'), 'utf8'));
+const SQLITE_DIR = path.join(ROOT, 'fixtures', 'states', 'sqlite-8.2-cli-narrow-no-autoapprove');
+const sqliteBase = Object.fromEntries(walk(SQLITE_DIR).filter((f) => f !== 'fixture.json').map((f) => [f, readFileSync(path.join(SQLITE_DIR, f))]));
+const sqliteMeta = JSON.parse(readFileSync(path.join(SQLITE_DIR, 'fixture.json'), 'utf8'));
 const parsed = (key) => JSON.parse(base[FILES[key]].toString('utf8'));
 const json = (v) => JSON.stringify(v, null, 2);
 const text = (key) => base[FILES[key]].toString('utf8');
@@ -41,13 +45,13 @@ const HOST = parsed('device').deviceId;
  * trusted, and otherwise fixes the store without ever rewriting the broken file.
  */
 const cases = [];
-function add(key, kind, content, { setup, note, rotate, doctor } = {}) {
-  cases.push({ name: `${key}-${kind}`, key, file: FILES[key], kind, content, setup, note, rotate, doctor });
+function add(key, kind, content, { setup, sqlite = false, extra = {} } = {}) {
+  cases.push({ name: `${key}-${kind}`, key, file: FILES[key], kind, content, setup, sqlite, extra });
 }
 
 // --- byte-level damage, for every file ---------------------------------------------------------------
 const NON_JSON = 'this is not JSON: the gateway state was overwritten by a shell redirect\n';
-for (const key of Object.keys(FILES)) {
+for (const key of Object.keys(FILES).filter((k) => k !== 'sqlite')) {
   const t = text(key);
   const lines = t.split('\n');
   add(key, 'empty', '');
@@ -156,6 +160,22 @@ cases[cases.length - 1].content = json({ pending: [], paired: [parsed('paired')[
   add('config', 'field-auth-string', json({ ...v, gateway: { ...v.gateway, auth: v.gateway.auth.token } }));
 }
 
+// --- the SQLite store (2026.8.1+): the database file itself broken -------------------------------------
+{
+  const db = sqliteBase[FILES.sqlite];
+  let seed = 7;
+  const noise = Buffer.from(Array.from({ length: 8192 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff));
+  const sq = (kind, content, opts = {}) => add('sqlite', kind, content, { ...opts, sqlite: true });
+  sq('empty', '');
+  sq('random-bytes', noise);
+  sq('truncated-half', db.subarray(0, Math.floor(db.length / 2)));
+  sq('header-only', db.subarray(0, 100));
+  sq('not-sqlite-text', NON_JSON);
+  sq('header-then-noise', Buffer.concat([db.subarray(0, 4096), noise]));
+  sq('garbage-wal', db, { extra: { 'state/openclaw.sqlite-wal': noise } });
+  for (const setup of ['directory', 'dangling-symlink', 'symlink-loop', 'unreadable', 'other-owner']) sq(setup, null, { setup });
+}
+
 // The one case that is not broken at all: the state dir itself sits under a path with spaces and unicode
 // (every case runs there; this one proves the plain fix works there end to end).
 cases.push({ name: 'ok-path-spaces-unicode', key: null, file: null, kind: 'path-spaces-unicode', content: null });
@@ -171,6 +191,13 @@ function expectFor(c) {
   // A foreign-owned file that rotate would write is refused; one it only reads is fine.
   const refusedOwner = c.kind === 'other-owner' && ['paired', 'pending', 'auth'].includes(c.key);
   switch (c.key) {
+    case 'sqlite':
+      // The database cannot be opened or read: doctor and rotate stop with one line naming it. A foreign-owned
+      // one is read (read-only) but not written; a garbage -wal beside a good database is SQLite's to recover.
+      // (The base state also needs operator.admin, which rotate holds back: exit 1 after the fix.)
+      if (c.kind === 'garbage-wal') return { doctor: 1, rotate: 1, named: false };
+      if (c.kind === 'other-owner') return { doctor: 1, rotate: 2, named: false };
+      return { doctor: 2, rotate: 2, named: true };
     case 'config':
       // OpenClaw reads its config as JSON5: a BOM, comments and trailing commas are fine there.
       return { doctor: 1, rotate: 0, named: unusable && !['bom', 'comments', 'trailing-comma'].includes(c.kind) };
@@ -194,17 +221,17 @@ function expectFor(c) {
 rmSync(OUT, { recursive: true, force: true });
 for (const c of cases) {
   const dir = path.join(OUT, c.name);
-  for (const [rel, bytes] of Object.entries(base)) {
+  for (const [rel, bytes] of Object.entries({ ...(c.sqlite ? sqliteBase : base), ...(c.extra ?? {}) })) {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), rel === c.file && c.content !== null ? c.content : bytes);
   }
   const meta = {
     description: `${c.file ?? 'nothing'} ${c.kind}${c.setup ? ` (built at test time: ${c.setup})` : ''}`,
-    openclawVersion: baseMeta.openclawVersion,
+    openclawVersion: (c.sqlite ? sqliteMeta : baseMeta).openclawVersion,
     file: c.file,
     kind: c.kind,
     ...(c.setup ? { setup: c.setup } : {}),
-    secrets: baseMeta.secrets,
+    secrets: (c.sqlite ? sqliteMeta : baseMeta).secrets,
     expect: expectFor(c),
   };
   writeFileSync(path.join(dir, 'case.json'), `${JSON.stringify(meta, null, 2)}\n`);

@@ -1,15 +1,15 @@
-/** The bad-input corpus, identity/device.json, identity/device-auth.json, openclaw.json: see bad-inputs.ts. */
+/** The bad-input corpus, identity/device.json, identity/device-auth.json, openclaw.json, the SQLite database: see bad-inputs.ts. */
 import { describe, expect, it } from 'vitest';
 import { checkBadCase } from './bad-inputs.js';
 import { badCases } from './corpus.js';
 
 const cases = badCases((c) => c.file !== 'devices/paired.json' && c.file !== 'devices/pending.json');
 
-describe('bad input: identity, device token cache, config, and the path itself', () => {
+describe('bad input: identity, device token cache, config, SQLite database, and the path itself', () => {
   it('the corpus has at least 60 cases over all five files', () => {
     const all = badCases();
     expect(all.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(all.map((c) => c.file))).toEqual(new Set(['devices/paired.json', 'devices/pending.json', 'identity/device.json', 'identity/device-auth.json', 'openclaw.json', null]));
+    expect(new Set(all.map((c) => c.file))).toEqual(new Set(['devices/paired.json', 'devices/pending.json', 'identity/device.json', 'identity/device-auth.json', 'openclaw.json', 'state/openclaw.sqlite', null]));
   });
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => checkBadCase(c));
 });

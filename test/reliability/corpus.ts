@@ -39,8 +39,8 @@ export interface BadCase {
   expect: {
     /** doctor's exit code: 1 (the seed loop, or a store finding), 0 (warnings only), 2 (cannot run). */
     doctor: 0 | 1 | 2;
-    /** rotate --yes: 0 (fixed without touching the bad file), 2 (refused, nothing changed). */
-    rotate: 0 | 2;
+    /** rotate --yes: 0 (fixed without touching the bad file; 1 when a problem it may not fix remains), 2 (refused, nothing changed). */
+    rotate: 0 | 1 | 2;
     /** doctor names the file (a finding or the error) because it cannot be used as it is. */
     named: boolean;
   };
