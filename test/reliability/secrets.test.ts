@@ -1,8 +1,9 @@
 /**
  * Secrets over every state fixture (fixtures/states; fixtures/bad is scanned by the bad-input tests): every
  * output a user can get (doctor text with --verbose --debug, rotate --json with its plan, result or error,
- * restore --list, explain of the raw files pasted, logs) and every file name openclaw-fix creates (backups) is
- * scanned for the fixture's token values, private key and gateway auth token: zero hits. Backups are 0600 in
+ * explain of the raw files pasted, logs; restore --list is scanned in test/cli/rotate.test.ts) and every file
+ * name openclaw-fix creates (backups) is scanned for the fixture's token values, private key and gateway auth
+ * token: zero hits. Backups are 0600 in
  * 0700 directories, and hold the secrets only inside the copied files, never in a name or the manifest.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,6 @@ describe.each(fixtureNames())('secrets: fixture %s', (name) => {
     const runs = [
       runCli(['doctor', ...at, '--verbose', '--debug', '--no-logs'], opts),
       runCli(['rotate', ...at, '--yes', '--no-restart', '--json', '--debug'], opts),
-      runCli(['restore', '--list', ...at], opts),
       runCli(['explain', '-'], { ...opts, input: paste }),
     ];
     const outputs = runs.flatMap((r) => [r.stdout, r.stderr]);
