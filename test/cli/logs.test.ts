@@ -149,15 +149,26 @@ describe('openclaw-fix logs', () => {
 });
 
 describe('doctor findings from logs alone', () => {
-  it('log-remote-device-looping: another device refused again and again', () => {
-    const { dir } = copyFixture('2.19-fixed');
+  it('log-remote-device-looping: another paired device refused again and again', () => {
+    const { dir } = copyFixture('2.19-remote-device-narrow');
+    const host = parseJson<{ deviceId: string }>(readFileSync(path.join(dir, 'identity', 'device.json'), 'utf8')).deviceId;
+    const remote = Object.keys(parseJson(readFileSync(path.join(dir, 'devices', 'paired.json'), 'utf8'))).find((id) => id !== host)!;
     const log = path.join(tempDir(), 'gw.log');
-    writeFileSync(log, series(6, '2026-11-25T10:00:00Z', 30, (t) => audit(t, REMOTE, 'operator.read', 'operator.admin,operator.read,operator.write', 'openclaw-control-ui', '192.168.1.23')).join('\n') + '\n');
+    writeFileSync(log, series(6, '2026-11-25T10:00:00Z', 30, (t) => audit(t, remote, 'operator.read', 'operator.admin,operator.read,operator.write', 'openclaw-control-ui', '192.168.1.23')).join('\n') + '\n');
     const r = runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--log', log, '--json'], { env: TZ });
     const doc = parseJson<{ findings: { id: string; severity: string; logEvidence: string[] }[] }>(r.stdout);
     const f = doc.findings.find((x) => x.id === 'log-remote-device-looping');
     expect(f?.severity).toBe('warning');
     expect(f?.logEvidence[0]).toMatch(/^6x scope-upgrade asks admin,read,write \(holds read\) client=openclaw-control-ui ip=192\.168\.1\.23, every 30 s since 10:00/);
+  });
+
+  it('log-remote-device-looping ignores devices this store does not hold (another gateway on the machine shares /tmp/openclaw)', () => {
+    const { dir } = copyFixture('2.19-fixed');
+    const log = path.join(tempDir(), 'gw.log');
+    writeFileSync(log, series(6, '2026-11-25T10:00:00Z', 30, (t) => audit(t, REMOTE, 'operator.read', 'operator.admin,operator.read,operator.write', 'openclaw-control-ui', '192.168.1.23')).join('\n') + '\n');
+    const r = runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--log', log, '--json'], { env: TZ });
+    expect(parseJson<{ findings: { id: string }[] }>(r.stdout).findings.map((f) => f.id)).not.toContain('log-remote-device-looping');
+    expect(r.code).toBe(0);
   });
 
   it('log-loop-after-fix: refusals after the store changed, for scopes the store grants', () => {
