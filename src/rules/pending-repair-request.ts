@@ -31,9 +31,12 @@ export const pendingRepairRequest: Rule = {
           ? '; it would not end the loop on this release: the next internal call asks for the other scope and files a new request (#23006).'
           : '.');
       const stale = stillMissing.length === 0;
+      // A fresh, unsatisfied request of another device is that device being refused right now (each retry
+      // refreshes it); the host's own refusals are already errors of M01/M03, so it stays a warning there.
+      const activeLoop = !stale && !expired && !isHost && keyMatches;
       findings.push({
         id: 'pending-repair-request',
-        severity: 'warning',
+        severity: activeLoop ? 'error' : 'warning',
         title: stale
           ? `A stale repair request for ${isHost ? "this host's device" : `device ${shortId(device.deviceId)}`} is still on file`
           : `${isHost ? "This host's device" : `Device ${shortId(device.deviceId)}`} asked for ${scopeList(stillMissing)} and was refused`,
