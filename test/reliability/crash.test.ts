@@ -3,14 +3,15 @@
  * step, on both stores): here RESTORE is killed at every step (it writes through the same apply protocol),
  * and after every crash `restore --list` must still say what is there. Each state file holds exactly one of
  * the two versions (never a mix, never partial), every backup with a manifest is complete, and a re-run of the
- * same restore finishes.
+ * same restore finishes. On the SQLite store too (restore puts the device tables back in one transaction).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { CRASH_STEPS } from '../../src/repair/crash.js';
-import { copyState, runCli, SAMPLE } from '../helpers.js';
+import { copyFixture, copyState, runCli, SAMPLE } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
 import { STACK_LINE } from './corpus.js';
 
@@ -82,5 +83,55 @@ describe('a crash at every step of restore', () => {
     if (calls.some((c) => c.includes(' stop '))) {
       expect(calls.slice(-1)[0]?.includes(`start ${UNIT}`) || said.includes(`run systemctl --user start ${UNIT}`), said).toBe(true);
     }
+  });
+});
+
+type Row = Record<string, unknown>;
+
+/** The device tables, sorted (compared, never printed), and SQLite's own integrity verdict. */
+function deviceTables(db: string): string {
+  const conn = new DatabaseSync(db, { readOnly: true });
+  try {
+    return JSON.stringify(
+      ['device_pairing_paired', 'device_pairing_pending', 'device_auth_tokens'].map((t) =>
+        (conn.prepare(`SELECT * FROM ${t}`).all() as Row[]).map((r) => JSON.stringify({ ...r })).sort(),
+      ),
+    );
+  } finally {
+    conn.close();
+  }
+}
+
+function integrity(db: string): string {
+  const conn = new DatabaseSync(db);
+  try {
+    return String((conn.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check);
+  } finally {
+    conn.close();
+  }
+}
+
+describe('a crash at every step of restore on the SQLite store', () => {
+  it.each(CRASH_STEPS)('killed at "%s": integrity ok, the device tables as before or as restored, a re-run finishes', async (step) => {
+    const { dir } = copyFixture('sqlite-8.2-cli-narrow-no-autoapprove');
+    const db = path.join(dir, 'state', 'openclaw.sqlite');
+    const fakes = await fakeServices({ units: [`user:${UNIT}`] });
+    const V82 = ['--openclaw-version', '2026.8.2'];
+    const original = deviceTables(db);
+    const fixedRun = runCli(['rotate', '--state-dir', dir, ...V82, '--scope', 'operator.admin', '--yes', '--no-restart'], { env: fakes.env });
+    expect(fixedRun.code, fixedRun.stdout + fixedRun.stderr).toBe(0);
+    const fixed = deviceTables(db);
+    const [rotateBackup] = readdirSync(path.join(dir, 'backups/openclaw-fix'));
+
+    if (step === 'stopped' || step === 'started') fakes.startUnit();
+    const crashed = runCli(['restore', rotateBackup!, '--state-dir', dir, ...V82, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step } });
+    expect(crashed.code, crashed.stdout + crashed.stderr).toBe(-1);
+    expect(integrity(db)).toBe('ok');
+    expect([fixed, original]).toContain(deviceTables(db));
+
+    const rerun = runCli(['restore', rotateBackup!, '--state-dir', dir, ...V82, '--yes', '--timeout', '10'], { env: fakes.env });
+    expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
+    expect(deviceTables(db)).toBe(original);
+    expect(integrity(db)).toBe('ok');
   });
 });
