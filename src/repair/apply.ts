@@ -19,6 +19,8 @@ import { waitForPort, type GatewayStatus } from './service.js';
 export const MAX_ATTEMPTS = 3;
 /** A gateway left running may be mid read-modify-write when we rename; give it time to show a lost update. */
 const SETTLE_MS = 600;
+/** OPENCLAW_FIX_TEST_SETTLE_MS: test-only override, read at each use (the 1,000-interleaving test). */
+const settleMs = () => Number(process.env.OPENCLAW_FIX_TEST_SETTLE_MS) || SETTLE_MS;
 
 export interface PreparedFile {
   rel: string;
@@ -195,7 +197,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
           await updateBackup(backup, { status: 'rolled-back' });
           throw new CannotRunError('verify-failed', `${tx.abs} does not hold what was written (${readBack.join('; ')}); the device tables were put back from the backup. Nothing was changed.`, tx.abs);
         }
-        if (live) await sleep(SETTLE_MS);
+        if (live) await sleep(settleMs());
         const lost = live ? await spec.verifyWritten() : [];
         if (lost.length) {
           conflictFile = tx.abs;
@@ -210,10 +212,13 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       const owners = new Map<string, FileOwner | undefined>();
       for (const f of prepared.files) owners.set(f.abs, await vetTarget(f.abs));
 
-      backup = await createBackup(
-        spec.stateDir,
-        prepared.files.map((f) => ({ rel: f.rel, bytes: f.before, mode: f.mode })),
-        { command: spec.command, description: prepared.description, deviceId: prepared.deviceId },
+      const made = prepared;
+      backup = await backupOrSay(() =>
+        createBackup(
+          spec.stateDir,
+          made.files.map((f) => ({ rel: f.rel, bytes: f.before, mode: f.mode })),
+          { command: spec.command, description: made.description, deviceId: made.deviceId },
+        ),
       );
       step(`backed up ${prepared.files.map((f) => f.rel).join(', ')} to ${backup.dir}`);
       crashPoint('backed-up');
@@ -241,9 +246,19 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
           step(`${error.file} changed since it was read (the gateway wrote it); planning again`);
           continue;
         }
-        if (written.length === 0) await discardBackup(backup);
-        else await restoreFiles(backup, prepared.files.filter((f) => written.includes(f.rel)));
-        throw error;
+        // A failing disk (full, read-only, I/O error) part-way: put back what was replaced, and say so.
+        if (written.length === 0) {
+          await discardBackup(backup).catch(() => undefined);
+          throw withState(error, 'Nothing was changed.');
+        }
+        const replaced = written.join(', ');
+        try {
+          await restoreFiles(backup, prepared.files.filter((f) => written.includes(f.rel)));
+        } catch (undo) {
+          throw withState(error, `${replaced} had already been replaced, and putting ${written.length > 1 ? 'them' : 'it'} back failed too (${undo instanceof Error ? undo.message : String(undo)}): the state before is in ${backup.dir} (openclaw-fix restore ${backup.name}).`);
+        }
+        await updateBackup(backup, { status: 'rolled-back' }).catch(() => undefined);
+        throw withState(error, `${replaced} had already been replaced and ${written.length > 1 ? 'were' : 'was'} put back from the backup; nothing was changed.`);
       }
       crashPoint('written');
       step(`wrote ${written.join(', ')}`);
@@ -255,7 +270,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
           throw new CannotRunError('verify-failed', `${f.abs} does not hold what was written; the backup was put back. Nothing was changed.`, f.abs);
         }
       }
-      if (live) await sleep(SETTLE_MS);
+      if (live) await sleep(settleMs());
       const lost = live ? await spec.verifyWritten() : [];
       if (lost.length) {
         conflictFile = prepared.files[0]!.abs;
@@ -263,7 +278,12 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         step(`the running gateway overwrote the change (${lost.join('; ')}); planning again`);
         continue;
       }
-      await updateBackup(backup, { status: 'applied' }, new Map(prepared.files.map((f) => [f.rel, sha256(f.after)])));
+      try {
+        await updateBackup(backup, { status: 'applied' }, new Map(prepared.files.map((f) => [f.rel, sha256(f.after)])));
+      } catch (error) {
+        // The change is complete and the backup copies are whole; only the manifest's status is stale.
+        notes.push(`The change is complete, but the backup manifest could not be updated (${error instanceof Error ? error.message : String(error)}); restore --list shows ${backup.name} as "backed-up", and it still holds the state before.`);
+      }
       break;
     }
 
@@ -321,6 +341,21 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
 
 function backupCopy(backup: Backup, tx: StoreTransaction): string {
   return path.join(backup.dir, tx.rel);
+}
+
+/** A CannotRunError with what the files now hold appended (the caller knows; the writer did not). */
+function withState(error: unknown, state: string): unknown {
+  if (!(error instanceof CannotRunError) || /[Nn]othing was changed/.test(error.message)) return error;
+  return new CannotRunError(error.code, `${error.message} ${state}`, error.path, error.exitCode);
+}
+
+/** Making the backup failed (disk full, read-only): no state file was touched yet. */
+async function backupOrSay<T>(make: () => Promise<T>): Promise<T> {
+  try {
+    return await make();
+  } catch (error) {
+    throw withState(error, 'The backup could not be made, so nothing was changed.');
+  }
 }
 
 /** Puts the backed-up bytes back (atomic, no compare-and-swap: we are undoing our own write). */

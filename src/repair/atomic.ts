@@ -108,12 +108,29 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
+/**
+ * Test-only failure hook: OPENCLAW_FIX_TEST_FAIL_WRITE=<ENOSPC|EROFS|EACCES|EIO>[:<n>] makes the n-th atomic
+ * write of this process (default the first) fail as the file system would: EROFS/EACCES/EPERM when the temp
+ * file is created, ENOSPC/EIO while it is written. Tests prove that a failing disk leaves the original bytes.
+ */
+let atomicWrites = 0;
+function injectedFailure(stage: 'open' | 'write'): NodeJS.ErrnoException | undefined {
+  const spec = process.env.OPENCLAW_FIX_TEST_FAIL_WRITE;
+  if (!spec) return undefined;
+  const [code = '', nth = '1'] = spec.split(':');
+  if ((stage === 'open') !== ['EROFS', 'EACCES', 'EPERM'].includes(code) || atomicWrites !== Number(nth)) return undefined;
+  return Object.assign(new Error(`${code} (injected by OPENCLAW_FIX_TEST_FAIL_WRITE)`), { code });
+}
+
 export async function writeFileAtomic(file: string, bytes: Buffer, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  atomicWrites++;
   let handle;
   try {
+    const injected = injectedFailure('open');
+    if (injected) throw injected;
     handle = await fsp.open(temp, flags, 0o600);
   } catch (error) {
     throw writeError(error, file);
@@ -121,6 +138,8 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
   let renamed = false;
   try {
     try {
+      const injected = injectedFailure('write');
+      if (injected) throw injected;
       await handle.writeFile(bytes);
       await handle.chmod(options.mode ?? 0o600);
       await handle.sync();

@@ -67,17 +67,23 @@ export async function createBackup(
   meta: { command: Manifest['command']; description: string; deviceId: string | null },
 ): Promise<Backup> {
   const { dir, name, manifest } = await newBackupDir(stateDir, meta);
-  for (const file of files) {
-    const target = path.join(dir, file.rel);
-    await fse.ensureDir(path.dirname(target), 0o700);
-    await writeFileAtomic(target, file.bytes);
-    if (sha256(await fsp.readFile(target)) !== sha256(file.bytes)) {
-      throw new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target);
+  try {
+    for (const file of files) {
+      const target = path.join(dir, file.rel);
+      await fse.ensureDir(path.dirname(target), 0o700);
+      await writeFileAtomic(target, file.bytes);
+      if (sha256(await fsp.readFile(target)) !== sha256(file.bytes)) {
+        throw new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target);
+      }
+      manifest.files.push({ path: file.rel, sha256Before: sha256(file.bytes), sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
+      crashPoint('backup-copied');
     }
-    manifest.files.push({ path: file.rel, sha256Before: sha256(file.bytes), sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
-    crashPoint('backup-copied');
+    await writeManifest(dir, manifest);
+  } catch (error) {
+    // A half-made backup (disk full) is no backup: leave nothing that --list would have to call incomplete.
+    await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
   }
-  await writeManifest(dir, manifest);
   return { name, dir, manifest };
 }
 
