@@ -1,0 +1,168 @@
+/**
+ * Concurrency. (1) The real apply protocol (src/repair/apply.ts: lock, backup, compare-and-swap, atomic rename,
+ * settle and read back, re-plan up to 3 times) run in-process 1,000 times against a gateway-like writer process
+ * that rewrites paired.json (read-modify-write with a random gap, tmp + rename) as fast as it can. Each side
+ * leaves a permanent trace per update (x_ours / x_gw lists), so a lost update shows in the final file:
+ * no change apply accepted may be missing, and every gateway update must survive.
+ * (2) Two and more openclaw-fix processes on the same state at once: one writes, the others wait and find
+ * nothing left to do, or refuse; never two writers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CannotRunError } from '../../src/core/errors.js';
+import { applyChange, type Prepared } from '../../src/repair/apply.js';
+import { Output } from '../../src/report/output.js';
+import { copyState, ROOT, SAMPLE } from '../helpers.js';
+import { fakeServices, runCliAsync, runGateway } from '../fakes/index.js';
+
+const INTERLEAVINGS = Number(process.env.OPENCLAW_FIX_INTERLEAVINGS ?? 1000);
+const WRITER = path.join(ROOT, 'test', 'reliability', 'gateway-writer.mjs');
+
+type Device = { x_ours?: number[]; x_gw?: number[]; scopes: string[] };
+
+const silent = () => {
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  return new Output({ color: false }, {}, sink, sink);
+};
+
+function startWriter(file: string, key: string, gapMs: number, idleMs: number): Promise<{ child: ChildProcess; stop(): Promise<number> }> {
+  const child = spawn(process.execPath, [WRITER], { env: { ...process.env, WRITER_FILE: file, WRITER_DEVICE: key, WRITER_GAP_MS: String(gapMs), WRITER_IDLE_MS: String(idleMs) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  onTestFinished(() => {
+    child.kill('SIGKILL');
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const stop = () =>
+    new Promise<number>((resolve) => {
+      child.once('exit', () => resolve(Number(/committed (\d+)/.exec(out)?.[1] ?? -1)));
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve) => child.stdout!.once('data', () => resolve({ child, stop })));
+}
+
+interface Measured {
+  accepted: number[];
+  refused: number[];
+  committed: number;
+  lostOurs: number[];
+  lostGateway: number[];
+}
+
+async function interleave(): Promise<Measured> {
+  const dir = copyState(SAMPLE);
+  const file = path.join(dir, 'devices/paired.json');
+  const key = Object.keys(JSON.parse(readFileSync(file, 'utf8')))[0]!;
+  const read = () => (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Device>)[key]!;
+  // Read-to-write gap 0..3 ms, 0..20 ms between rewrites: about 100 rewrites a second, in bursts.
+  const writer = await startWriter(file, key, 3, 20);
+  // apply waits this long after writing before it re-reads (600 ms in real runs, against a gateway whose
+  // read-to-write gap is milliseconds): here 25 ms against a writer that blocks at most 3 ms.
+  process.env.OPENCLAW_FIX_TEST_SETTLE_MS = '25';
+  onTestFinished(() => {
+    delete process.env.OPENCLAW_FIX_TEST_SETTLE_MS;
+  });
+  const accepted: number[] = [];
+  const refused: number[] = [];
+  const output = silent();
+  for (let i = 1; i <= INTERLEAVINGS; i++) {
+    const prepare = async (): Promise<Prepared> => {
+      const before = readFileSync(file);
+      const value = JSON.parse(before.toString('utf8')) as Record<string, Device>;
+      value[key]!.x_ours = [...(value[key]!.x_ours ?? []), i];
+      return {
+        files: [{ rel: 'devices/paired.json', abs: file, before, after: Buffer.from(JSON.stringify(value, null, 2)), mode: 0o600 }],
+        description: `marker ${i}`,
+        deviceId: key,
+      };
+    };
+    try {
+      const result = await applyChange({
+        command: 'rotate',
+        stateDir: dir,
+        prepare,
+        verifyWritten: () => (read().x_ours?.includes(i) ? [] : [`marker ${i} was overwritten`]),
+        verifyFinal: async () => [],
+        // Something answers on the port and no service manager runs it: the gateway stays up while we write.
+        gateway: { listening: true, port: 9 },
+        restart: false,
+        timeoutSec: 1,
+        output,
+      });
+      expect(result.status).toBe('applied');
+      accepted.push(i);
+    } catch (error) {
+      // Refused out loud (exit 2, "kept changing"): allowed, never silent.
+      if (!(error instanceof CannotRunError) || error.code !== 'conflict') throw error;
+      refused.push(i);
+    }
+  }
+  const committed = await writer.stop();
+  const final = read();
+  const ours = new Set(final.x_ours ?? []);
+  const gw = new Set(final.x_gw ?? []);
+  if (process.env.OPENCLAW_FIX_REPORT) {
+    console.log(JSON.stringify({ accepted: accepted.length, refused: refused.length, committed, gatewayLost: Array.from({ length: committed }, (_, j) => j + 1).filter((n) => !gw.has(n)).length }));
+  }
+  return {
+    accepted,
+    refused,
+    committed,
+    lostOurs: accepted.filter((i) => !ours.has(i)),
+    lostGateway: Array.from({ length: committed }, (_, j) => j + 1).filter((n) => !gw.has(n)),
+  };
+}
+
+describe('apply against a gateway rewriting the store', () => {
+  let measured: Promise<Measured> | undefined;
+  const run = () => (measured ??= interleave());
+
+  it(`${INTERLEAVINGS} interleavings: no change apply accepted is lost afterwards`, { timeout: 300_000 }, async () => {
+    const m = await run();
+    expect(m.committed, 'the writer must have run throughout').toBeGreaterThan(INTERLEAVINGS / 4);
+    expect(m.accepted.length, 'most attempts get through').toBeGreaterThan(INTERLEAVINGS / 2);
+    expect(m.lostOurs, `accepted ${m.accepted.length}, refused ${m.refused.length}: accepted changes lost`).toEqual([]);
+  });
+
+  /**
+   * KNOWN BUG (src/repair/atomic.ts, reported): compare-and-swap checks the live file's hash, THEN renames. A
+   * gateway rename that lands between the two (a few hundred microseconds) is replaced by ours and lost, and
+   * apply does not notice: measured 3 of 4,470 gateway updates over 100 interleavings. Only stopping the
+   * gateway (the default when a service manager runs it) excludes this; see docs/guarantees.md.
+   */
+  it.fails(`${INTERLEAVINGS} interleavings: no gateway update is lost (known bug: the CAS-to-rename window)`, { timeout: 300_000 }, async () => {
+    const m = await run();
+    expect(m.lostGateway, `gateway updates lost (of ${m.committed})`).toEqual([]);
+  });
+});
+
+describe('two openclaw-fix processes on the same state', () => {
+  it.each([2, 4])('%i at once: exactly one writes; the others wait and find nothing to do, or refuse', async (n) => {
+    const dir = copyState(SAMPLE);
+    const fakes = await fakeServices();
+    // A gateway answers (no service manager): each run writes, then waits for it to settle, holding the lock.
+    const gateway = await runGateway({ FAKE_GATEWAY_PORT: String(fakes.port) });
+    const runs = await Promise.all(
+      Array.from({ length: n }, () => runCliAsync(['rotate', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--yes', '--json'], { env: fakes.env })),
+    );
+    gateway.kill('SIGTERM');
+    const docs = runs.map((r) => ({ code: r.code, doc: JSON.parse(r.stdout) as { result?: { status: string }; error?: { code: string; message: string } } }));
+    const applied = docs.filter((d) => d.doc.result?.status === 'applied');
+    expect(applied, JSON.stringify(docs)).toHaveLength(1);
+    for (const d of docs.filter((x) => x !== applied[0])) {
+      if (d.code === 0) expect(d.doc.result?.status).toBe('nothing');
+      else {
+        expect(d.code).toBe(2);
+        expect(d.doc.error?.code).toBe('locked');
+        expect(d.doc.error?.message).toMatch(/Another openclaw-fix seems to be running/);
+      }
+    }
+    // One backup, one write; the lock is gone.
+    expect(readdirSync(path.join(dir, 'backups/openclaw-fix'))).toHaveLength(1);
+    expect(readdirSync(dir)).not.toContain('openclaw-fix.lock');
+    const host = Object.values(JSON.parse(readFileSync(path.join(dir, 'devices/paired.json'), 'utf8')))[0] as Device;
+    expect(host.scopes).toEqual(['operator.admin', 'operator.approvals', 'operator.pairing', 'operator.write', 'operator.read']);
+  });
+});

@@ -1,0 +1,34 @@
+// A gateway-like writer for the concurrency tests: read paired.json, work for a random 0..GAP ms, write it back
+// with one more entry in the host device's `x_gw` list (tmp + rename, as OpenClaw's writeJsonAtomic), forever.
+// Every committed counter is a permanent trace: a counter missing from the final file is a lost update.
+// On SIGTERM it prints the last committed counter and exits.
+import { randomUUID } from 'node:crypto';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const file = process.env.WRITER_FILE;
+const gap = Number(process.env.WRITER_GAP_MS ?? 3);
+// Between rewrites: 0..IDLE ms (connects come in bursts and pauses).
+const idle = Number(process.env.WRITER_IDLE_MS ?? 20);
+const key = process.env.WRITER_DEVICE;
+let committed = 0;
+let stop = false;
+process.on('SIGTERM', () => (stop = true));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// The read-to-write gap blocks (as a synchronous connect handler would): no timer jitter stretches it.
+const block = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+process.stdout.write('ready\n');
+while (!stop) {
+  const value = JSON.parse(readFileSync(file, 'utf8'));
+  block(Math.random() * gap);
+  const device = value[key];
+  device.x_gw = [...(device.x_gw ?? []), committed + 1];
+  const tmp = path.join(path.dirname(file), `${path.basename(file)}.${randomUUID()}.tmp`);
+  writeFileSync(tmp, JSON.stringify(value, null, 2));
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  committed++;
+  await sleep(Math.random() * idle);
+}
+process.stdout.write(`committed ${committed}\n`);
