@@ -77,6 +77,20 @@ export function serialize(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value, null, 2), 'utf8');
 }
 
+/** serialize() for one state file: a value JSON.stringify cannot write back (nested too deeply) is refused, not a crash. */
+function serializeFile(file: string, value: unknown): Buffer {
+  try {
+    return serialize(value);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new CannotRunError(
+      'store-unwritable',
+      `${file} holds a value nested too deeply to be written back (JSON.stringify fails on it, so OpenClaw's own next write of this file fails too). Remove that field by hand or restore the file from a backup, then run openclaw-fix doctor. Nothing was changed.`,
+      file,
+    );
+  }
+}
+
 /** Paths (dot-joined) where two parsed JSON values differ; arrays compare as a whole. */
 export function changedPaths(a: unknown, b: unknown, at = ''): string[] {
   if (isPlainObject(a) && isPlainObject(b)) {
@@ -165,7 +179,7 @@ export class JsonStoreEditor implements FileStoreEditor {
         op.rotatedAtMs = ctx.nowMs;
         paths.push(`${k}.tokens.operator.token`, `${k}.tokens.operator.rotatedAtMs`);
       }
-      out.set(file, serialize(root));
+      out.set(file, serializeFile(file, root));
       allowed.set(file, paths);
     }
 
@@ -185,7 +199,7 @@ export class JsonStoreEditor implements FileStoreEditor {
         op.updatedAtMs = ctx.nowMs;
         paths.push('tokens.operator.token', 'tokens.operator.updatedAtMs');
       }
-      out.set(file, serialize(root));
+      out.set(file, serializeFile(file, root));
       allowed.set(file, paths);
     }
 
@@ -193,7 +207,7 @@ export class JsonStoreEditor implements FileStoreEditor {
       const file = this.abs(PENDING_FILE);
       const root = parse(file, current.get(file));
       for (const r of plan.removePending) delete root[r.requestId];
-      out.set(file, serialize(root));
+      out.set(file, serializeFile(file, root));
       allowed.set(file, plan.removePending.map((r) => r.requestId));
     }
 
