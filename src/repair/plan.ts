@@ -140,7 +140,10 @@ export function resolveTarget(snapshot: Snapshot, device?: string): DeviceRecord
 function neededScopes(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceRecord, isHost: boolean): { scopes: string[]; role: boolean } {
   if (isHost) {
     const refused = diagnosis.clients.filter((c) => c.verdict === 'refused');
-    return { scopes: union(...refused.map((c) => c.missing)), role: refused.some((c) => c.reason === 'role-upgrade') };
+    // A client refused for the role is refused for its scopes next, once the role is there: grant both in one run.
+    const baseline = connectBaseline(snapshot.release, device);
+    const afterRole = refused.filter((c) => c.reason === 'role-upgrade').map((c) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, c.requests));
+    return { scopes: union(...refused.map((c) => c.missing), ...afterRole), role: refused.some((c) => c.reason === 'role-upgrade') };
   }
   const baseline = connectBaseline(snapshot.release, device);
   const asked = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId && r.isRepair);
