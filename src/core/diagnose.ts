@@ -19,7 +19,8 @@ export interface DiagnoseOptions {
   rules?: readonly Rule[];
 }
 
-function quote(arg: string): string {
+/** One shell word: as it is when safe, else single-quoted (a state dir with spaces survives copy and paste). */
+export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -28,7 +29,7 @@ export function diagnose(snapshot: Snapshot, options: DiagnoseOptions = {}): Dia
   const host = hostDevice(snapshot);
   const commandArgs = options.commandArgs ?? [];
   const command = (name: string, ...extra: string[]) =>
-    ['openclaw-fix', name, ...extra.map((e) => (e.startsWith('<') ? e : quote(e))), ...commandArgs.map(quote)].join(' ');
+    ['openclaw-fix', name, ...extra.map((e) => (e.startsWith('<') ? e : shellQuote(e))), ...commandArgs.map(shellQuote)].join(' ');
   const ignore = new Set(options.ignore ?? []);
   const findings: Finding[] = [];
   for (const rule of options.rules ?? RULES) {

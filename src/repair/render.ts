@@ -37,6 +37,8 @@ export function renderPlanHeader(o: Output, snapshot: Snapshot, command: string,
   o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir}`);
 }
 
+const LEFT_ALONE = new Set(['store-unreadable', 'config-unreadable', 'device-auth-unreadable']);
+
 export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }): void {
   const c = o.out;
   const t = plan.target;
@@ -50,7 +52,10 @@ export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, 
   }
   const fixes = diagnosis.findings.filter((f) => plan.fixes.includes(f.id) && (f.deviceId === t.deviceId || !f.deviceId));
   for (const f of fixes) o.print(`${f.severity === 'error' ? c.red('✗') : c.yellow('!')} ${f.title} ${c.dim(`[${f.id}]`)}`);
-  if (fixes.length) o.print();
+  // State files the plan leaves alone because they cannot be used as they are (pending.json, device-auth.json, the config): name them.
+  const broken = diagnosis.findings.filter((f) => LEFT_ALONE.has(f.id) && !fixes.includes(f));
+  for (const f of broken) o.print(`${c.yellow('!')} ${f.title} ${c.dim(`[${f.id}; not changed]`)}`);
+  if (fixes.length || broken.length) o.print();
   o.print(c.bold('Plan:') + (plan.store === 'sqlite' ? c.dim(` one transaction in ${SQLITE_DB_FILE}`) : ''));
   for (const file of plan.files) {
     o.print(`  ${file}`);

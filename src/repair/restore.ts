@@ -19,6 +19,7 @@ import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, SQLITE_DB_FILE } from './p
 import { assertWritable } from './preflight.js';
 import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction, staleLockNote } from './render.js';
 import { detectGateway, type Runner } from './service.js';
+import { shellQuote } from '../core/diagnose.js';
 
 /** Only files rotate writes may come back from a backup: a tampered manifest cannot aim anywhere else. */
 const RESTORABLE = new Set([PAIRED_FILE, PENDING_FILE, DEVICE_AUTH_FILE]);
@@ -148,7 +149,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
     output,
   });
   const exitCode = result.status === 'rolled-back' ? EXIT.problems : EXIT.healthy;
-  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].join(' ') : undefined;
+  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
   if (output.json) {
     output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });
   } else {
@@ -228,7 +229,7 @@ async function restoreSqlite(run: RestoreRun, output: Output, ctx: { snapshot: A
     output,
   });
   const exitCode = result.status === 'rolled-back' ? EXIT.problems : EXIT.healthy;
-  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].join(' ') : undefined;
+  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
   if (output.json) {
     output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });
   } else {

@@ -20,6 +20,7 @@ import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOpt
 import { assertStoreReadable, assertWritable } from './preflight.js';
 import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson, staleLockNote } from './render.js';
 import { detectGateway, type Runner } from './service.js';
+import { shellQuote } from '../core/diagnose.js';
 
 export interface RotateRun extends RotateOptions {
   snapshotOptions: SnapshotOptions;
@@ -175,7 +176,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     output,
   });
 
-  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].join(' ') : undefined;
+  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
   const exitCode = result.status === 'rolled-back' ? EXIT.problems : after && after.summary.error > 0 ? EXIT.problems : EXIT.healthy;
   if (output.json) {
     output.printJson({ ...envelope('rotate', exitCode), state: { dir: stateDir }, plan: planJson(currentPlan), result: { ...resultJson(result, after), undo: undo ?? null } });

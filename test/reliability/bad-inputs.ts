@@ -36,7 +36,7 @@ export function checkBadCase(c: BadCase): void {
   const named = (text: string) => (rel ? text.includes(rel) || text.includes(path.join(dir, rel)) : true);
 
   // doctor --json: one JSON document, the documented exit code, a finding or error naming the file.
-  const doctor = runCli(['doctor', ...args, '--json', '--no-logs'], { env, ...as });
+  const doctor = runCli(['doctor', ...args, '--json', '--no-logs', '--debug'], { env, ...as });
   expect(doctor.code, `${c.name}: doctor ${doctor.stderr}`).toBe(c.expect.doctor);
   const report = JSON.parse(doctor.stdout) as { exitCode: number; findings?: { id: string; title: string; evidence: string[] }[]; error?: { message: string } };
   expect(report.exitCode).toBe(c.expect.doctor);
@@ -53,7 +53,7 @@ export function checkBadCase(c: BadCase): void {
   expect(withoutNewShm(ownEntries(treeState(dir)), before), 'doctor changed a file').toEqual(ownEntries(before));
 
   // rotate --yes (text): exit 0 with the bad file untouched, or exit 2 with one line naming the file.
-  const rotate = runCli(['rotate', ...args, '--yes', '--no-restart'], { env, ...as });
+  const rotate = runCli(['rotate', ...args, '--yes', '--no-restart', '--debug'], { env, ...as });
   const out = `${rotate.stdout}\n${rotate.stderr}`;
   expect(rotate.code, `${c.name}: rotate\n${out}`).toBe(c.expect.rotate);
   expect(out).not.toMatch(STACK_LINE);
@@ -70,6 +70,11 @@ export function checkBadCase(c: BadCase): void {
     expect(() => statSync(path.join(dir, 'backups'))).toThrow();
   } else {
     expect(rotate.stdout).toContain('Done');
+    // The broken file it left alone is named in what rotate printed.
+    if (c.expect.named) expect(named(out), `${c.name}: rotate does not name ${rel}\n${out}`).toBe(true);
+    // The printed undo command survives copy and paste: the state dir (with spaces) is one quoted word.
+    const undo = rotate.stdout.split('\n').find((l) => /^\s+undo\s/.test(l));
+    expect(undo, rotate.stdout).toContain(`--state-dir '${dir}'`);
     // Only the planned store files changed, and never one that cannot be used as it is (one that still parses,
     // e.g. CRLF or a field of the wrong type, is rewritten the way OpenClaw would).
     for (const p of changed) expect(WRITABLE, `${c.name}: rotate changed ${p}`).toContain(p);
