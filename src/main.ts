@@ -45,9 +45,10 @@ function logOptions(cmd: Command): Command {
     .option('--since <when>', 'only log lines after this (e.g. 2h, 3d, 2026-11-23, an ISO time); default 7d');
 }
 
-function repairOptions(cmd: Command): Command {
+/** check never prompts, so it takes the repair options without --yes. */
+function repairOptions(cmd: Command, { confirms = true } = {}): Command {
+  if (confirms) cmd.option('-y, --yes', 'do not ask for confirmation (required without a terminal)');
   return cmd
-    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--no-restart', 'leave the gateway service alone (the running gateway may overwrite the edit)')
     .option('--timeout <seconds>', 'how long to wait for the gateway to come back', seconds, 60);
@@ -80,7 +81,7 @@ export function buildProgram(dispatch: Dispatch): Command {
     .option('--list', 'list the backups and what each change did')
     .action(async (backup: string | undefined, opts: CommandOptions) => dispatch('restore', opts, backup ? [backup] : []));
 
-  repairOptions(logOptions(base(program, 'check')))
+  repairOptions(logOptions(base(program, 'check')), { confirms: false })
     .description('non-interactive check for servers and CI: exit 0 healthy, 1 problems, 2 could not run')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github', 'prometheus']).default('text'))
     .option('--junit <file>', 'also write a JUnit XML report')
