@@ -4,7 +4,7 @@
  * made from, rename, fsync the directory. A reader sees the old bytes or the new ones, never a mix.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
+import { constants, promises as fsp, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import { ownerText, runAsHint } from '../core/users.js';
@@ -68,6 +68,15 @@ export async function vetTarget(file: string): Promise<FileOwner | undefined> {
 export async function liveSha(file: string): Promise<string | null> {
   try {
     return sha256(await fsp.readFile(file));
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function liveShaSync(file: string): string | null {
+  try {
+    return sha256(readFileSync(file));
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return null;
     throw error;
@@ -151,9 +160,14 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
     if (options.crashLabel) crashPoint(options.crashLabel);
     if (options.expectSha !== undefined) {
       await vetTarget(file);
-      if ((await liveSha(file)) !== options.expectSha) throw new ConflictError(file);
+      // Check and rename back to back, synchronously: no event-loop turn between them. A writer's rename can
+      // still land in between (nothing short of an atomic exchange closes that), but the window is as short
+      // as this process can make it (docs/guarantees.md, "What is NOT promised").
+      if (liveShaSync(file) !== options.expectSha) throw new ConflictError(file);
+      renameSync(temp, file);
+    } else {
+      await fsp.rename(temp, file);
     }
-    await fsp.rename(temp, file);
     renamed = true;
     await fsyncDir(dir);
   } catch (error) {
