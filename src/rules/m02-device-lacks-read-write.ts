@@ -16,6 +16,9 @@ export const deviceLacksReadWrite: Rule = {
   detect({ snapshot, host }) {
     const { release } = snapshot;
     const findings: Finding[] = [];
+    // Devices with nothing pending are grouped when there are many: a fleet of 10,000 narrow devices is one
+    // finding to read, not 10,000 (the full list is in --json devices[]).
+    const quiet: { deviceId: string; missing: string[] }[] = [];
     const uiLogs = logGroups(snapshot, 'access-upgrade', 'missing-scope').filter((g) => UI_CLIENTS.test(g.client ?? '') || /chat\.history/.test(g.sample));
     for (const device of snapshot.store.devices) {
       if (device.deviceId === host?.deviceId) continue; // the host is M01/M03's
@@ -27,6 +30,7 @@ export const deviceLacksReadWrite: Rule = {
       if (missing.length === 0) continue;
       const ui = UI_CLIENTS.test(`${device.clientId ?? ''} ${device.clientMode ?? ''} ${device.displayName ?? ''}`);
       const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId);
+      if (requests.length === 0) quiet.push({ deviceId: device.deviceId, missing });
       findings.push({
         id: 'device-lacks-read-write',
         mode: 'M02',
@@ -50,6 +54,26 @@ export const deviceLacksReadWrite: Rule = {
         },
       });
     }
-    return findings;
+    if (quiet.length <= GROUP_ABOVE) return findings;
+    const grouped = new Set(quiet.map((q) => q.deviceId));
+    const kept = findings.filter((f) => !grouped.has(f.deviceId ?? ''));
+    const missing = [...new Set(quiet.flatMap((q) => q.missing))].sort();
+    kept.push({
+      id: 'device-lacks-read-write',
+      mode: 'M02',
+      severity: 'warning',
+      title: `${quiet.length} paired devices lack ${scopeList(missing)}`,
+      impact: 'Every read/write call from those clients loops on "pairing required" (or "missing scope: operator.read" in the Control UI).',
+      explanation: `They hold older or narrower scope sets, and this release ${ruleWording(release)}. ${MODES.M02.why}`,
+      evidence: [
+        ...quiet.slice(0, GROUP_SHOWN).map((q) => `${q.deviceId} lacks ${scopeList(q.missing)}`),
+        ...(quiet.length > GROUP_SHOWN ? [`... and ${quiet.length - GROUP_SHOWN} more (all of them: doctor --json, devices[])`] : []),
+      ],
+      fix: { automatic: false, steps: [MODES.M02.next] },
+    });
+    return kept;
   },
 };
+
+const GROUP_ABOVE = 5;
+const GROUP_SHOWN = 10;

@@ -76,11 +76,26 @@ function readTokens(raw: unknown, problems: string[], where: string): TokenInfo[
 }
 
 /** Registers every string under a key named like a secret, wherever it sits (unknown future fields too). */
+const SECRET_KEY = /token|secret|password|private/i;
+/** The same few dozen key names repeat in every record: test each name once, not once per device. */
+const secretKeyNames = new Map<string, boolean>();
+
+function isSecretKey(key: string): boolean {
+  let known = secretKeyNames.get(key);
+  if (known === undefined) {
+    known = SECRET_KEY.test(key);
+    secretKeyNames.set(key, known);
+  }
+  return known;
+}
+
 export function registerNestedSecrets(value: unknown, depth = 0): void {
   if (depth > 8 || typeof value !== 'object' || value === null) return;
-  for (const [key, v] of Object.entries(value)) {
-    if (typeof v === 'string' && /token|secret|password|private/i.test(key)) registerSecret(v);
-    else registerNestedSecrets(v, depth + 1);
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'string') {
+      if (isSecretKey(key)) registerSecret(v);
+    } else if (typeof v === 'object' && v !== null) registerNestedSecrets(v, depth + 1);
   }
 }
 
