@@ -94,69 +94,25 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   };
   const differing: typeof files = [];
   for (const f of files) if (sha256(await readLive(f.abs)) !== sha256(f.bytes)) differing.push(f);
-  const jsonBase = { state: { dir: stateDir }, backup: { ...backupJson(backup), description: backup.manifest.description } };
-  if (differing.length === 0) {
-    const leftover = staleLockNote(stateDir);
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
-    else output.print(output.out.green(`✓ The files already hold the bytes of backup ${backup.name}. Nothing was changed.`) + (leftover ? `\n${output.out.yellow(`! ${leftover}`)}` : ''));
-    return EXIT.healthy;
-  }
-
-  await assertWritable(stateDir, differing.map((f) => f.abs));
-  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, env: process.env, runner: run.runner, home: snapshot.location.home });
-  if (!output.json) {
-    renderPlanHeader(output, snapshot, 'restore');
-    output.print(`  ${output.out.dim('backup ')}  ${backup.name} ${output.out.dim(`(${backup.manifest.command}, ${backup.manifest.status})`)}`);
-    output.print(`  ${output.out.dim('undoes ')}  ${backup.manifest.description}`);
-    output.print(`  ${output.out.dim('files  ')}  ${differing.map((f) => f.rel).join(', ')} ${output.out.dim('(back to their exact bytes; the current ones are backed up first)')}`);
-    output.print(`  ${output.out.dim('gateway')}  ${serviceAction(gateway, run.restart, run.timeoutSec)}`);
-    output.print();
-  }
-  if (run.dryRun) {
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'dry-run', files: differing.map((f) => f.rel) } });
-    else output.print(output.out.dim('Dry run: nothing was changed.'));
-    return EXIT.healthy;
-  }
-  if (!(await confirmChange(`Restore ${differing.map((f) => f.rel).join(', ')} from backup ${backup.name}?`, { yes: run.yes, what: differing.map((f) => f.rel).join(', ') }))) {
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.problems), ...jsonBase, result: { status: 'declined' } });
-    else output.print('Declined. Nothing was changed.');
-    return EXIT.problems;
-  }
-
-  let after: Diagnosis | undefined;
-  const prepare = async (): Promise<Prepared | null> => {
-    const prepared: Prepared = { files: [], description: `state before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
-    for (const f of differing) {
-      const live = await readLive(f.abs);
-      if (sha256(live) === sha256(f.bytes)) continue;
-      prepared.files.push({ rel: f.rel, abs: f.abs, before: live, after: f.bytes, mode: (await fsp.stat(f.abs)).mode & 0o7777 });
-    }
-    return prepared.files.length ? prepared : null;
-  };
-  const result = await applyChange({
-    command: 'restore',
-    stateDir,
-    prepare,
-    verifyWritten: () => [],
-    verifyFinal: async () => {
-      const now = await takeSnapshot(run.snapshotOptions);
-      after = diagnose(now, { commandArgs: run.commandArgs });
-      return [];
+  return performRestore(run, output, {
+    snapshot,
+    backup,
+    already: differing.length === 0 ? `The files already hold the bytes of backup ${backup.name}.` : undefined,
+    writable: differing.map((f) => f.abs),
+    target: ['files  ', `${differing.map((f) => f.rel).join(', ')}`, '(back to their exact bytes; the current ones are backed up first)'],
+    changed: differing.map((f) => f.rel),
+    prepare: async (): Promise<Prepared | null> => {
+      const prepared: Prepared = { files: [], description: `state before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
+      for (const f of differing) {
+        const live = await readLive(f.abs);
+        if (sha256(live) === sha256(f.bytes)) continue;
+        prepared.files.push({ rel: f.rel, abs: f.abs, before: live, after: f.bytes, mode: (await fsp.stat(f.abs)).mode & 0o7777 });
+      }
+      return prepared.files.length ? prepared : null;
     },
-    gateway,
-    restart: run.restart,
-    timeoutSec: run.timeoutSec,
-    output,
+    verifyWritten: () => [],
+    summary: (written) => `restored ${written.join(', ')} from backup ${backup.name}`,
   });
-  const exitCode = result.status === 'rolled-back' ? EXIT.problems : EXIT.healthy;
-  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
-  if (output.json) {
-    output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });
-  } else {
-    renderResult(output, result, { undo, summary: `restored ${result.written.join(', ')} from backup ${backup.name}` });
-    if (after && result.status === 'applied') output.print(`  ${output.out.dim('doctor ')}  ${verdictLine(output, after)}`);
-  }
-  return exitCode;
 }
 
 /**
@@ -179,31 +135,66 @@ async function restoreSqlite(run: RestoreRun, output: Output, ctx: { snapshot: A
   const copy = await checkedBackupPath(backup, entry);
   const tx = sqliteRestoreTransaction(stateDir, dbPath, copy);
   const wanted = await tx.digest(copy);
+  return performRestore(run, output, {
+    snapshot,
+    backup,
+    already: (await tx.digest(dbPath)) === wanted ? `The device tables already hold the rows of backup ${backup.name}.` : undefined,
+    writable: [dbPath],
+    target: ['tables ', `device_pairing_paired, device_pairing_pending, device_auth_tokens of ${entry.path}`, '(back to the rows of the backup in one transaction; other tables untouched; the current rows are backed up first)'],
+    changed: [entry.path],
+    prepare: async (): Promise<Prepared | null> => {
+      if ((await tx.digest(dbPath)) === wanted) return null;
+      return { files: [], transaction: tx, description: `device tables before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
+    },
+    verifyWritten: () => tx.check(),
+    summary: () => `restored the device tables of ${entry.path} from backup ${backup.name}`,
+  });
+}
+
+interface RestoreSpec {
+  snapshot: Awaited<ReturnType<typeof takeSnapshot>>;
+  backup: Backup;
+  /** Set when the live state already equals the backup: nothing to do. */
+  already?: string;
+  writable: string[];
+  /** [label, what is restored, note]: the plan line. */
+  target: [string, string, string];
+  changed: string[];
+  prepare: () => Promise<Prepared | null>;
+  verifyWritten: () => string[] | Promise<string[]>;
+  summary: (written: string[]) => string;
+}
+
+/** What both stores share: plan, dry run, confirmation, the apply protocol, and the report. */
+async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec): Promise<number> {
+  const { snapshot, backup } = spec;
+  const stateDir = snapshot.location.stateDir;
   const jsonBase = { state: { dir: stateDir }, backup: { ...backupJson(backup), description: backup.manifest.description } };
-  const what = `${entry.path} (device tables)`;
-  if ((await tx.digest(dbPath)) === wanted) {
+  if (spec.already) {
     const leftover = staleLockNote(stateDir);
     if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
-    else output.print(output.out.green(`✓ The device tables already hold the rows of backup ${backup.name}. Nothing was changed.`) + (leftover ? `\n${output.out.yellow(`! ${leftover}`)}` : ''));
+    else output.print(output.out.green(`✓ ${spec.already} Nothing was changed.`) + (leftover ? `\n${output.out.yellow(`! ${leftover}`)}` : ''));
     return EXIT.healthy;
   }
 
-  await assertWritable(stateDir, [dbPath]);
+  await assertWritable(stateDir, spec.writable);
   const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, env: process.env, runner: run.runner, home: snapshot.location.home });
+  const [label, target, note] = spec.target;
   if (!output.json) {
     renderPlanHeader(output, snapshot, 'restore');
     output.print(`  ${output.out.dim('backup ')}  ${backup.name} ${output.out.dim(`(${backup.manifest.command}, ${backup.manifest.status})`)}`);
     output.print(`  ${output.out.dim('undoes ')}  ${backup.manifest.description}`);
-    output.print(`  ${output.out.dim('tables ')}  device_pairing_paired, device_pairing_pending, device_auth_tokens of ${entry.path} ${output.out.dim('(back to the rows of the backup in one transaction; other tables untouched; the current rows are backed up first)')}`);
+    output.print(`  ${output.out.dim(label)}  ${target} ${output.out.dim(note)}`);
     output.print(`  ${output.out.dim('gateway')}  ${serviceAction(gateway, run.restart, run.timeoutSec)}`);
     output.print();
   }
   if (run.dryRun) {
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'dry-run', files: [entry.path] } });
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'dry-run', files: spec.changed } });
     else output.print(output.out.dim('Dry run: nothing was changed.'));
     return EXIT.healthy;
   }
-  if (!(await confirmChange(`Restore the device tables of ${entry.path} from backup ${backup.name}?`, { yes: run.yes, what }))) {
+  const what = spec.changed.join(', ');
+  if (!(await confirmChange(`Restore ${what} from backup ${backup.name}?`, { yes: run.yes, what }))) {
     if (output.json) output.printJson({ ...envelope('restore', EXIT.problems), ...jsonBase, result: { status: 'declined' } });
     else output.print('Declined. Nothing was changed.');
     return EXIT.problems;
@@ -213,11 +204,8 @@ async function restoreSqlite(run: RestoreRun, output: Output, ctx: { snapshot: A
   const result = await applyChange({
     command: 'restore',
     stateDir,
-    prepare: async (): Promise<Prepared | null> => {
-      if ((await tx.digest(dbPath)) === wanted) return null;
-      return { files: [], transaction: tx, description: `device tables before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
-    },
-    verifyWritten: () => tx.check(),
+    prepare: spec.prepare,
+    verifyWritten: spec.verifyWritten,
     verifyFinal: async () => {
       const now = await takeSnapshot(run.snapshotOptions);
       after = diagnose(now, { commandArgs: run.commandArgs });
@@ -233,7 +221,7 @@ async function restoreSqlite(run: RestoreRun, output: Output, ctx: { snapshot: A
   if (output.json) {
     output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });
   } else {
-    renderResult(output, result, { undo, summary: `restored the device tables of ${entry.path} from backup ${backup.name}` });
+    renderResult(output, result, { undo, summary: spec.summary(result.written) });
     if (after && result.status === 'applied') output.print(`  ${output.out.dim('doctor ')}  ${verdictLine(output, after)}`);
   }
   return exitCode;
