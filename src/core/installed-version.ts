@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { InstalledVersion } from './model.js';
+import { systemdUnitDir, systemdUnitName } from './service-names.js';
 import { parseVersion } from './version.js';
 
 function readPackageVersion(dir: string): string | null {
@@ -30,9 +31,9 @@ export function packageVersionAbove(file: string): { version: string; where: str
   return null;
 }
 
-function unitCandidates(home: string, profile?: string): string[] {
-  const name = profile ? `openclaw-gateway-${profile}.service` : 'openclaw-gateway.service';
-  return [path.join(home, '.config', 'systemd', 'user', name), path.join('/etc/systemd/system', name)];
+function unitCandidates(home: string, profile: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  const name = systemdUnitName(profile, env);
+  return [path.join(systemdUnitDir('user', env, home), name), path.join(systemdUnitDir('system', env, home), name)];
 }
 
 /** The OpenClaw entry file named by a systemd unit's ExecStart (`<node> <…/openclaw/dist/entry.js> gateway`). */
@@ -58,7 +59,7 @@ export function onPath(command: string, env: NodeJS.ProcessEnv): string | null {
 }
 
 export function detectInstalledVersion(env: NodeJS.ProcessEnv, home: string, profile?: string): InstalledVersion {
-  for (const unit of unitCandidates(home, profile)) {
+  for (const unit of unitCandidates(home, profile, env)) {
     const entry = entryFromUnit(unit);
     const found = entry ? packageVersionAbove(realpathSafe(entry)) : null;
     if (found) return { version: found.version, source: 'package', where: found.where };

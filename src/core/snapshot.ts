@@ -76,7 +76,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
     uid: process.getuid?.() ?? -1,
     nowMs: options.nowMs ?? Date.now(),
     stateFiles: notableStateFiles(location.stateDir),
-    serviceTokens: serviceTokens(location.stateDir, location.home, location.profile),
+    serviceTokens: serviceTokens(location.stateDir, location.home, location.profile, options.env),
   };
 }
 

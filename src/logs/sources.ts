@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import JSON5 from 'json5';
 import { onPath } from '../core/installed-version.js';
+import { systemdUnitName } from '../core/service-names.js';
 import type { StateLocation } from '../core/model.js';
 import { readJsonFile } from '../store/read-file.js';
 import { isPlainObject } from '../store/records.js';
@@ -37,11 +38,6 @@ export interface FindOptions {
 }
 
 const DATED = /^openclaw(?:-([\w.-]+?))?-(\d{4}-\d{2}-\d{2})(?:\.\d+)?\.log(?:\.gz)?$/;
-
-/** The unit name OpenClaw installs (facts §5). */
-export function gatewayUnit(profile: string | undefined): string {
-  return profile ? `openclaw-gateway-${profile}.service` : 'openclaw-gateway.service';
-}
 
 /** `logging.file` from openclaw.json, when set (JSON5, as OpenClaw reads it). */
 function configuredLogFile(location: StateLocation): string | undefined {
@@ -129,7 +125,7 @@ export function findJournal(options: FindOptions): LogSource | undefined {
   if (options.location?.demo) return undefined;
   const command = onPath('journalctl', options.env);
   if (!command) return undefined;
-  const unit = gatewayUnit(options.location?.profile);
+  const unit = systemdUnitName(options.location?.profile, options.env);
   return { kind: 'journal', path: unit, label: `journal:${unit}`, command };
 }
 

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { CannotRunError } from '../core/errors.js';
+import { launchdLabel, systemdUnitName, windowsTaskName } from '../core/service-names.js';
 
 export interface RunResult {
   code: number;
@@ -65,7 +66,7 @@ function failure(what: string, result: RunResult, hint: string): CannotRunError 
 }
 
 async function systemd(opts: DetectOptions, run: Runner): Promise<{ service?: ServiceManager; note?: string }> {
-  const unit = opts.env.OPENCLAW_SYSTEMD_UNIT?.trim() || `openclaw-gateway${opts.profile ? `-${opts.profile}` : ''}.service`;
+  const unit = systemdUnitName(opts.profile, opts.env);
   let note: string | undefined;
   for (const user of [true, false]) {
     const scope = user ? ['--user'] : [];
@@ -104,7 +105,7 @@ async function systemd(opts: DetectOptions, run: Runner): Promise<{ service?: Se
 }
 
 async function launchd(opts: DetectOptions, run: Runner): Promise<{ service?: ServiceManager }> {
-  const label = opts.env.OPENCLAW_LAUNCHD_LABEL?.trim() || (opts.profile ? `ai.openclaw.${opts.profile}` : 'ai.openclaw.gateway');
+  const label = launchdLabel(opts.profile, opts.env);
   const domain = `gui/${opts.uid ?? process.getuid?.() ?? 501}`;
   const r = await run('launchctl', ['print', `${domain}/${label}`]);
   if (r.code !== 0) return {};
@@ -131,7 +132,7 @@ async function launchd(opts: DetectOptions, run: Runner): Promise<{ service?: Se
 }
 
 async function schtasks(opts: DetectOptions, run: Runner): Promise<{ service?: ServiceManager }> {
-  const name = opts.profile ? `OpenClaw Gateway (${opts.profile})` : 'OpenClaw Gateway';
+  const name = windowsTaskName(opts.profile, opts.env);
   const r = await run('schtasks', ['/Query', '/TN', name, '/FO', 'LIST']);
   if (r.code !== 0) return {};
   const describe = `scheduled task "${name}"`;

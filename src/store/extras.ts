@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceToken } from '../core/model.js';
 import { digest, registerSecret } from '../core/secrets.js';
+import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
 
 const NOTABLE = /\.migrated$|\.tmp$|^openclaw\.sqlite(-wal|-shm)?$|^\.(doctor|native)-importing$/;
 
@@ -33,9 +34,9 @@ function tokenFrom(text: string): string | undefined {
 }
 
 /** The token in the systemd unit and in `<state>/gateway.systemd.env` (9.x), when either sets one. */
-export function serviceTokens(stateDir: string, home: string, profile?: string): ServiceToken[] {
-  const unit = profile && profile !== 'default' ? `openclaw-gateway-${profile}.service` : 'openclaw-gateway.service';
-  const sources = [path.join(home, '.config', 'systemd', 'user', unit), path.join(stateDir, 'gateway.systemd.env')];
+export function serviceTokens(stateDir: string, home: string, profile: string | undefined, env: NodeJS.ProcessEnv): ServiceToken[] {
+  const unit = path.join(systemdUnitDir('user', env, home), systemdUnitName(profile, env));
+  const sources = [unit, path.join(stateDir, 'gateway.systemd.env')];
   const out: ServiceToken[] = [];
   for (const source of sources) {
     let text: string;
