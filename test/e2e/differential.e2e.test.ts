@@ -22,6 +22,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   AUDIT_RE,
   connectAllowed,
+  envList,
   freePort,
   hostDeviceId,
   internalCall,
@@ -40,10 +41,7 @@ import {
 } from "./harness.js";
 
 const E2E = process.env.OPENCLAW_FIX_E2E === "1";
-const VERSIONS = (process.env.OPENCLAW_FIX_E2E_DIFF_VERSIONS ?? "2026.2.19,2026.2.21,2026.2.22,2026.7.35")
-  .split(",")
-  .map((s) => s.trim())
-  .filter(Boolean);
+const VERSIONS = envList("OPENCLAW_FIX_E2E_DIFF_VERSIONS", "2026.2.19,2026.2.21,2026.2.22,2026.7.35");
 
 const A = "operator.admin";
 const R = "operator.read";

@@ -46,6 +46,14 @@ export interface InstalledRelease {
   ms?: number;
 }
 
+/** A comma-separated list from the environment (which releases a suite runs), or the default list. */
+export function envList(name: string, fallback: string): string[] {
+  return (process.env[name] ?? fallback)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export function cacheRoot(): string {
   const env = process.env.OPENCLAW_FIX_E2E_CACHE?.trim();
   return env ? path.resolve(env) : path.join(os.homedir(), ".cache", "openclaw-fix-e2e");

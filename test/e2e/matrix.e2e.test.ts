@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   SEED_SCOPES,
   connectAllowed,
+  envList,
   freePort,
   hostDeviceId,
   internalCall,
@@ -23,10 +24,7 @@ import {
 } from "./harness.js";
 
 const enabled = process.env.OPENCLAW_FIX_E2E === "1";
-const VERSIONS = (process.env.OPENCLAW_FIX_E2E_VERSIONS ?? "2026.2.19,2026.2.21,2026.2.22,2026.7.35")
-  .split(",")
-  .map((s) => s.trim())
-  .filter(Boolean);
+const VERSIONS = envList("OPENCLAW_FIX_E2E_VERSIONS", "2026.2.19,2026.2.21,2026.2.22,2026.7.35");
 
 // Expected outcomes with the seed scopes [admin, approvals, pairing] on the host device (facts §8).
 const EXPECT_SEED: Record<string, { send: boolean; health: boolean }> = {

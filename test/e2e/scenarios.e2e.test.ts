@@ -13,6 +13,7 @@ import {
   SEED_SCOPES,
   connectAllowed,
   deviceClientCall,
+  envList,
   fileDigest,
   findingsText,
   freePort,
@@ -32,15 +33,10 @@ import {
 } from "./harness.js";
 
 const E2E = process.env.OPENCLAW_FIX_E2E === "1";
-const list = (name: string, dflt: string) =>
-  (process.env[name] ?? dflt)
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
 /** Releases with the seed loop (internal calls refused with the CLI's first pairing). */
-const LOOPING = list("OPENCLAW_FIX_E2E_LOOPING", "2026.2.19,2026.2.21");
+const LOOPING = envList("OPENCLAW_FIX_E2E_LOOPING", "2026.2.19,2026.2.21");
 /** Releases where the 2.19 pairing is healthy: 2.22 (fixed upstream) and the last JSON-store line. */
-const HEALTHY = list("OPENCLAW_FIX_E2E_HEALTHY", "2026.2.22,2026.7.35");
+const HEALTHY = envList("OPENCLAW_FIX_E2E_HEALTHY", "2026.2.22,2026.7.35");
 
 const WRITE = "operator.write";
 const READ = "operator.read";

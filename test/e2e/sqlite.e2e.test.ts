@@ -7,10 +7,10 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSqliteScopes, verifySqliteScopes } from '../../src/store/sqlite-write.js';
 import { runCli } from '../helpers.js';
-import { connectAllowed, deviceClientCall, freePort, makeTempHome, removeTempHome, sendParams, startGateway, stopAllGateways, type GatewayHandle } from './harness.js';
+import { connectAllowed, deviceClientCall, envList, freePort, makeTempHome, removeTempHome, sendParams, startGateway, stopAllGateways, type GatewayHandle } from './harness.js';
 
 const E2E = process.env.OPENCLAW_FIX_E2E === '1';
-const VERSIONS = (process.env.OPENCLAW_FIX_E2E_SQLITE_VERSIONS ?? '2026.8.2,2026.9.6').split(',').map((v) => v.trim()).filter(Boolean);
+const VERSIONS = envList('OPENCLAW_FIX_E2E_SQLITE_VERSIONS', '2026.8.2,2026.9.6');
 const READ = ['operator.read'];
 const WIDE = ['operator.read', 'operator.write', 'operator.admin'];
 
