@@ -8,7 +8,7 @@
 import { CannotRunError } from '../core/errors.js';
 import type { Output } from '../report/output.js';
 import { sha256 } from '../store/read-file.js';
-import { ConflictError, liveSha, removeStaleTemps, vetTarget, writeFileAtomic, type FileOwner } from './atomic.js';
+import { ConflictError, liveSha, removeStaleTemps, vetTarget, writeFileAtomic, type AtomicWriteResult, type FileOwner } from './atomic.js';
 import path from 'node:path';
 import { createBackup, createStoreBackup, discardBackup, updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
@@ -72,6 +72,11 @@ export interface ApplyResult {
   problems: string[];
   /** Things the user should know (the gateway may overwrite the edit, a stale lock was recovered...). */
   notes: string[];
+  /**
+   * Gateway writes that landed in the instant between our compare and our rename and were replaced by ours:
+   * lost, and said out loud (never silently). Only with a gateway left running.
+   */
+  replacedGatewayWrites: { file: string; writes: number }[];
   rollbackOk?: boolean;
 }
 
@@ -83,6 +88,25 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
   const { output, gateway } = spec;
   const step = (text: string) => output.note(`${output.err.dim('›')} ${text}`);
   const notes: string[] = [];
+  const replacedGatewayWrites: ApplyResult['replacedGatewayWrites'] = [];
+  const unwatched = new Set<string>();
+  /** What an atomic write saw of the gateway writing at the same instant. */
+  const noteRace = (rel: string, seen: AtomicWriteResult) => {
+    if (seen.replacedWrites) replacedGatewayWrites.push({ file: rel, writes: seen.replacedWrites });
+    if (seen.replacedWrites === null && seen.raceWatch) unwatched.add(seen.raceWatch);
+  };
+  const raceNotes = (): string[] => {
+    const said = [...notes];
+    const lost = replacedGatewayWrites.reduce((n, r) => n + r.writes, 0);
+    if (lost) {
+      const files = [...new Set(replacedGatewayWrites.map((r) => r.file))];
+      said.push(
+        `The running gateway wrote ${files.join(', ')} in the same instant openclaw-fix replaced ${files.length === 1 ? 'it' : 'them'} (${lost === 1 ? 'one write' : `${lost} writes`}), and ${lost === 1 ? 'that write is' : 'those writes are'} lost. Most likely it was a connect's metadata (last-used time), which the next connect writes again; if a device was approved or its token rotated at that moment, check openclaw devices list and approve it again.`,
+      );
+    }
+    for (const why of unwatched) said.push(`A gateway write in the same instant as openclaw-fix's could not be ruled out (${why}). Stop the gateway before a repair to be sure.`);
+    return said;
+  };
   const service = gateway.service;
   const stopIt = Boolean(spec.restart && service?.active);
   // Written while a gateway runs: compare-and-swap plus a settle check is all we can do.
@@ -228,11 +252,13 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         // Compare-and-swap for every file before the first rename, so a conflict almost always means nothing was written.
         for (const f of prepared.files) if ((await liveSha(f.abs)) !== sha256(f.before)) throw new ConflictError(f.abs);
         for (const f of prepared.files) {
-          await writeFileAtomic(f.abs, f.after, {
+          const seen = await writeFileAtomic(f.abs, f.after, {
             expectSha: sha256(f.before),
             owner: owners.get(f.abs),
             crashLabel: written.length === 0 ? 'temp-written' : undefined,
+            detectRaces: live,
           });
+          noteRace(f.rel, seen);
           written.push(f.rel);
           everWritten.add(f.rel);
           firstBackup ??= backup;
@@ -253,7 +279,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         }
         const replaced = written.join(', ');
         try {
-          await restoreFiles(backup, prepared.files.filter((f) => written.includes(f.rel)));
+          await restoreFiles(backup, prepared.files.filter((f) => written.includes(f.rel)), live && noteRace);
         } catch (undo) {
           throw withState(error, `${replaced} had already been replaced, and putting ${written.length > 1 ? 'them' : 'it'} back failed too (${undo instanceof Error ? undo.message : String(undo)}): the state before is in ${backup.dir} (openclaw-fix restore ${backup.name}).`);
         }
@@ -266,7 +292,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       // Read back: what is on disk is what we wrote; with a live gateway, still there after it had time to rewrite.
       for (const f of prepared.files) {
         if ((await liveSha(f.abs)) !== sha256(f.after) && !live) {
-          await restoreFiles(backup, prepared.files);
+          await restoreFiles(backup, prepared.files, false);
           throw new CannotRunError('verify-failed', `${f.abs} does not hold what was written; the backup was put back. Nothing was changed.`, f.abs);
         }
       }
@@ -293,7 +319,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         report.back = back.ok;
         report.seconds = back.seconds;
       }
-      return { status: 'nothing', backup: null, written: [], attempts, service: report, problems: [], notes };
+      return { status: 'nothing', backup: null, written: [], attempts, service: report, problems: [], notes: raceNotes(), replacedGatewayWrites };
     }
 
     let problems: string[] = [];
@@ -305,7 +331,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
     }
     if (problems.length === 0) problems = await spec.verifyFinal();
     crashPoint('verified');
-    if (problems.length === 0) return { status: 'applied', backup, written, attempts, service: report, problems, notes };
+    if (problems.length === 0) return { status: 'applied', backup, written, attempts, service: report, problems, notes: raceNotes(), replacedGatewayWrites };
 
     // Roll back: same atomic path, then start again and say exactly what happened.
     step(`verification failed (${problems.join('; ')}); rolling back from ${backup!.dir}`);
@@ -314,7 +340,15 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       started = false;
     }
     if (prepared.transaction) await prepared.transaction.rollback(backupCopy(backup!, prepared.transaction));
-    else await restoreFiles(backup!, prepared.files);
+    else {
+      try {
+        await restoreFiles(backup!, prepared.files, live && noteRace);
+      } catch (error) {
+        // Our change stays (with the gateway's write on top): a problem to act on, not a refusal (exit 1, not 2).
+        if (error instanceof CannotRunError && error.code === 'conflict') throw new CannotRunError('conflict', `Verification failed (${problems.join('; ')}). ${error.message}`, error.path, 1);
+        throw error;
+      }
+    }
     await updateBackup(backup!, { status: 'rolled-back' });
     let rollbackOk = true;
     if (stopped) {
@@ -322,7 +356,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       report.back = back.ok;
       rollbackOk = back.ok;
     }
-    return { status: 'rolled-back', backup, written, attempts, service: report, problems, notes, rollbackOk };
+    return { status: 'rolled-back', backup, written, attempts, service: report, problems, notes: raceNotes(), replacedGatewayWrites, rollbackOk };
   } finally {
     // Never leave the gateway down because of us.
     if (stopped && !started) {
@@ -358,11 +392,27 @@ async function backupOrSay<T>(make: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Puts the backed-up bytes back (atomic, no compare-and-swap: we are undoing our own write). */
-async function restoreFiles(backup: Backup, files: PreparedFile[]): Promise<void> {
+/**
+ * Puts the backed-up bytes back. With the gateway stopped: atomic, no compare-and-swap (we undo our own write).
+ * With a gateway left running (`live` given): only over our own bytes, so a gateway write made since is never
+ * silently replaced; if the gateway rewrote the file, say so and leave it to `restore` with the gateway stopped.
+ */
+async function restoreFiles(backup: Backup, files: PreparedFile[], live: false | ((rel: string, seen: AtomicWriteResult) => void)): Promise<void> {
   for (const f of files) {
     const owner = await vetTarget(f.abs);
-    await writeFileAtomic(f.abs, f.before, { owner });
+    if (!live) {
+      await writeFileAtomic(f.abs, f.before, { owner });
+      continue;
+    }
+    try {
+      live(f.rel, await writeFileAtomic(f.abs, f.before, { owner, expectSha: sha256(f.after), detectRaces: true }));
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      throw new CannotRunError(
+        'conflict',
+        `The running gateway rewrote ${f.abs} after openclaw-fix's change, so it was not rolled back over the gateway's write. Stop the gateway (openclaw gateway stop), then openclaw-fix restore ${backup.name} puts back the state before.`,
+        f.abs,
+      );
+    }
   }
-  void backup;
 }

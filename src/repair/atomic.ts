@@ -4,12 +4,13 @@
  * made from, rename, fsync the directory. A reader sees the old bytes or the new ones, never a mix.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp, readFileSync, renameSync } from 'node:fs';
+import { constants, promises as fsp, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import { ownerText, runAsHint } from '../core/users.js';
 import { sha256 } from '../store/read-file.js';
 import { crashPoint } from './crash.js';
+import { waitWhileGatewayWrites, watchRenames, type RaceWatchOrReason } from './race-watch.js';
 
 export interface FileOwner {
   uid: number;
@@ -115,6 +116,31 @@ export interface AtomicWriteOptions {
   crashLabel?: string;
   /** Final mode; 0600 for state files (they hold tokens), 0644 for files other programs read. */
   mode?: number;
+  /**
+   * With expectSha, while a gateway may be writing the same file: watch the directory around the rename and
+   * count the gateway writes ours replaced (race-watch.ts).
+   */
+  detectRaces?: boolean;
+}
+
+export interface AtomicWriteResult {
+  /**
+   * With detectRaces: how many writes by another process landed between the compare and our rename and were
+   * replaced by ours (lost); null when that could not be watched (`raceWatch` says why). Undefined otherwise.
+   */
+  replacedWrites?: number | null;
+  raceWatch?: string;
+}
+
+/**
+ * Test-only: OPENCLAW_FIX_TEST_RACE=1 makes another write land on the file between the compare and the rename
+ * (the live bytes again, plus a newline, renamed in as a gateway does), so tests can see it reported.
+ */
+function simulateForeignWrite(file: string): void {
+  if (process.env.OPENCLAW_FIX_TEST_RACE !== '1') return;
+  const foreign = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  writeFileSync(foreign, Buffer.concat([readFileSync(file), Buffer.from('\n')]), { mode: 0o600 });
+  renameSync(foreign, file);
 }
 
 /**
@@ -131,10 +157,11 @@ function injectedFailure(stage: 'open' | 'write'): NodeJS.ErrnoException | undef
   return Object.assign(new Error(`${code} (injected by OPENCLAW_FIX_TEST_FAIL_WRITE)`), { code });
 }
 
-export async function writeFileAtomic(file: string, bytes: Buffer, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(file: string, bytes: Buffer, options: AtomicWriteOptions = {}): Promise<AtomicWriteResult> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  const mode = options.mode ?? 0o600;
   atomicWrites++;
   let handle;
   try {
@@ -145,12 +172,14 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
     throw writeError(error, file);
   }
   let renamed = false;
+  let watch: RaceWatchOrReason | undefined;
+  const result: AtomicWriteResult = {};
   try {
     try {
       const injected = injectedFailure('write');
       if (injected) throw injected;
       await handle.writeFile(bytes);
-      await handle.chmod(options.mode ?? 0o600);
+      await handle.chmod(mode);
       await handle.sync();
       // Root writing a user's state must leave it owned by that user, or the gateway cannot read it.
       if (uid() === 0 && options.owner) await handle.chown(options.owner.uid, options.owner.gid);
@@ -160,20 +189,35 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
     if (options.crashLabel) crashPoint(options.crashLabel);
     if (options.expectSha !== undefined) {
       await vetTarget(file);
-      // Check and rename back to back, synchronously: no event-loop turn between them. A writer's rename can
-      // still land in between (nothing short of an atomic exchange closes that), but the window is as short
-      // as this process can make it (docs/guarantees.md, "What is NOT promised").
+      if (options.detectRaces) {
+        watch = watchRenames(dir, path.basename(file), path.basename(temp), mode);
+        await waitWhileGatewayWrites(dir, path.basename(file), TEMP_MARK);
+      }
+      // Mark, check and rename back to back, synchronously: no event-loop turn between them. A writer's rename
+      // can still land in between (nothing short of an atomic exchange closes that); the watch counts it.
+      if (watch && 'mark' in watch) watch.mark();
       if (liveShaSync(file) !== options.expectSha) throw new ConflictError(file);
+      simulateForeignWrite(file);
       renameSync(temp, file);
+      renamed = true;
+      if (watch && 'mark' in watch) {
+        result.replacedWrites = await watch.replaced();
+        if (result.replacedWrites === null) result.raceWatch = `the events for ${dir} did not arrive in time (inotify queue overflow?)`;
+      } else if (watch) {
+        result.replacedWrites = null;
+        result.raceWatch = watch.unavailable;
+      }
     } else {
       await fsp.rename(temp, file);
+      renamed = true;
     }
-    renamed = true;
     await fsyncDir(dir);
+    return result;
   } catch (error) {
     if (error instanceof ConflictError || error instanceof CannotRunError) throw error;
     throw writeError(error, file);
   } finally {
+    if (watch && 'close' in watch) watch.close();
     if (!renamed) await fsp.unlink(temp).catch(() => undefined);
   }
 }

@@ -138,6 +138,7 @@ export function resultJson(result: ApplyResult, diagnosis?: Diagnosis) {
     problems: result.problems,
     rollbackOk: result.rollbackOk ?? null,
     notes: result.notes,
+    replacedGatewayWrites: result.replacedGatewayWrites,
     findingsAfter: diagnosis ? diagnosis.findings.map((f) => ({ id: f.id, severity: f.severity, deviceId: f.deviceId ?? null })) : null,
   };
 }

@@ -216,7 +216,7 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
     timeoutSec: run.timeoutSec,
     output,
   });
-  const exitCode = result.status === 'rolled-back' ? EXIT.problems : EXIT.healthy;
+  const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : EXIT.healthy;
   const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
   if (output.json) {
     output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });

@@ -177,7 +177,8 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   });
 
   const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
-  const exitCode = result.status === 'rolled-back' ? EXIT.problems : after && after.summary.error > 0 ? EXIT.problems : EXIT.healthy;
+  // A gateway write replaced in the same instant is a problem to look at, even when the fix itself holds.
+  const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && after.summary.error > 0 ? EXIT.problems : EXIT.healthy;
   if (output.json) {
     output.printJson({ ...envelope('rotate', exitCode), state: { dir: stateDir }, plan: planJson(currentPlan), result: { ...resultJson(result, after), undo: undo ?? null } });
   } else {

@@ -32,3 +32,33 @@ describe('rotate against a concurrent writer', () => {
     }
   });
 });
+
+describe('a gateway write replaced in the instant between compare and rename', () => {
+  // OPENCLAW_FIX_TEST_RACE=1 renames a "gateway" write onto each file right between rotate's compare and its
+  // rename: the one interleaving compare-and-swap cannot prevent. It must be reported, never accepted silently.
+  it('is reported: exit 1, a note naming the lost write, result.replacedGatewayWrites in --json', async () => {
+    const dir = copyState(SAMPLE);
+    const fakes = await fakeServices();
+    const gateway = await runGateway({ FAKE_GATEWAY_PORT: String(fakes.port) });
+    const r = await runCliAsync(['rotate', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--yes', '--json'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_RACE: '1' } });
+    gateway.kill('SIGTERM');
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout).result as { status: string; replacedGatewayWrites: { file: string; writes: number }[]; notes: string[] };
+    expect(result.status).toBe('applied');
+    expect(result.replacedGatewayWrites).toContainEqual({ file: 'devices/paired.json', writes: 1 });
+    expect(result.notes.join('\n')).toMatch(/wrote devices\/paired\.json, .* in the same instant openclaw-fix replaced them \(\d writes\), and those writes are lost/);
+    // The fix itself is in place.
+    const host = Object.values(JSON.parse(readFileSync(path.join(dir, 'devices/paired.json'), 'utf8')))[0] as { scopes: string[] };
+    expect(host.scopes).toEqual(expect.arrayContaining(['operator.write', 'operator.read']));
+  });
+
+  it('the same run with nobody writing at that instant: nothing reported, exit 0', async () => {
+    const dir = copyState(SAMPLE);
+    const fakes = await fakeServices();
+    const gateway = await runGateway({ FAKE_GATEWAY_PORT: String(fakes.port) });
+    const r = await runCliAsync(['rotate', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--yes'], { env: fakes.env });
+    gateway.kill('SIGTERM');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/same instant/);
+  });
+});
