@@ -3,7 +3,7 @@
 // Every committed counter is a permanent trace: a counter missing from the final file is a lost update.
 // On SIGTERM it prints the last committed counter and exits.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const file = process.env.WRITER_FILE;
@@ -11,6 +11,10 @@ const gap = Number(process.env.WRITER_GAP_MS ?? 3);
 // Between rewrites: 0..IDLE ms (connects come in bursts and pauses).
 const idle = Number(process.env.WRITER_IDLE_MS ?? 20);
 const key = process.env.WRITER_DEVICE;
+// The model under test is a gateway whose read-modify-write takes milliseconds, well under apply's settle
+// time. On a loaded machine the scheduler can stretch one to tens of ms; such a write is dropped and redone
+// (as if the connect had failed) instead of breaking the model the test states.
+const maxRmw = Number(process.env.WRITER_MAX_RMW_MS ?? Infinity);
 let committed = 0;
 let stop = false;
 process.on('SIGTERM', () => (stop = true));
@@ -20,6 +24,7 @@ const block = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 
 
 process.stdout.write('ready\n');
 while (!stop) {
+  const started = performance.now();
   const value = JSON.parse(readFileSync(file, 'utf8'));
   block(Math.random() * gap);
   const device = value[key];
@@ -27,6 +32,10 @@ while (!stop) {
   const tmp = path.join(path.dirname(file), `${path.basename(file)}.${randomUUID()}.tmp`);
   writeFileSync(tmp, JSON.stringify(value, null, 2));
   chmodSync(tmp, 0o600);
+  if (performance.now() - started > maxRmw) {
+    unlinkSync(tmp);
+    continue;
+  }
   renameSync(tmp, file);
   committed++;
   await sleep(Math.random() * idle);
