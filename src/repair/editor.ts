@@ -29,8 +29,11 @@ interface EditorBase {
   kind: StoreKind;
   /** Absolute paths the plan writes, in write order (the connect check's file first). */
   files(plan: RotatePlan): string[];
-  /** Problems with the store as it is on disk now, measured against the plan (empty = the change is in place). */
-  verify(plan: RotatePlan): string[] | Promise<string[]>;
+  /**
+   * Problems with the store as it is on disk now, measured against the plan (empty = the change is in place).
+   * `read`: a snapshot just taken from disk, to judge instead of reading the store again (a file store only).
+   */
+  verify(plan: RotatePlan, read?: Pick<Snapshot, 'store' | 'deviceAuth'>): string[] | Promise<string[]>;
 }
 
 /** A store written file by file: new bytes per file, written atomically with compare-and-swap by apply.ts. */
@@ -107,10 +110,10 @@ function newTokenValue(): string {
   return value;
 }
 
-function parse(file: string, bytes: Buffer | undefined): Record<string, unknown> {
+function parse(file: string, bytes: Buffer | string | undefined): Record<string, unknown> {
   let value: unknown;
   try {
-    value = bytes === undefined ? undefined : JSON.parse(bytes.toString('utf8'));
+    value = bytes === undefined ? undefined : JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
   } catch {
     value = undefined;
   }
@@ -124,6 +127,40 @@ function pushMissing(list: unknown, add: readonly string[]): string[] {
   const base = Array.isArray(list) ? (list as unknown[]) : [];
   for (const s of add) if (!base.includes(s)) base.push(s);
   return base as string[];
+}
+
+/** serialize() of a value nested one level down (the value of a top-level key): every line after the first indented 2 more. */
+function serializeNested(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
+}
+
+/**
+ * Where the value of top-level key `key` sits in `bytes`, when the file is exactly what serialize() writes for
+ * `root` (its parse): then every other byte stays as it is and only that value is rewritten. Undefined for any
+ * other file (CRLF, other indentation, escapes or numbers OpenClaw would write differently, keys JSON.parse
+ * reorders...): the caller then rewrites the whole file the way OpenClaw would.
+ * In serialize()'s output a line that starts with exactly two spaces and a quote is a top-level key (a JSON
+ * string never holds a raw newline), and each top-level key occurs once: `\n  "<key>": ` is found exactly once.
+ */
+function topLevelValueSpan(text: string, bytes: Buffer, root: Record<string, unknown>, key: string): { start: number; end: number } | undefined {
+  let canonical: string;
+  try {
+    canonical = JSON.stringify(root, null, 2);
+  } catch {
+    return undefined; // nested too deeply: the full path refuses it with the right message
+  }
+  if (canonical !== text) return undefined;
+  const marker = Buffer.from(`\n  ${JSON.stringify(key)}: `, 'utf8');
+  const at = bytes.indexOf(marker);
+  if (at < 0) return undefined;
+  const old = Buffer.from(serializeNested(root[key]), 'utf8');
+  const start = at + marker.length;
+  const end = start + old.length;
+  // Belt and braces: the bytes there are that value's own serialization, followed by what ends a top-level entry.
+  if (!bytes.subarray(start, end).equals(old)) return undefined;
+  const next = bytes.subarray(end, end + 4).toString('latin1');
+  if (next !== ',\n  ' && next !== '\n}') return undefined;
+  return { start, end };
 }
 
 export class JsonStoreEditor implements FileStoreEditor {
@@ -146,13 +183,21 @@ export class JsonStoreEditor implements FileStoreEditor {
     // Which dotted paths this plan may touch per file: anything else changing is a bug, caught before writing.
     const allowed = new Map<string, string[]>();
 
+    // paired.json exactly as serialize() writes it (the usual case): only the target's value is re-serialized and
+    // spliced in, so a 10,000-device store (~12 MB) is not parsed, written out and compared again as a whole.
+    let splice: { file: string; key: string; before: Record<string, unknown>; after: string } | undefined;
+
     if (plan.files.includes(PAIRED_FILE)) {
       const file = this.abs(PAIRED_FILE);
       const before = current.get(file);
-      const root = parse(file, before);
+      const text = before?.toString('utf8');
+      const root = parse(file, text);
       const device = root[plan.target.key];
       if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
       const k = plan.target.key;
+      // Found before the edit below (it compares the file with the value as read).
+      const span = before && text !== undefined ? topLevelValueSpan(text, before, root, k) : undefined;
+      const deviceBefore = span ? (JSON.parse(before!.subarray(span.start, span.end).toString('utf8')) as Record<string, unknown>) : undefined;
       const paths: string[] = [];
       const scopesAdd = added(PAIRED_FILE, 'scopes');
       if (scopesAdd.length) {
@@ -179,7 +224,13 @@ export class JsonStoreEditor implements FileStoreEditor {
         op.rotatedAtMs = ctx.nowMs;
         paths.push(`${k}.tokens.operator.token`, `${k}.tokens.operator.rotatedAtMs`);
       }
-      out.set(file, serializeFile(file, root));
+      if (span && before && deviceBefore) {
+        const value = serializeNested(device);
+        out.set(file, Buffer.concat([before.subarray(0, span.start), Buffer.from(value, 'utf8'), before.subarray(span.end)]));
+        splice = { file, key: k, before: deviceBefore, after: value };
+      } else {
+        out.set(file, serializeFile(file, root));
+      }
       allowed.set(file, paths);
     }
 
@@ -212,19 +263,22 @@ export class JsonStoreEditor implements FileStoreEditor {
     }
 
     // visudo-style: parse what we are about to write and prove only the planned fields changed, and no scope was dropped.
+    // A spliced file: every byte outside the one value is the old byte, so that value is what is compared.
     for (const [file, bytes] of out) {
-      const before = parse(file, current.get(file));
-      const after = JSON.parse(bytes.toString('utf8')) as unknown;
       const ok = allowed.get(file) ?? [];
-      const stray = changedPaths(before, after).filter((p) => !ok.some((a) => p === a || p.startsWith(`${a}.`)));
+      const changed =
+        splice?.file === file
+          ? changedPaths({ [splice.key]: splice.before }, { [splice.key]: JSON.parse(splice.after) as unknown })
+          : changedPaths(parse(file, current.get(file)), JSON.parse(bytes.toString('utf8')) as unknown);
+      const stray = changed.filter((p) => !ok.some((a) => p === a || p.startsWith(`${a}.`)));
       if (stray.length) throw new Error(`internal: the rendered ${path.basename(file)} changes ${stray.join(', ')} beyond the plan`);
     }
     return out;
   }
 
-  verify(plan: RotatePlan): string[] {
+  verify(plan: RotatePlan, read?: Pick<Snapshot, 'store' | 'deviceAuth'>): string[] {
     const problems: string[] = [];
-    const store = readJsonStore(this.stateDir);
+    const store = read?.store.kind === 'json' ? read.store : readJsonStore(this.stateDir);
     if (store.paired.status !== 'ok') return [`${store.paired.path} ${store.paired.problem ?? store.paired.status}`];
     const device = store.devices.find((d) => d.key === plan.target.key);
     if (!device) return [`device ${plan.target.deviceId} is no longer in ${store.paired.path}`];
@@ -238,7 +292,7 @@ export class JsonStoreEditor implements FileStoreEditor {
               ? device.approvedScopes
               : (device.tokens.find((t) => t.role === 'operator')?.scopes ?? null);
       } else if (change.file === DEVICE_AUTH_FILE) {
-        list = readDeviceAuth(this.stateDir).tokens.find((t) => t.role === 'operator')?.scopes ?? null;
+        list = (read?.store.kind === 'json' ? read.deviceAuth : readDeviceAuth(this.stateDir)).tokens.find((t) => t.role === 'operator')?.scopes ?? null;
       }
       const missing = change.after.filter((s) => !(list ?? []).includes(s));
       if (missing.length) problems.push(`${change.file} ${change.field} lacks ${missing.join(', ')}`);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/core/diagnose.js';
 import { CannotRunError } from '../../src/core/errors.js';
 import { takeSnapshot } from '../../src/core/snapshot.js';
-import { changedPaths, JsonStoreEditor } from '../../src/repair/editor.js';
+import { changedPaths, JsonStoreEditor, serialize } from '../../src/repair/editor.js';
 import { planRotate, type RotateOptions } from '../../src/repair/plan.js';
 import { copyFixture } from '../helpers.js';
 
@@ -130,6 +130,34 @@ describe('JsonStoreEditor.render', () => {
     const token = (d: Record<string, unknown>) => (d.tokens as { operator: { token: string } }).operator.token;
     expect(token(after[id]!)).toBe(token(before[id]!));
     expect(JSON.parse(out.get(path.join(dir, 'devices', 'pending.json'))!.toString('utf8'))).toEqual({});
+  });
+
+  it('a file exactly as OpenClaw writes it: only the target\'s bytes change, and the result is what a full rewrite gives', async () => {
+    // The host between two other devices, one with a key that needs escaping, and non-ASCII text before and after it.
+    const spread = (indent: number) => (dir: string) => {
+      const file = path.join(dir, 'devices', 'paired.json');
+      const value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+      const [id] = Object.keys(value);
+      const other = (n: string) => ({ deviceId: n, publicKey: 'k', displayName: 'Zoë’s "phone" ✓', scopes: ['operator.read'], tokens: { operator: { token: `T-${n}-0123456789`, scopes: [] } } });
+      writeFileSync(file, JSON.stringify({ 'a"\\b': other('a"\\b'), [id!]: value[id!], zz: other('zz') }, null, indent));
+    };
+    const rendered = async (indent: number) => {
+      const { dir, plan } = await planFor('2.19-seed-loop', {}, spread(indent));
+      const file = path.join(dir, 'devices', 'paired.json');
+      const before = readFileSync(file);
+      const out = new JsonStoreEditor(dir).render(plan, new Map([[file, before], ...plan.files.slice(1).map((rel) => [path.join(dir, rel), readFileSync(path.join(dir, rel))] as const)]), { nowMs: 3 });
+      return { before, after: out.get(file)!, id: plan.target.key };
+    };
+    const spliced = await rendered(2);
+    const rewritten = await rendered(4); // not OpenClaw's format: rewritten whole, the way OpenClaw would
+    expect(spliced.after.equals(rewritten.after)).toBe(true);
+    expect(serialize(JSON.parse(spliced.after.toString('utf8'))).equals(spliced.after)).toBe(true);
+    // Everything before and after the host's value is the old bytes.
+    const at = spliced.before.indexOf(`"${spliced.id}": `);
+    expect(spliced.after.subarray(0, at).equals(spliced.before.subarray(0, at))).toBe(true);
+    const tail = spliced.before.subarray(spliced.before.indexOf('\n  "zz": '));
+    expect(spliced.after.subarray(spliced.after.length - tail.length).equals(tail)).toBe(true);
+    expect(changedPaths(JSON.parse(spliced.before.toString('utf8')), JSON.parse(spliced.after.toString('utf8'))).sort()).toEqual([`${spliced.id}.scopes`, `${spliced.id}.tokens.operator.scopes`]);
   });
 
   it('with --new-token, the token value changes in paired.json and device-auth.json alike', async () => {
