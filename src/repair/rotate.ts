@@ -163,7 +163,8 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     verifyFinal: async () => {
       const now = await load();
       after = now.diagnosis;
-      const problems = await editor.verify(currentPlan);
+      // Judged on the snapshot just read from disk: the store is not read a second time.
+      const problems = await editor.verify(currentPlan, now.snapshot);
       if (currentPlan.heldBack.length === 0) {
         const left = now.diagnosis.findings.filter((f) => f.severity === 'error' && currentPlan.fixes.includes(f.id) && (!f.deviceId || f.deviceId === currentPlan.target.deviceId));
         problems.push(...left.map((f) => `still found after the change: ${f.id}`));
