@@ -163,9 +163,23 @@ function topLevelValueSpan(text: string, bytes: Buffer, root: Record<string, unk
   return { start, end };
 }
 
+/** What the last render() of paired.json changed, when it spliced one value into the file's own bytes. */
+export interface SplicedFile {
+  /** Absolute path of paired.json. */
+  file: string;
+  /** The bytes render() read (the plan's) and the bytes it returned for that file. */
+  before: Buffer;
+  after: Buffer;
+  /** The top-level key whose value was replaced, and that value as written (serialized, one level down). */
+  key: string;
+  value: string;
+}
+
 export class JsonStoreEditor implements FileStoreEditor {
   readonly kind = 'json' as const;
   readonly transactional = false as const;
+  /** Set by render() when it spliced paired.json (see topLevelValueSpan), else undefined. */
+  lastSplice: SplicedFile | undefined;
   constructor(private readonly stateDir: string) {}
 
   private abs(rel: string): string {
@@ -186,6 +200,7 @@ export class JsonStoreEditor implements FileStoreEditor {
     // paired.json exactly as serialize() writes it (the usual case): only the target's value is re-serialized and
     // spliced in, so a 10,000-device store (~12 MB) is not parsed, written out and compared again as a whole.
     let splice: { file: string; key: string; before: Record<string, unknown>; after: string } | undefined;
+    this.lastSplice = undefined;
 
     if (plan.files.includes(PAIRED_FILE)) {
       const file = this.abs(PAIRED_FILE);
@@ -273,6 +288,7 @@ export class JsonStoreEditor implements FileStoreEditor {
       const stray = changed.filter((p) => !ok.some((a) => p === a || p.startsWith(`${a}.`)));
       if (stray.length) throw new Error(`internal: the rendered ${path.basename(file)} changes ${stray.join(', ')} beyond the plan`);
     }
+    if (splice) this.lastSplice = { file: splice.file, before: current.get(splice.file)!, after: out.get(splice.file)!, key: splice.key, value: splice.after };
     return out;
   }
 

@@ -15,10 +15,11 @@ import type { Output } from '../report/output.js';
 import { sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared } from './apply.js';
 import { confirmChange } from './confirm.js';
-import { editorFor } from './editor.js';
+import { editorFor, JsonStoreEditor, type SplicedFile } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from './plan.js';
 import { assertStoreReadable, assertWritable } from './preflight.js';
 import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson, staleLockNote } from './render.js';
+import { snapshotAfterSplice } from './reread.js';
 import { detectGateway, type Runner } from './service.js';
 import { shellQuote } from '../core/diagnose.js';
 
@@ -121,6 +122,8 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   let current = first;
   let currentPlan = plan;
   let after: Diagnosis | undefined;
+  /** The last render, when it spliced paired.json, with the snapshot whose bytes it was made from. */
+  let spliced: { snapshot: Snapshot; file: SplicedFile } | undefined;
   const prepare = async (attempt: number): Promise<Prepared | null> => {
     for (let i = 0; i < 3; i++) {
       if (attempt > 1 || i > 0) {
@@ -145,6 +148,8 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
       const stale = currentPlan.files.some((rel, j) => fileSha(current.snapshot, rel) !== sha256(bytes.get(files[j]!)!));
       if (stale) continue;
       const rendered = editor.render(currentPlan, bytes, { nowMs: Date.now() });
+      const splice = editor instanceof JsonStoreEditor ? editor.lastSplice : undefined;
+      spliced = splice ? { snapshot: current.snapshot, file: splice } : undefined;
       const modes = await Promise.all(files.map(async (f) => (await fsp.stat(f)).mode & 0o7777));
       return {
         files: files.map((abs, j) => ({ rel: currentPlan.files[j]!, abs, before: bytes.get(abs)!, after: rendered.get(abs)!, mode: modes[j]! })),
@@ -161,7 +166,10 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     prepare,
     verifyWritten: () => editor.verify(currentPlan),
     verifyFinal: async () => {
-      const now = await load();
+      // Read back from disk. A spliced paired.json still holding exactly the bytes written is the old store
+      // with one value replaced: only that value is parsed again (reread.ts); anything else is read in full.
+      const reread = spliced && snapshotAfterSplice(spliced.snapshot, spliced.file, run.snapshotOptions);
+      const now = reread ? { snapshot: reread, diagnosis: diagnose(reread, { commandArgs: run.commandArgs }) } : await load();
       after = now.diagnosis;
       // Judged on the snapshot just read from disk: the store is not read a second time.
       const problems = await editor.verify(currentPlan, now.snapshot);
