@@ -20,6 +20,7 @@ import { writeFileAtomic } from '../../src/repair/atomic.js';
 import { JsonStoreEditor, serialize } from '../../src/repair/editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from '../../src/repair/plan.js';
 import { snapshotAfterSplice } from '../../src/repair/reread.js';
+import { PLAN_RULES } from '../../src/repair/rotate.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
 const RELEASES = ['2026.2.19', '2026.2.21', '2026.2.22', '2026.3.28', '2026.4.20', '2026.6.11', '2026.7.33'];
@@ -129,12 +130,18 @@ async function plan(b: Built): Promise<RotatePlan | CannotRunError> {
   const snapshot = await takeSnapshot({ stateDir: b.dir, openclawVersion: b.release, env: {}, nowMs: T0 + 60_000 });
   const diagnosis = diagnose(snapshot);
   expect(diagnosis.findings.filter((f) => f.id === 'internal-rule-error')).toEqual([]);
-  try {
-    return planRotate(snapshot, diagnosis, b.options);
-  } catch (error) {
-    if (error instanceof CannotRunError) return error;
-    throw error;
-  }
+  const planWith = (d: typeof diagnosis) => {
+    try {
+      return planRotate(snapshot, d, b.options);
+    } catch (error) {
+      if (error instanceof CannotRunError) return error;
+      throw error;
+    }
+  };
+  const p = planWith(diagnosis);
+  // rotate plans from a diagnosis by PLAN_RULES only: the same plan.
+  expect(planWith(diagnose(snapshot, { rules: PLAN_RULES }))).toEqual(p);
+  return p;
 }
 
 function render(b: Built, p: RotatePlan): Map<string, Buffer> {
