@@ -18,6 +18,7 @@ import { sqliteChangeFromPlan } from '../store/sqlite-plan.js';
 import { applySqliteScopeChange, backupSqlite, deviceTablesDigest, readSqliteScopes, restoreDeviceTables, SqliteConflictError } from '../store/sqlite-write.js';
 import type { DeviceRecord } from '../core/model.js';
 import { ConflictError } from './atomic.js';
+import { canonicalValueSpan } from './canonical.js';
 import { crashPoint } from './crash.js';
 import { DEVICE_AUTH_FILE, LOCATIONS, PAIRED_FILE, PENDING_FILE, SQLITE_AUTH, SQLITE_DB_FILE, SQLITE_PAIRED, type RotatePlan } from './plan.js';
 
@@ -110,10 +111,10 @@ function newTokenValue(): string {
   return value;
 }
 
-function parse(file: string, bytes: Buffer | string | undefined): Record<string, unknown> {
+function parse(file: string, bytes: Buffer | undefined): Record<string, unknown> {
   let value: unknown;
   try {
-    value = bytes === undefined ? undefined : JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+    value = bytes === undefined ? undefined : JSON.parse(bytes.toString('utf8'));
   } catch {
     value = undefined;
   }
@@ -135,32 +136,19 @@ function serializeNested(value: unknown): string {
 }
 
 /**
- * Where the value of top-level key `key` sits in `bytes`, when the file is exactly what serialize() writes for
- * `root` (its parse): then every other byte stays as it is and only that value is rewritten. Undefined for any
- * other file (CRLF, other indentation, escapes or numbers OpenClaw would write differently, keys JSON.parse
- * reorders...): the caller then rewrites the whole file the way OpenClaw would.
- * In serialize()'s output a line that starts with exactly two spaces and a quote is a top-level key (a JSON
- * string never holds a raw newline), and each top-level key occurs once: `\n  "<key>": ` is found exactly once.
+ * The value of top-level key `key` in `bytes`, where it sits, when the whole file is proven to be exactly what
+ * serialize() writes (canonical.ts): then every other byte can stay as it is and only that value is rewritten.
+ * Undefined for any other file (CRLF, other indentation, escapes or numbers OpenClaw would write differently,
+ * duplicate keys...), or when the key is not there: the caller then parses and rewrites the whole file, the way
+ * OpenClaw would.
  */
-function topLevelValueSpan(text: string, bytes: Buffer, root: Record<string, unknown>, key: string): { start: number; end: number } | undefined {
-  let canonical: string;
-  try {
-    canonical = JSON.stringify(root, null, 2);
-  } catch {
-    return undefined; // nested too deeply: the full path refuses it with the right message
-  }
-  if (canonical !== text) return undefined;
-  const marker = Buffer.from(`\n  ${JSON.stringify(key)}: `, 'utf8');
-  const at = bytes.indexOf(marker);
-  if (at < 0) return undefined;
-  const old = Buffer.from(serializeNested(root[key]), 'utf8');
-  const start = at + marker.length;
-  const end = start + old.length;
-  // Belt and braces: the bytes there are that value's own serialization, followed by what ends a top-level entry.
-  if (!bytes.subarray(start, end).equals(old)) return undefined;
-  const next = bytes.subarray(end, end + 4).toString('latin1');
-  if (next !== ',\n  ' && next !== '\n}') return undefined;
-  return { start, end };
+function spliceSpan(bytes: Buffer, key: string): { start: number; end: number; text: string } | undefined {
+  const at = canonicalValueSpan(bytes, key);
+  if (!at) return undefined;
+  const text = bytes.toString('utf8', at.start, at.end);
+  // Belt and braces: the bytes there are that value's own serialization, one level down.
+  if (serializeNested(JSON.parse(text)) !== text) return undefined;
+  return { ...at, text };
 }
 
 /** What the last render() of paired.json changed, when it spliced one value into the file's own bytes. */
@@ -178,7 +166,7 @@ export interface SplicedFile {
 export class JsonStoreEditor implements FileStoreEditor {
   readonly kind = 'json' as const;
   readonly transactional = false as const;
-  /** Set by render() when it spliced paired.json (see topLevelValueSpan), else undefined. */
+  /** Set by render() when it spliced paired.json (see spliceSpan), else undefined. */
   lastSplice: SplicedFile | undefined;
   constructor(private readonly stateDir: string) {}
 
@@ -205,14 +193,12 @@ export class JsonStoreEditor implements FileStoreEditor {
     if (plan.files.includes(PAIRED_FILE)) {
       const file = this.abs(PAIRED_FILE);
       const before = current.get(file);
-      const text = before?.toString('utf8');
-      const root = parse(file, text);
-      const device = root[plan.target.key];
-      if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
       const k = plan.target.key;
-      // Found before the edit below (it compares the file with the value as read).
-      const span = before && text !== undefined ? topLevelValueSpan(text, before, root, k) : undefined;
-      const deviceBefore = span ? (JSON.parse(before!.subarray(span.start, span.end).toString('utf8')) as Record<string, unknown>) : undefined;
+      const span = before ? spliceSpan(before, k) : undefined;
+      // Spliced: only the target's value is parsed; otherwise the whole file.
+      const root = span ? undefined : parse(file, before);
+      const device = span ? (JSON.parse(span.text) as unknown) : root![k];
+      if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
       const paths: string[] = [];
       const scopesAdd = added(PAIRED_FILE, 'scopes');
       if (scopesAdd.length) {
@@ -239,10 +225,10 @@ export class JsonStoreEditor implements FileStoreEditor {
         op.rotatedAtMs = ctx.nowMs;
         paths.push(`${k}.tokens.operator.token`, `${k}.tokens.operator.rotatedAtMs`);
       }
-      if (span && before && deviceBefore) {
+      if (span && before) {
         const value = serializeNested(device);
         out.set(file, Buffer.concat([before.subarray(0, span.start), Buffer.from(value, 'utf8'), before.subarray(span.end)]));
-        splice = { file, key: k, before: deviceBefore, after: value };
+        splice = { file, key: k, before: JSON.parse(span.text) as Record<string, unknown>, after: value };
       } else {
         out.set(file, serializeFile(file, root));
       }
