@@ -5,7 +5,6 @@
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fse from 'fs-extra';
 import { diagnose, type Diagnosis } from '../core/diagnose.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import type { Snapshot } from '../core/model.js';
@@ -39,7 +38,7 @@ export interface RotateRun extends RotateOptions {
 /** --demo never writes into the package: the demo state is copied to a temp dir first. */
 export async function copyDemo(source: string, output: Output): Promise<string> {
   const dir = path.join(await fsp.mkdtemp(path.join(os.tmpdir(), 'openclaw-fix-demo-')), 'state');
-  await fse.copy(source, dir);
+  await fsp.cp(source, dir, { recursive: true });
   output.note(`--demo: working on a copy of the demo state in ${dir} (the bundled demo is not changed).`);
   return dir;
 }
