@@ -14,6 +14,10 @@ const nested = (v: unknown) => pretty(v).replace(/\n/g, '\n  ');
 function sound(text: string | Buffer, key: string): boolean {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const span = canonicalValueSpan(bytes, key);
+  // The same answer when the bytes do not start on a 4-byte boundary (no word-at-a-time reads).
+  const unaligned = Buffer.alloc(bytes.length + 1);
+  bytes.copy(unaligned, 1);
+  expect(canonicalValueSpan(unaligned.subarray(1), key)).toEqual(span);
   if (!span) return false;
   const str = bytes.toString('utf8');
   const value = JSON.parse(str) as Record<string, unknown>;
@@ -107,6 +111,15 @@ describe('canonicalValueSpan', () => {
     not(Buffer.concat([Buffer.from(text.slice(0, text.indexOf('text'))), Buffer.from([0xc0, 0x80]), Buffer.from(text.slice(text.indexOf('text')))]), 'overlong UTF-8');
     not(Buffer.concat([Buffer.from(text.slice(0, text.indexOf('text'))), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(text.slice(text.indexOf('text')))]), 'UTF-8-encoded surrogate');
     not(text.slice(0, -1), 'truncated');
+    // Inside a long string, at every offset (so also in the middle of a 4-byte word): a raw control character, an
+    // escape JSON.stringify does not write, invalid UTF-8.
+    for (let at = 0; at < 9; at++) {
+      for (const bad of [[0x09], [0x01], [0x1f], [0x5c, 0x2f], [0xc0, 0x80], [0xff]]) {
+        const long = Buffer.from(pretty({ a: { s: 'abcdefghijklmnopqrstuvwxyz' } }));
+        const pos = long.indexOf('abc') + at;
+        not(Buffer.concat([long.subarray(0, pos), Buffer.from(bad), long.subarray(pos)]), `byte(s) ${bad.join(',')} at ${at} in a string`);
+      }
+    }
     let deep: unknown = 1;
     for (let d = 0; d < 600; d++) deep = { d: deep };
     not(pretty({ a: deep }), 'nested deeper than JSON.stringify is trusted to write back');
