@@ -5,7 +5,6 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import fse from 'fs-extra';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import { sha256 } from '../store/read-file.js';
 import { TOOL_VERSION } from '../version.js';
@@ -52,6 +51,13 @@ export interface Backup {
   manifest: Manifest;
 }
 
+function exists(p: string): Promise<boolean> {
+  return fsp.access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
 export function backupRoot(stateDir: string): string {
   return path.join(stateDir, BACKUP_ROOT);
 }
@@ -70,9 +76,10 @@ export async function createBackup(
   try {
     for (const file of files) {
       const target = path.join(dir, file.rel);
-      await fse.ensureDir(path.dirname(target), 0o700);
+      await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       await writeFileAtomic(target, file.bytes);
-      if (sha256(await fsp.readFile(target)) !== sha256(file.bytes)) {
+      // Read back byte for byte (as strong as comparing hashes, and cheaper); the bytes are hashed once, for the manifest.
+      if (!(await fsp.readFile(target)).equals(file.bytes)) {
         throw new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target);
       }
       manifest.files.push({ path: file.rel, sha256Before: sha256(file.bytes), sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
@@ -98,7 +105,7 @@ export async function createStoreBackup(
 ): Promise<Backup> {
   const { dir, name, manifest } = await newBackupDir(stateDir, meta);
   const target = path.join(dir, store.rel);
-  await fse.ensureDir(path.dirname(target), 0o700);
+  await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
   const mode = (await fsp.stat(store.abs)).mode & 0o7777;
   await store.copy(target);
   await fsp.chmod(target, 0o600);
@@ -113,11 +120,11 @@ async function newBackupDir(stateDir: string, meta: { command: Manifest['command
   const root = backupRoot(stateDir);
   let name = stamp(new Date());
   try {
-    await fse.ensureDir(root, 0o700);
+    await fsp.mkdir(root, { recursive: true, mode: 0o700 });
     await fsp.chmod(path.join(stateDir, 'backups'), 0o700);
     await fsp.chmod(root, 0o700);
     // Two runs in one millisecond (or a clock step back) must not share a directory.
-    for (let i = 1; await fse.pathExists(path.join(root, name)); i++) name = `${stamp(new Date())}-${i}`;
+    for (let i = 1; await exists(path.join(root, name)); i++) name = `${stamp(new Date())}-${i}`;
     await fsp.mkdir(path.join(root, name), { mode: 0o700 });
   } catch (error) {
     throw new CannotRunError('backup-failed', `Cannot create the backup directory in ${root} (${errnoCode(error) ?? 'error'}); nothing was changed.`, root);

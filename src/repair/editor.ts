@@ -18,6 +18,7 @@ import { sqliteChangeFromPlan } from '../store/sqlite-plan.js';
 import { applySqliteScopeChange, backupSqlite, deviceTablesDigest, readSqliteScopes, restoreDeviceTables, SqliteConflictError } from '../store/sqlite-write.js';
 import type { DeviceRecord } from '../core/model.js';
 import { ConflictError } from './atomic.js';
+import { canonicalValueSpan } from './canonical.js';
 import { crashPoint } from './crash.js';
 import { DEVICE_AUTH_FILE, LOCATIONS, PAIRED_FILE, PENDING_FILE, SQLITE_AUTH, SQLITE_DB_FILE, SQLITE_PAIRED, type RotatePlan } from './plan.js';
 
@@ -29,8 +30,11 @@ interface EditorBase {
   kind: StoreKind;
   /** Absolute paths the plan writes, in write order (the connect check's file first). */
   files(plan: RotatePlan): string[];
-  /** Problems with the store as it is on disk now, measured against the plan (empty = the change is in place). */
-  verify(plan: RotatePlan): string[] | Promise<string[]>;
+  /**
+   * Problems with the store as it is on disk now, measured against the plan (empty = the change is in place).
+   * `read`: a snapshot just taken from disk, to judge instead of reading the store again (a file store only).
+   */
+  verify(plan: RotatePlan, read?: Pick<Snapshot, 'store' | 'deviceAuth'>): string[] | Promise<string[]>;
 }
 
 /** A store written file by file: new bytes per file, written atomically with compare-and-swap by apply.ts. */
@@ -126,9 +130,44 @@ function pushMissing(list: unknown, add: readonly string[]): string[] {
   return base as string[];
 }
 
+/** serialize() of a value nested one level down (the value of a top-level key): every line after the first indented 2 more. */
+function serializeNested(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
+}
+
+/**
+ * The value of top-level key `key` in `bytes`, where it sits, when the whole file is proven to be exactly what
+ * serialize() writes (canonical.ts): then every other byte can stay as it is and only that value is rewritten.
+ * Undefined for any other file (CRLF, other indentation, escapes or numbers OpenClaw would write differently,
+ * duplicate keys...), or when the key is not there: the caller then parses and rewrites the whole file, the way
+ * OpenClaw would.
+ */
+function spliceSpan(bytes: Buffer, key: string): { start: number; end: number; text: string } | undefined {
+  const at = canonicalValueSpan(bytes, key);
+  if (!at) return undefined;
+  const text = bytes.toString('utf8', at.start, at.end);
+  // Belt and braces: the bytes there are that value's own serialization, one level down.
+  if (serializeNested(JSON.parse(text)) !== text) return undefined;
+  return { ...at, text };
+}
+
+/** What the last render() of paired.json changed, when it spliced one value into the file's own bytes. */
+export interface SplicedFile {
+  /** Absolute path of paired.json. */
+  file: string;
+  /** The bytes render() read (the plan's) and the bytes it returned for that file. */
+  before: Buffer;
+  after: Buffer;
+  /** The top-level key whose value was replaced, and that value as written (serialized, one level down). */
+  key: string;
+  value: string;
+}
+
 export class JsonStoreEditor implements FileStoreEditor {
   readonly kind = 'json' as const;
   readonly transactional = false as const;
+  /** Set by render() when it spliced paired.json (see spliceSpan), else undefined. */
+  lastSplice: SplicedFile | undefined;
   constructor(private readonly stateDir: string) {}
 
   private abs(rel: string): string {
@@ -146,13 +185,20 @@ export class JsonStoreEditor implements FileStoreEditor {
     // Which dotted paths this plan may touch per file: anything else changing is a bug, caught before writing.
     const allowed = new Map<string, string[]>();
 
+    // paired.json exactly as serialize() writes it (the usual case): only the target's value is re-serialized and
+    // spliced in, so a 10,000-device store (~12 MB) is not parsed, written out and compared again as a whole.
+    let splice: { file: string; key: string; before: Record<string, unknown>; after: string } | undefined;
+    this.lastSplice = undefined;
+
     if (plan.files.includes(PAIRED_FILE)) {
       const file = this.abs(PAIRED_FILE);
       const before = current.get(file);
-      const root = parse(file, before);
-      const device = root[plan.target.key];
-      if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
       const k = plan.target.key;
+      const span = before ? spliceSpan(before, k) : undefined;
+      // Spliced: only the target's value is parsed; otherwise the whole file.
+      const root = span ? undefined : parse(file, before);
+      const device = span ? (JSON.parse(span.text) as unknown) : root![k];
+      if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
       const paths: string[] = [];
       const scopesAdd = added(PAIRED_FILE, 'scopes');
       if (scopesAdd.length) {
@@ -179,7 +225,13 @@ export class JsonStoreEditor implements FileStoreEditor {
         op.rotatedAtMs = ctx.nowMs;
         paths.push(`${k}.tokens.operator.token`, `${k}.tokens.operator.rotatedAtMs`);
       }
-      out.set(file, serializeFile(file, root));
+      if (span && before) {
+        const value = serializeNested(device);
+        out.set(file, Buffer.concat([before.subarray(0, span.start), Buffer.from(value, 'utf8'), before.subarray(span.end)]));
+        splice = { file, key: k, before: JSON.parse(span.text) as Record<string, unknown>, after: value };
+      } else {
+        out.set(file, serializeFile(file, root));
+      }
       allowed.set(file, paths);
     }
 
@@ -212,19 +264,23 @@ export class JsonStoreEditor implements FileStoreEditor {
     }
 
     // visudo-style: parse what we are about to write and prove only the planned fields changed, and no scope was dropped.
+    // A spliced file: every byte outside the one value is the old byte, so that value is what is compared.
     for (const [file, bytes] of out) {
-      const before = parse(file, current.get(file));
-      const after = JSON.parse(bytes.toString('utf8')) as unknown;
       const ok = allowed.get(file) ?? [];
-      const stray = changedPaths(before, after).filter((p) => !ok.some((a) => p === a || p.startsWith(`${a}.`)));
+      const changed =
+        splice?.file === file
+          ? changedPaths({ [splice.key]: splice.before }, { [splice.key]: JSON.parse(splice.after) as unknown })
+          : changedPaths(parse(file, current.get(file)), JSON.parse(bytes.toString('utf8')) as unknown);
+      const stray = changed.filter((p) => !ok.some((a) => p === a || p.startsWith(`${a}.`)));
       if (stray.length) throw new Error(`internal: the rendered ${path.basename(file)} changes ${stray.join(', ')} beyond the plan`);
     }
+    if (splice) this.lastSplice = { file: splice.file, before: current.get(splice.file)!, after: out.get(splice.file)!, key: splice.key, value: splice.after };
     return out;
   }
 
-  verify(plan: RotatePlan): string[] {
+  verify(plan: RotatePlan, read?: Pick<Snapshot, 'store' | 'deviceAuth'>): string[] {
     const problems: string[] = [];
-    const store = readJsonStore(this.stateDir);
+    const store = read?.store.kind === 'json' ? read.store : readJsonStore(this.stateDir);
     if (store.paired.status !== 'ok') return [`${store.paired.path} ${store.paired.problem ?? store.paired.status}`];
     const device = store.devices.find((d) => d.key === plan.target.key);
     if (!device) return [`device ${plan.target.deviceId} is no longer in ${store.paired.path}`];
@@ -238,7 +294,7 @@ export class JsonStoreEditor implements FileStoreEditor {
               ? device.approvedScopes
               : (device.tokens.find((t) => t.role === 'operator')?.scopes ?? null);
       } else if (change.file === DEVICE_AUTH_FILE) {
-        list = readDeviceAuth(this.stateDir).tokens.find((t) => t.role === 'operator')?.scopes ?? null;
+        list = (read?.store.kind === 'json' ? read.deviceAuth : readDeviceAuth(this.stateDir)).tokens.find((t) => t.role === 'operator')?.scopes ?? null;
       }
       const missing = change.after.filter((s) => !(list ?? []).includes(s));
       if (missing.length) problems.push(`${change.file} ${change.field} lacks ${missing.join(', ')}`);

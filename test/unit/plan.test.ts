@@ -2,12 +2,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../src/core/diagnose.js';
+import { diagnose, type Diagnosis } from '../../src/core/diagnose.js';
 import { CannotRunError } from '../../src/core/errors.js';
 import { takeSnapshot } from '../../src/core/snapshot.js';
-import { changedPaths, JsonStoreEditor } from '../../src/repair/editor.js';
-import { planRotate, type RotateOptions } from '../../src/repair/plan.js';
-import { copyFixture } from '../helpers.js';
+import { changedPaths, JsonStoreEditor, serialize } from '../../src/repair/editor.js';
+import { planRotate, TARGET_FINDINGS, type RotateOptions, type RotatePlan } from '../../src/repair/plan.js';
+import { LEFT_ALONE } from '../../src/repair/render.js';
+import { PLAN_RULES } from '../../src/repair/rotate.js';
+import { copyFixture, fixtureNames } from '../helpers.js';
 
 async function planFor(name: string, options: RotateOptions = {}, edit?: (dir: string) => void) {
   const { dir, meta } = copyFixture(name);
@@ -100,6 +102,40 @@ describe('planRotate', () => {
   });
 });
 
+describe('the diagnosis a plan is made from (PLAN_RULES)', () => {
+  it('every fixture, with and without --scope / --new-token: the same plan, and the same findings shown with it, as from every rule', async () => {
+    const shown = (d: Diagnosis) => d.findings.filter((f) => TARGET_FINDINGS.has(f.id) || LEFT_ALONE.has(f.id));
+    const attempt = (f: () => RotatePlan) => {
+      try {
+        return f();
+      } catch (error) {
+        if (error instanceof CannotRunError) return error;
+        throw error;
+      }
+    };
+    let compared = 0;
+    for (const name of fixtureNames()) {
+      const { dir, meta } = copyFixture(name);
+      let snapshot;
+      try {
+        snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: meta.openclawVersion ?? undefined, env: {}, nowMs: 1_800_000_000_000 });
+      } catch (error) {
+        if (error instanceof CannotRunError) continue;
+        throw error;
+      }
+      const full = diagnose(snapshot);
+      const some = diagnose(snapshot, { rules: PLAN_RULES });
+      expect(shown(some), name).toEqual(shown(full));
+      expect(some.clients, name).toEqual(full.clients);
+      for (const options of [{}, { scopes: ['operator.write'] }, { newToken: true }, { scopes: ['operator.admin'] }]) {
+        expect(attempt(() => planRotate(snapshot, some, options)), `${name} ${JSON.stringify(options)}`).toEqual(attempt(() => planRotate(snapshot, full, options)));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+});
+
 describe('JsonStoreEditor.render', () => {
   it('changes only the planned arrays: key order, unknown fields, other devices and formatting are kept', async () => {
     const extra = (dir: string) => {
@@ -130,6 +166,34 @@ describe('JsonStoreEditor.render', () => {
     const token = (d: Record<string, unknown>) => (d.tokens as { operator: { token: string } }).operator.token;
     expect(token(after[id]!)).toBe(token(before[id]!));
     expect(JSON.parse(out.get(path.join(dir, 'devices', 'pending.json'))!.toString('utf8'))).toEqual({});
+  });
+
+  it('a file exactly as OpenClaw writes it: only the target\'s bytes change, and the result is what a full rewrite gives', async () => {
+    // The host between two other devices, one with a key that needs escaping, and non-ASCII text before and after it.
+    const spread = (indent: number) => (dir: string) => {
+      const file = path.join(dir, 'devices', 'paired.json');
+      const value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+      const [id] = Object.keys(value);
+      const other = (n: string) => ({ deviceId: n, publicKey: 'k', displayName: 'Zoë’s "phone" ✓', scopes: ['operator.read'], tokens: { operator: { token: `T-${n}-0123456789`, scopes: [] } } });
+      writeFileSync(file, JSON.stringify({ 'a"\\b': other('a"\\b'), [id!]: value[id!], zz: other('zz') }, null, indent));
+    };
+    const rendered = async (indent: number) => {
+      const { dir, plan } = await planFor('2.19-seed-loop', {}, spread(indent));
+      const file = path.join(dir, 'devices', 'paired.json');
+      const before = readFileSync(file);
+      const out = new JsonStoreEditor(dir).render(plan, new Map([[file, before], ...plan.files.slice(1).map((rel) => [path.join(dir, rel), readFileSync(path.join(dir, rel))] as const)]), { nowMs: 3 });
+      return { before, after: out.get(file)!, id: plan.target.key };
+    };
+    const spliced = await rendered(2);
+    const rewritten = await rendered(4); // not OpenClaw's format: rewritten whole, the way OpenClaw would
+    expect(spliced.after.equals(rewritten.after)).toBe(true);
+    expect(serialize(JSON.parse(spliced.after.toString('utf8'))).equals(spliced.after)).toBe(true);
+    // Everything before and after the host's value is the old bytes.
+    const at = spliced.before.indexOf(`"${spliced.id}": `);
+    expect(spliced.after.subarray(0, at).equals(spliced.before.subarray(0, at))).toBe(true);
+    const tail = spliced.before.subarray(spliced.before.indexOf('\n  "zz": '));
+    expect(spliced.after.subarray(spliced.after.length - tail.length).equals(tail)).toBe(true);
+    expect(changedPaths(JSON.parse(spliced.before.toString('utf8')), JSON.parse(spliced.after.toString('utf8'))).sort()).toEqual([`${spliced.id}.scopes`, `${spliced.id}.tokens.operator.scopes`]);
   });
 
   it('with --new-token, the token value changes in paired.json and device-auth.json alike', async () => {
