@@ -8,7 +8,7 @@
 import { CannotRunError } from '../core/errors.js';
 import type { Output } from '../report/output.js';
 import { sha256 } from '../store/read-file.js';
-import { ConflictError, liveSha, removeStaleTemps, vetTarget, writeFileAtomic, type AtomicWriteResult, type FileOwner } from './atomic.js';
+import { ConflictError, liveEquals, removeStaleTemps, vetTarget, writeFileAtomic, type AtomicWriteResult, type FileOwner } from './atomic.js';
 import path from 'node:path';
 import { createBackup, createStoreBackup, discardBackup, updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
@@ -250,10 +250,10 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       written = [];
       try {
         // Compare-and-swap for every file before the first rename, so a conflict almost always means nothing was written.
-        for (const f of prepared.files) if ((await liveSha(f.abs)) !== sha256(f.before)) throw new ConflictError(f.abs);
+        for (const f of prepared.files) if (!(await liveEquals(f.abs, f.before))) throw new ConflictError(f.abs);
         for (const f of prepared.files) {
           const seen = await writeFileAtomic(f.abs, f.after, {
-            expectSha: sha256(f.before),
+            expect: f.before,
             owner: owners.get(f.abs),
             crashLabel: written.length === 0 ? 'temp-written' : undefined,
             detectRaces: live,
@@ -291,7 +291,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
 
       // Read back: what is on disk is what we wrote; with a live gateway, still there after it had time to rewrite.
       for (const f of prepared.files) {
-        if ((await liveSha(f.abs)) !== sha256(f.after) && !live) {
+        if (!live && !(await liveEquals(f.abs, f.after))) {
           await restoreFiles(backup, prepared.files, false);
           throw new CannotRunError('verify-failed', `${f.abs} does not hold what was written; the backup was put back. Nothing was changed.`, f.abs);
         }
@@ -405,7 +405,7 @@ async function restoreFiles(backup: Backup, files: PreparedFile[], live: false |
       continue;
     }
     try {
-      live(f.rel, await writeFileAtomic(f.abs, f.before, { owner, expectSha: sha256(f.after), detectRaces: true }));
+      live(f.rel, await writeFileAtomic(f.abs, f.before, { owner, expect: f.after, detectRaces: true }));
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       throw new CannotRunError(

@@ -8,7 +8,6 @@ import { constants, promises as fsp, readFileSync, renameSync, writeFileSync } f
 import path from 'node:path';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import { ownerText, runAsHint } from '../core/users.js';
-import { sha256 } from '../store/read-file.js';
 import { crashPoint } from './crash.js';
 import { waitWhileGatewayWrites, watchRenames, type RaceWatchOrReason } from './race-watch.js';
 
@@ -65,21 +64,26 @@ export async function vetTarget(file: string): Promise<FileOwner | undefined> {
   return { uid: st.uid, gid: st.gid };
 }
 
-/** Hash of the live file, or null when it does not exist. */
-export async function liveSha(file: string): Promise<string | null> {
+/**
+ * Whether the live file holds exactly `bytes` (null: whether it is absent). A byte comparison, not a hash of
+ * each side: on a 12 MB store that is most of the cost of compare-and-swap.
+ */
+export async function liveEquals(file: string, bytes: Buffer | null): Promise<boolean> {
   try {
-    return sha256(await fsp.readFile(file));
+    const live = await fsp.readFile(file);
+    return bytes !== null && live.equals(bytes);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return null;
+    if (errnoCode(error) === 'ENOENT') return bytes === null;
     throw error;
   }
 }
 
-function liveShaSync(file: string): string | null {
+function liveEqualsSync(file: string, bytes: Buffer | null): boolean {
   try {
-    return sha256(readFileSync(file));
+    const live = readFileSync(file);
+    return bytes !== null && live.equals(bytes);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return null;
+    if (errnoCode(error) === 'ENOENT') return bytes === null;
     throw error;
   }
 }
@@ -109,15 +113,15 @@ function writeError(error: unknown, file: string): CannotRunError {
 }
 
 export interface AtomicWriteOptions {
-  /** sha256 the live file must still have right before the rename (null: must not exist); undefined skips the check. */
-  expectSha?: string | null;
+  /** Bytes the live file must still hold right before the rename (null: must not exist); undefined skips the check. */
+  expect?: Buffer | null;
   owner?: FileOwner;
   /** Crash-hook step name reached after the temp file is complete (tests only). */
   crashLabel?: string;
   /** Final mode; 0600 for state files (they hold tokens), 0644 for files other programs read. */
   mode?: number;
   /**
-   * With expectSha, while a gateway may be writing the same file: watch the directory around the rename and
+   * With expect, while a gateway may be writing the same file: watch the directory around the rename and
    * count the gateway writes ours replaced (race-watch.ts).
    */
   detectRaces?: boolean;
@@ -187,7 +191,7 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
       await handle.close();
     }
     if (options.crashLabel) crashPoint(options.crashLabel);
-    if (options.expectSha !== undefined) {
+    if (options.expect !== undefined) {
       await vetTarget(file);
       if (options.detectRaces) {
         watch = watchRenames(dir, path.basename(file), path.basename(temp), mode);
@@ -196,7 +200,7 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
       // Mark, check and rename back to back, synchronously: no event-loop turn between them. A writer's rename
       // can still land in between (nothing short of an atomic exchange closes that); the watch counts it.
       if (watch && 'mark' in watch) watch.mark();
-      if (liveShaSync(file) !== options.expectSha) throw new ConflictError(file);
+      if (!liveEqualsSync(file, options.expect)) throw new ConflictError(file);
       simulateForeignWrite(file);
       renameSync(temp, file);
       renamed = true;

@@ -10,7 +10,6 @@ import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
 import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { verdictLine } from '../report/text.js';
-import { sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared } from './apply.js';
 import { checkedBackupPath, listBackups, readBackupFile, type Backup } from './backup.js';
 import { confirmChange } from './confirm.js';
@@ -93,7 +92,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
     }
   };
   const differing: typeof files = [];
-  for (const f of files) if (sha256(await readLive(f.abs)) !== sha256(f.bytes)) differing.push(f);
+  for (const f of files) if (!(await readLive(f.abs)).equals(f.bytes)) differing.push(f);
   return performRestore(run, output, {
     snapshot,
     backup,
@@ -105,7 +104,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
       const prepared: Prepared = { files: [], description: `state before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
       for (const f of differing) {
         const live = await readLive(f.abs);
-        if (sha256(live) === sha256(f.bytes)) continue;
+        if (live.equals(f.bytes)) continue;
         prepared.files.push({ rel: f.rel, abs: f.abs, before: live, after: f.bytes, mode: (await fsp.stat(f.abs)).mode & 0o7777 });
       }
       return prepared.files.length ? prepared : null;

@@ -38,7 +38,9 @@ export interface RotateRun extends RotateOptions {
 /** --demo never writes into the package: the demo state is copied to a temp dir first. */
 export async function copyDemo(source: string, output: Output): Promise<string> {
   const dir = path.join(await fsp.mkdtemp(path.join(os.tmpdir(), 'openclaw-fix-demo-')), 'state');
-  await fsp.cp(source, dir, { recursive: true });
+  // fs-extra only here, loaded on demand: a tree copy that keeps modes, off the path of every real rotate.
+  const { default: fse } = await import('fs-extra');
+  await fse.copy(source, dir);
   output.note(`--demo: working on a copy of the demo state in ${dir} (the bundled demo is not changed).`);
   return dir;
 }

@@ -233,7 +233,7 @@ describe('planner and JSON editor properties (fast-check)', () => {
         if (p instanceof CannotRunError || p.nothing) return;
         const editor = new JsonStoreEditor(b.dir);
         const out = editor.render(p, new Map(editor.files(p).map((abs) => [abs, readFileSync(abs)])), { nowMs: T0 + 60_000 });
-        for (const [abs, bytes] of out) await writeFileAtomic(abs, bytes, { expectSha: undefined });
+        for (const [abs, bytes] of out) await writeFileAtomic(abs, bytes, {});
         // Read back: the bytes on disk are what was rendered, and every device is there.
         for (const [abs, bytes] of out) expect(readFileSync(abs).equals(bytes)).toBe(true);
         // rotate's final check re-reads a spliced paired.json by its one changed value: the same state as a full read.

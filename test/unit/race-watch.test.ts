@@ -2,7 +2,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/store/read-file.js';
 import { ConflictError, writeFileAtomic } from '../../src/repair/atomic.js';
 import { watchRenames } from '../../src/repair/race-watch.js';
 import { tempDir } from '../helpers.js';
@@ -52,7 +51,7 @@ describe.runIf(linux)('writeFileAtomic with detectRaces', () => {
     writeFileSync(file, '{"a":1}', { mode: 0o600 });
     process.env.OPENCLAW_FIX_TEST_RACE = '1';
     try {
-      const seen = await writeFileAtomic(file, Buffer.from('{"a":2}'), { expectSha: sha256(Buffer.from('{"a":1}')), detectRaces: true });
+      const seen = await writeFileAtomic(file, Buffer.from('{"a":2}'), { expect: Buffer.from('{"a":1}'), detectRaces: true });
       expect(seen.replacedWrites).toBe(1);
     } finally {
       delete process.env.OPENCLAW_FIX_TEST_RACE;
@@ -65,7 +64,7 @@ describe.runIf(linux)('writeFileAtomic with detectRaces', () => {
     const file = path.join(dir, 'paired.json');
     writeFileSync(file, '{"a":1}', { mode: 0o600 });
     gatewayWrite(dir, 1);
-    await expect(writeFileAtomic(file, Buffer.from('{"a":2}'), { expectSha: sha256(Buffer.from('{"a":1}')), detectRaces: true })).rejects.toBeInstanceOf(ConflictError);
+    await expect(writeFileAtomic(file, Buffer.from('{"a":2}'), { expect: Buffer.from('{"a":1}'), detectRaces: true })).rejects.toBeInstanceOf(ConflictError);
     expect(readFileSync(file, 'utf8')).toBe('{"gateway":1}');
   });
 });
