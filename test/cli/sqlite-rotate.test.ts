@@ -22,13 +22,15 @@ function dbOf(dir: string): string {
 }
 
 type Row = Record<string, unknown>;
+const DEVICE_TABLES = ['device_pairing_paired', 'device_pairing_pending', 'device_auth_tokens'] as const;
+type Tables = Record<(typeof DEVICE_TABLES)[number], Row[]>;
 
 /** The device tables as rows (compared in the test, never printed). */
-function tables(db: string): Record<string, Row[]> {
+function tables(db: string): Tables {
   const conn = new DatabaseSync(db, { readOnly: true });
   try {
-    const out: Record<string, Row[]> = {};
-    for (const t of ['device_pairing_paired', 'device_pairing_pending', 'device_auth_tokens']) {
+    const out = {} as Tables;
+    for (const t of DEVICE_TABLES) {
       out[t] = (conn.prepare(`SELECT * FROM ${t}`).all() as Row[]).map((r) => ({ ...r })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     }
     return out;
@@ -261,7 +263,7 @@ describe('a crash at every step of rotate on the SQLite store', () => {
     expect(crashed.code).toBe(-1);
     expect(integrity(db)).toBe('ok');
     const now = tables(db);
-    const scopeCols = (t: Record<string, Row[]>) => JSON.stringify([t.device_pairing_paired.map((r) => [r.scopes_json, r.approved_scopes_json, JSON.parse(String(r.tokens_json)).operator.scopes]), t.device_auth_tokens.map((r) => r.scopes_json), t.device_pairing_pending.map((r) => r.request_id)]);
+    const scopeCols = (t: Tables) => JSON.stringify([t.device_pairing_paired.map((r) => [r.scopes_json, r.approved_scopes_json, JSON.parse(String(r.tokens_json)).operator.scopes]), t.device_auth_tokens.map((r) => r.scopes_json), t.device_pairing_pending.map((r) => r.request_id)]);
     expect([scopeCols(old), scopeCols(expected)]).toContain(scopeCols(now));
 
     const root = path.join(dir, 'backups/openclaw-fix');

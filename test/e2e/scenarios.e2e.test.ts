@@ -67,7 +67,7 @@ async function withGateway(scenario: string, version: string, body: (gw: Gateway
 }
 
 type Doc = Record<string, any>;
-const clientsOf = (doc: Doc | undefined) =>
+const clientsOf = (doc: Doc | undefined): Record<string, { verdict: string; reason?: string }> =>
   Object.fromEntries(((doc?.clients ?? []) as Doc[]).map((c) => [c.client, { verdict: c.verdict, reason: c.reason }]));
 const findingOf = (doc: Doc | undefined, id: string, deviceId?: string) =>
   ((doc?.findings ?? []) as Doc[]).find((f) => f.id === id && (!deviceId || f.deviceId === deviceId));

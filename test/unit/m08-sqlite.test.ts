@@ -24,9 +24,9 @@ describe('device-token-mismatch (M08) on the SQLite store', () => {
     writeFileSync(path.join(dir, 'openclaw.json'), JSON.stringify({ gateway: { mode: 'local', auth: { mode: 'token', token: 'GATEWAYTOKEN-m08-sqlite-gggggggggggggggggggg' } } }), { mode: 0o600 });
     const snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: '2026.8.2', env: {} });
     const m08 = diagnose(snapshot).findings.find((f) => f.id === 'device-token-mismatch');
-    expect(m08).toBeDefined();
+    if (!m08) throw new Error('device-token-mismatch not found');
     const text = JSON.stringify(m08);
-    expect(m08!.fix.steps.join(' ')).toMatch(/device_auth_tokens table of .*state\/openclaw\.sqlite/);
+    expect(m08.fix?.steps?.join(' ')).toMatch(/device_auth_tokens table of .*state\/openclaw\.sqlite/);
     expect(text).not.toMatch(/device-auth\.json|paired\.json/);
     expect(text).not.toContain(PAIRED);
     expect(text).not.toContain(CACHED);

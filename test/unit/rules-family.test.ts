@@ -10,19 +10,21 @@ import { jsonLineMessage } from '../../src/explain/normalize.js';
 import { recognise } from '../../src/logs/patterns.js';
 import { copyFixture } from '../helpers.js';
 
+const LOG_FILE = '/tmp/openclaw/openclaw-2026-03-14.log';
+
 function groups(lines: string[]): LogGroup[] {
   return lines.map((line) => {
     const message = jsonLineMessage(line) ?? line;
     const e = recognise(message);
     if (!e) throw new Error(`not recognised: ${line}`);
-    return { kind: e.kind, deviceId: e.deviceId, client: e.client, reason: e.reason, scopesFrom: e.scopesFrom, scopesTo: e.scopesTo, count: 3, sample: message.slice(0, 200) };
+    return { kind: e.kind, deviceId: e.deviceId, client: e.client, reason: e.reason, scopesFrom: e.scopesFrom, scopesTo: e.scopesTo, count: 3, sample: message.slice(0, 200), source: LOG_FILE };
   });
 }
 
 async function findings(fixture: string, version: string, lines: string[] = []) {
   const { dir } = copyFixture(fixture);
   const snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: version, env: {} });
-  if (lines.length) snapshot.logEvidence = { files: ['/tmp/openclaw/openclaw-2026-03-14.log'], groups: groups(lines) };
+  if (lines.length) snapshot.logEvidence = { files: [LOG_FILE], groups: groups(lines), stats: { bytes: 0, candidates: lines.length, skipped: 0, events: lines.length }, problems: [] };
   return diagnose(snapshot).findings;
 }
 

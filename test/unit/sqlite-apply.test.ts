@@ -39,7 +39,7 @@ async function state() {
 function gatewayWidens(db: string, deviceId: string, scope: string): void {
   const conn = new DatabaseSync(db);
   try {
-    const row = conn.prepare('SELECT scopes_json, approved_scopes_json, tokens_json FROM device_pairing_paired WHERE device_id = ?').get(deviceId) as Record<string, string>;
+    const row = conn.prepare('SELECT scopes_json, approved_scopes_json, tokens_json FROM device_pairing_paired WHERE device_id = ?').get(deviceId) as { scopes_json: string; approved_scopes_json: string; tokens_json: string };
     const tokens = JSON.parse(row.tokens_json);
     tokens.operator.scopes.push(scope);
     conn
