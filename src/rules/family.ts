@@ -12,6 +12,17 @@ export function logLine(g: LogGroup): string {
   return `log: ${g.count}x ${g.sample}${when}`;
 }
 
+/** Pending requests by device id, in store order: one pass, instead of a filter over every request per device. */
+export function requestsByDevice(requests: readonly PendingRequest[]): Map<string, PendingRequest[]> {
+  const byDevice = new Map<string, PendingRequest[]>();
+  for (const r of requests) {
+    const list = byDevice.get(r.deviceId);
+    if (list) list.push(r);
+    else byDevice.set(r.deviceId, [r]);
+  }
+  return byDevice;
+}
+
 /** Same device AND same key: the only case where approving a request cannot hand the device to another key pair. */
 export function sameKeyPair(request: PendingRequest, device: DeviceRecord): boolean {
   return request.deviceId === device.deviceId && Boolean(request.publicKey) && request.publicKey === device.publicKey;

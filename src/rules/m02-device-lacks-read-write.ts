@@ -1,9 +1,9 @@
 /** M02: a device other than the host, paired with an old/narrow bundle, lacks read/write on this release. */
 import { SCOPE, unsatisfiedScopes } from '../core/knowledge.js';
 import { connectBaseline } from '../core/clients.js';
-import type { Finding } from '../core/model.js';
+import type { DeviceRecord, Finding, PendingRequest } from '../core/model.js';
 import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, DeviceLabel, logGroups, logLine, requestVsDevice, rolesOf } from './family.js';
+import { approveStep, DeviceLabel, logGroups, logLine, requestsByDevice, requestVsDevice, rolesOf } from './family.js';
 import { scopeList, ruleWording } from './text.js';
 import type { Rule } from './types.js';
 
@@ -15,11 +15,13 @@ export const deviceLacksReadWrite: Rule = {
   description: describeMode('M02'),
   detect({ snapshot, host }) {
     const { release } = snapshot;
-    const findings: Finding[] = [];
     // Devices with nothing pending are grouped when there are many: a fleet of 10,000 narrow devices is one
-    // finding to read, not 10,000 (the full list is in --json devices[]).
+    // finding to read, not 10,000 (the full list is in --json devices[]). So the per-device findings are
+    // written only once the count is known: most of a large fleet never needs its own.
+    const narrow: { device: DeviceRecord; held: string[]; missing: string[]; requests: PendingRequest[] }[] = [];
     const quiet: { deviceId: string; missing: string[] }[] = [];
     const uiLogs = logGroups(snapshot, 'access-upgrade', 'missing-scope').filter((g) => UI_CLIENTS.test(g.client ?? '') || /chat\.history/.test(g.sample));
+    const pendingOf = requestsByDevice(snapshot.store.pendingRequests);
     for (const device of snapshot.store.devices) {
       if (device.deviceId === host?.deviceId) continue; // the host is M01/M03's
       const roles = rolesOf(device);
@@ -28,9 +30,15 @@ export const deviceLacksReadWrite: Rule = {
       if (held.length === 0) continue;
       const missing = unsatisfiedScopes(release.scopeRule, held, [SCOPE.read, SCOPE.write]);
       if (missing.length === 0) continue;
-      const ui = UI_CLIENTS.test(`${device.clientId ?? ''} ${device.clientMode ?? ''} ${device.displayName ?? ''}`);
-      const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId);
+      const requests = pendingOf.get(device.deviceId) ?? [];
       if (requests.length === 0) quiet.push({ deviceId: device.deviceId, missing });
+      narrow.push({ device, held, missing, requests });
+    }
+    const grouped = quiet.length > GROUP_ABOVE;
+    const findings: Finding[] = [];
+    for (const { device, held, missing, requests } of narrow) {
+      if (grouped && requests.length === 0) continue;
+      const ui = UI_CLIENTS.test(`${device.clientId ?? ''} ${device.clientMode ?? ''} ${device.displayName ?? ''}`);
       findings.push({
         id: 'device-lacks-read-write',
         mode: 'M02',
@@ -54,11 +62,9 @@ export const deviceLacksReadWrite: Rule = {
         },
       });
     }
-    if (quiet.length <= GROUP_ABOVE) return findings;
-    const grouped = new Set(quiet.map((q) => q.deviceId));
-    const kept = findings.filter((f) => !grouped.has(f.deviceId ?? ''));
+    if (!grouped) return findings;
     const missing = [...new Set(quiet.flatMap((q) => q.missing))].sort();
-    kept.push({
+    findings.push({
       id: 'device-lacks-read-write',
       mode: 'M02',
       severity: 'warning',
@@ -71,7 +77,7 @@ export const deviceLacksReadWrite: Rule = {
       ],
       fix: { automatic: false, steps: [MODES.M02.next] },
     });
-    return kept;
+    return findings;
   },
 };
 

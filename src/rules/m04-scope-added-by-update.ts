@@ -6,7 +6,7 @@ import { earlierReleases, SCOPES_ADDED_BY_RELEASES, unsatisfiedScopes } from '..
 import { connectBaseline } from '../core/clients.js';
 import type { Finding } from '../core/model.js';
 import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, DeviceLabel, requestVsDevice, rolesOf } from './family.js';
+import { approveStep, DeviceLabel, requestsByDevice, requestVsDevice, rolesOf } from './family.js';
 import { scopeList, versionLabel } from './text.js';
 import type { Rule } from './types.js';
 
@@ -19,6 +19,7 @@ export const scopeAddedByUpdate: Rule = {
     const older = earlierReleases(release);
     const findings: Finding[] = [];
     const hostCli = clients.find((c) => c.client === 'cli');
+    const pendingOf = requestsByDevice(snapshot.store.pendingRequests);
     for (const device of snapshot.store.devices) {
       const roles = rolesOf(device);
       if (roles.length > 0 && !roles.includes('operator')) continue;
@@ -27,7 +28,7 @@ export const scopeAddedByUpdate: Rule = {
       const isHost = device.deviceId === host?.deviceId;
       // A host client already refused is M01/M03's finding, with the same fix; saying it twice is noise.
       if (isHost && clients.some((c) => c.verdict === 'refused')) continue;
-      const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId);
+      const requests = pendingOf.get(device.deviceId) ?? [];
       // (a) complete for an older release's clients, not for this one's: the new scope came with the update.
       const bundleMissing = unsatisfiedScopes(release.scopeRule, held, release.cliDefaultScopes);
       const wasComplete = bundleMissing.length ? older.find((r) => unsatisfiedScopes(r.scopeRule, held, r.cliDefaultScopes).length === 0) : undefined;

@@ -3,6 +3,13 @@ import type { Finding } from '../core/model.js';
 import { scopeList, shortId } from './text.js';
 import type { Rule } from './types.js';
 
+/** The same entries in the same order: the same set, whatever the comparison (the common case, checked without a Set). */
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sa = new Set(a);
   return sa.size === new Set(b).size && b.every((s) => sa.has(s));
@@ -26,7 +33,8 @@ export const tokenScopesDiverge: Rule = {
     const findings: Finding[] = [];
     // On releases whose gateway writes token scopes normalized, [pairing, read, admin] and its token
     // [admin, pairing, read, write] are the same grant, not a divergence: compare what each list implies.
-    const agree = snapshot.release.tokenScopesImplied ? (a: readonly string[], b: readonly string[]) => sameSet(implied(a), implied(b)) : sameSet;
+    const same = snapshot.release.tokenScopesImplied ? (a: readonly string[], b: readonly string[]) => sameSet(implied(a), implied(b)) : sameSet;
+    const agree = (a: readonly string[], b: readonly string[]) => sameList(a, b) || same(a, b);
     for (const device of snapshot.store.devices) {
       const scopes = device.scopes ?? [];
       const lines: string[] = [];
