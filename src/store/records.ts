@@ -34,8 +34,11 @@ function strList(obj: Obj, key: string, problems: string[], where: string): stri
     problems.push(`${where}.${key} should be a list of scopes, found ${typeName(v)}`);
     return null;
   }
-  const bad = v.filter((s) => typeof s !== 'string');
-  if (bad.length) problems.push(`${where}.${key} holds ${bad.length} value(s) that are not text`);
+  let bad = 0;
+  for (const s of v) if (typeof s !== 'string') bad++;
+  // A copy either way: the model never shares an array with the parsed file, which rotate edits.
+  if (bad === 0) return v.slice() as string[];
+  problems.push(`${where}.${key} holds ${bad} value(s) that are not text`);
   return v.filter((s): s is string => typeof s === 'string');
 }
 
@@ -53,7 +56,8 @@ function readTokens(raw: unknown, problems: string[], where: string): TokenInfo[
     return [];
   }
   const tokens: TokenInfo[] = [];
-  for (const [role, value] of Object.entries(raw)) {
+  for (const role of Object.keys(raw)) {
+    const value = raw[role];
     const at = `${where}.tokens.${role}`;
     if (!isPlainObject(value)) {
       problems.push(`${at} should be an object, found ${typeName(value)}`);
@@ -91,6 +95,11 @@ function isSecretKey(key: string): boolean {
 
 export function registerNestedSecrets(value: unknown, depth = 0): void {
   if (depth > 8 || typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    // An index is never named like a secret: only the objects inside a list can hold one (a scope list holds none).
+    for (const v of value as unknown[]) if (typeof v === 'object' && v !== null) registerNestedSecrets(v, depth + 1);
+    return;
+  }
   for (const key in value) {
     const v = (value as Record<string, unknown>)[key];
     if (typeof v === 'string') {
