@@ -8,21 +8,37 @@
  * real token: hex, base64, base64url, JWT) can only stand inside one run at least as long as itself, so only
  * runs as long as the shortest such secret are searched (Rabin-Karp on their first PREFIX characters), and
  * those runs are found by looking at one character in every `shortest`: a run that long always covers one.
+ * A run is searched only when some token could fit its characters (a run of hex digits, like every device
+ * id, cannot hold a base64url token, which has capitals).
  * The few secrets that do hold a separator (a PEM block, a password with spaces) are searched for whole, by
  * the engine's own substring search.
  */
 import { hash } from 'node:crypto';
 
-/** White space and the punctuation that frames values in JSON and prose: `"key": "value",` ("x", y) [z]. */
-const SEPARATOR = new Uint8Array(128);
-for (const c of ' \t\n\v\f\r"\'`,:;()[]{}<>') SEPARATOR[c.charCodeAt(0)] = 1;
+/**
+ * Each ASCII character's class, as one bit: 0 for a separator (white space and the punctuation that frames
+ * values in JSON and prose: `"key": "value",` ("x", y) [z]); digits, a-f, g-z, A-Z, - and _, other
+ * punctuation. Anything beyond ASCII is NON_ASCII. A run can only hold a secret whose classes it has.
+ */
+const CLASS = new Uint8Array(128).fill(32);
+for (const c of ' \t\n\v\f\r"\'`,:;()[]{}<>') CLASS[c.charCodeAt(0)] = 0;
+for (let c = 48; c <= 57; c++) CLASS[c] = 1;
+for (let c = 97; c <= 102; c++) CLASS[c] = 2;
+for (let c = 103; c <= 122; c++) CLASS[c] = 4;
+for (let c = 65; c <= 90; c++) CLASS[c] = 8;
+CLASS[45] = CLASS[95] = 16;
+const NON_ASCII = 64;
 
-function hasSeparator(text: string): boolean {
+/** The classes a text holds, or -1 when it holds a separator. */
+function classesOf(text: string): number {
+  let mask = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128 && SEPARATOR[c] === 1) return true;
+    if (c >= 128) mask |= NON_ASCII;
+    else if (CLASS[c] === 0) return -1;
+    else mask |= CLASS[c]!;
   }
-  return false;
+  return mask;
 }
 
 /** Values shorter than this are never registered (and every secret's first PREFIX characters are hashed). */
@@ -48,6 +64,8 @@ function newIndex(): Index {
 
 /** Secrets without a separator: searched inside runs only. */
 let tokens = newIndex();
+/** For each set of classes a run holds: 1 when some token's classes are all among them (a hex id cannot hold a base64 token). */
+let runMayHold = new Uint8Array(128);
 /** Secrets holding a separator, longest first: few (a PEM block, a gateway password with a space). */
 const others: string[] = [];
 /** Above this many, `others` are searched like tokens, by Rabin-Karp over the whole text. */
@@ -78,8 +96,10 @@ const registered = new Set<string>();
 function add(secret: string): void {
   if (registered.has(secret)) return;
   registered.add(secret);
-  if (!hasSeparator(secret)) {
+  const classes = classesOf(secret);
+  if (classes >= 0) {
     indexAdd(tokens, secret);
+    if (runMayHold[classes] === 0) for (let run = 0; run < 128; run++) if ((classes & ~run) === 0) runMayHold[run] = 1;
     return;
   }
   others.push(secret);
@@ -134,29 +154,35 @@ function redactTokens(text: string): string {
   let copied = 0;
   // Invariant: every run of `stride` or more not yet searched starts at or after pos - stride + 1, so it covers
   // one of pos, pos + stride, pos + 2 * stride...
-  // The separator test is written out (not isSeparator): this loop runs once per process, mostly before the
-  // optimizing compiler has inlined anything, and a call per character doubled its time.
+  // The class test is written out (no call): this loop runs once per process, mostly before the optimizing
+  // compiler has inlined anything, and a call per character doubled its time.
   let pos = stride - 1;
   let c: number;
+  let k: number;
   while (pos < n) {
     c = text.charCodeAt(pos);
-    if (c < 128 && SEPARATOR[c] === 1) {
+    let classes = c >= 128 ? NON_ASCII : CLASS[c]!;
+    if (classes === 0) {
       pos += stride;
       continue;
     }
     let s = pos;
     while (s > 0) {
       c = text.charCodeAt(s - 1);
-      if (c < 128 && SEPARATOR[c] === 1) break;
+      k = c >= 128 ? NON_ASCII : CLASS[c]!;
+      if (k === 0) break;
+      classes |= k;
       s--;
     }
     let e = pos + 1;
     while (e < n) {
       c = text.charCodeAt(e);
-      if (c < 128 && SEPARATOR[c] === 1) break;
+      k = c >= 128 ? NON_ASCII : CLASS[c]!;
+      if (k === 0) break;
+      classes |= k;
       e++;
     }
-    if (e - s >= stride) copied = scan(text, s, e, tokens.byPrefix, tokens.filter, parts, copied);
+    if (e - s >= stride && runMayHold[classes] === 1) copied = scan(text, s, e, tokens.byPrefix, tokens.filter, parts, copied);
     pos = e + stride;
   }
   return copied > 0 ? parts.join('') + text.slice(copied) : text;
@@ -201,6 +227,7 @@ export function digest(value: string): string {
 export function forgetSecretsForTests(): void {
   registered.clear();
   tokens = newIndex();
+  runMayHold = new Uint8Array(128);
   others.length = 0;
   othersIndex = newIndex();
 }

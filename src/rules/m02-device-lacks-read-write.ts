@@ -8,6 +8,7 @@ import { scopeList, ruleWording } from './text.js';
 import type { Rule } from './types.js';
 
 const UI_CLIENTS = /control-ui|webchat|tui|^ui$/i;
+const READ_WRITE: readonly string[] = [SCOPE.read, SCOPE.write];
 
 export const deviceLacksReadWrite: Rule = {
   id: 'device-lacks-read-write',
@@ -28,7 +29,7 @@ export const deviceLacksReadWrite: Rule = {
       if (roles.length > 0 && !roles.includes('operator')) continue;
       const held = connectBaseline(release, device);
       if (held.length === 0) continue;
-      const missing = unsatisfiedScopes(release.scopeRule, held, [SCOPE.read, SCOPE.write]);
+      const missing = unsatisfiedScopes(release.scopeRule, held, READ_WRITE);
       if (missing.length === 0) continue;
       const requests = pendingOf.get(device.deviceId) ?? [];
       if (requests.length === 0) quiet.push({ deviceId: device.deviceId, missing });
@@ -63,7 +64,9 @@ export const deviceLacksReadWrite: Rule = {
       });
     }
     if (!grouped) return findings;
-    const missing = [...new Set(quiet.flatMap((q) => q.missing))].sort();
+    const missingAny = new Set<string>();
+    for (const q of quiet) for (const scope of q.missing) missingAny.add(scope);
+    const missing = [...missingAny].sort();
     findings.push({
       id: 'device-lacks-read-write',
       mode: 'M02',

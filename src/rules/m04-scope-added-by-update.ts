@@ -33,7 +33,7 @@ export const scopeAddedByUpdate: Rule = {
       const bundleMissing = unsatisfiedScopes(release.scopeRule, held, release.cliDefaultScopes);
       const wasComplete = bundleMissing.length ? older.find((r) => unsatisfiedScopes(r.scopeRule, held, r.cliDefaultScopes).length === 0) : undefined;
       // (b) a repair request whose whole delta is scopes that releases added (the catalog's on-disk trace).
-      const requestDelta = [...new Set(requests.filter((r) => r.isRepair).flatMap((r) => unsatisfiedScopes(release.scopeRule, held, r.scopes ?? [])))];
+      const requestDelta = requests.length === 0 ? [] : [...new Set(requests.filter((r) => r.isRepair).flatMap((r) => unsatisfiedScopes(release.scopeRule, held, r.scopes ?? [])))];
       const addedOnly = requestDelta.length > 0 && requestDelta.every((s) => SCOPES_ADDED_BY_RELEASES.includes(s));
       if (!wasComplete && !addedOnly) continue;
       // The host CLI asking for more than a narrow device holds is M03's; M04 is only about the new scopes.

@@ -37,18 +37,18 @@ export const tokenScopesDiverge: Rule = {
     const agree = (a: readonly string[], b: readonly string[]) => sameList(a, b) || same(a, b);
     for (const device of snapshot.store.devices) {
       const scopes = device.scopes ?? [];
-      const lines: string[] = [];
+      let lines: string[] | undefined;
       for (const token of device.tokens) {
         if (token.role !== 'operator' || token.revokedAtMs) continue;
         if (token.scopes && device.scopes && !agree(token.scopes, scopes)) {
-          lines.push(`scopes: ${scopeList(scopes)}`, `tokens.${token.role}.scopes: ${scopeList(token.scopes)}`);
+          (lines ??= []).push(`scopes: ${scopeList(scopes)}`, `tokens.${token.role}.scopes: ${scopeList(token.scopes)}`);
         }
       }
       if (snapshot.release.hasApprovedScopes && device.approvedScopes && device.scopes && !agree(device.approvedScopes, scopes)) {
-        lines.push(`approvedScopes: ${scopeList(device.approvedScopes)}`);
+        (lines ??= []).push(`approvedScopes: ${scopeList(device.approvedScopes)}`);
         if (!lines.some((l) => l.startsWith('scopes:'))) lines.unshift(`scopes: ${scopeList(scopes)}`);
       }
-      if (lines.length === 0) continue;
+      if (lines === undefined) continue;
       const isHost = device.deviceId === host?.deviceId;
       findings.push({
         id: 'token-scopes-diverge',

@@ -64,6 +64,20 @@ describe('redact', () => {
     expect(redact(secrets.join(''))).not.toMatch(/s\d\d-q/);
   });
 
+  it('searches a run only when a token could fit its characters, and then finds it', () => {
+    const hex = 'deadbeefdeadbeefdeadbeefdeadbeef';
+    const base64url = 'Zm9vYmFy-_Zm9vYmFyZm9vYmFyZm9vYmFy';
+    const unicode = 'jeton-ünïcødé-0123456789';
+    for (const s of [hex, base64url, unicode]) registerSecret(s);
+    const deviceId = `0123456789abcdef${hex}0123456789abcdef`;
+    expect(redact(`"deviceId": "${deviceId}"`)).toBe('"deviceId": "0123456789abcdef[redacted]0123456789abcdef"');
+    expect(redact(`id=ABC${base64url}.x`)).toBe('id=ABC[redacted].x');
+    expect(redact(`«${unicode}»`)).toBe('«[redacted]»');
+    // Hex ids of every length next to the tokens: nothing else changes.
+    const ids = Array.from({ length: 50 }, (_, i) => '0123456789abcdef'.repeat(5).slice(i));
+    expect(redact(ids.join(' '))).toBe(ids.join(' '));
+  });
+
   it('finds secrets that hold white space or punctuation (a password, a PEM block) wherever they stand', () => {
     registerSecret('correct horse, battery staple');
     registerSecret('pass:"word" 1234');
