@@ -78,33 +78,33 @@ function prefixHash(text: string, start: number): number {
   return h;
 }
 
-function indexAdd(index: Index, secret: string): void {
-  const h = prefixHash(secret, 0);
+function indexAdd(index: Index, secret: string, h: number): void {
   index.filter[(h & FILTER_MASK) >>> 3]! |= 1 << (h & 7);
   if (secret.length < index.shortest) index.shortest = secret.length;
   const list = index.byPrefix.get(h);
   if (list) {
+    if (list.includes(secret)) return;
     list.push(secret);
     // Longest first, so a secret that extends another is redacted whole.
     list.sort((a, b) => b.length - a.length);
   } else index.byPrefix.set(h, [secret]);
 }
 
-/** Every secret registered, to add each once (a token is usually registered twice: as a token, and as a string under a secret-like key). */
-const registered = new Set<string>();
-
 function add(secret: string): void {
-  if (registered.has(secret)) return;
-  registered.add(secret);
+  const h = prefixHash(secret, 0);
+  // Each secret once, found before anything else is computed (a token is usually registered twice: as a token,
+  // and as a string under a key named like one). The list is almost always one entry: one comparison.
+  if (tokens.byPrefix.get(h)?.includes(secret)) return;
   const classes = classesOf(secret);
   if (classes >= 0) {
-    indexAdd(tokens, secret);
+    indexAdd(tokens, secret, h);
     if (runMayHold[classes] === 0) for (let run = 0; run < 128; run++) if ((classes & ~run) === 0) runMayHold[run] = 1;
     return;
   }
+  if (others.includes(secret)) return;
   others.push(secret);
   others.sort((a, b) => b.length - a.length);
-  indexAdd(othersIndex, secret);
+  indexAdd(othersIndex, secret, h);
 }
 
 export function registerSecret(value: unknown): void {
@@ -225,7 +225,6 @@ export function digest(value: string): string {
 }
 
 export function forgetSecretsForTests(): void {
-  registered.clear();
   tokens = newIndex();
   runMayHold = new Uint8Array(128);
   others.length = 0;
