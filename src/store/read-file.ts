@@ -53,7 +53,12 @@ export function describeJsonError(error: unknown, text: string): string {
   return 'is not valid JSON';
 }
 
-export function readJsonFile(path: string): RawFile {
+export interface ReadOptions {
+  /** false: leave FileInfo.sha256 out. Only a command that may write compares it (compare-and-swap); doctor does not. */
+  hash?: boolean;
+}
+
+export function readJsonFile(path: string, options: ReadOptions = {}): RawFile {
   let link;
   try {
     link = lstatSync(path);
@@ -93,7 +98,8 @@ export function readJsonFile(path: string): RawFile {
         : `could not be read (${code ?? 'error'})`;
     return { info: { path, status: 'unreadable', problem, stat } };
   }
-  const info: FileInfo = { path, status: 'ok', stat, sha256: sha256(bytes) };
+  const info: FileInfo = { path, status: 'ok', stat };
+  if (options.hash !== false) info.sha256 = sha256(bytes);
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   if (bom) info.bom = true;
   if (bytes.includes(0)) {
