@@ -1,14 +1,8 @@
 /** M10: `scopes`, `approvedScopes` and `tokens.<role>.scopes` disagree (a half-done manual edit or rotation). */
 import type { Finding } from '../core/model.js';
+import { sameList } from './family.js';
 import { scopeList, shortId } from './text.js';
 import type { Rule } from './types.js';
-
-/** The same entries in the same order: the same set, whatever the comparison (the common case, checked without a Set). */
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sa = new Set(a);
@@ -34,6 +28,7 @@ export const tokenScopesDiverge: Rule = {
     // On releases whose gateway writes token scopes normalized, [pairing, read, admin] and its token
     // [admin, pairing, read, write] are the same grant, not a divergence: compare what each list implies.
     const same = snapshot.release.tokenScopesImplied ? (a: readonly string[], b: readonly string[]) => sameSet(implied(a), implied(b)) : sameSet;
+    // The same list in the same order is the same set, whatever the comparison: checked first, without Sets.
     const agree = (a: readonly string[], b: readonly string[]) => sameList(a, b) || same(a, b);
     for (const device of snapshot.store.devices) {
       const scopes = device.scopes ?? [];
