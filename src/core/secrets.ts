@@ -46,6 +46,8 @@ const PREFIX = 8;
 const BASE = 31;
 let basePow = 1;
 for (let i = 0; i < PREFIX - 1; i++) basePow = Math.imul(basePow, BASE);
+/** Map keys are the hash's low 30 bits: small integers V8 keeps unboxed (a full 32-bit key is a heap number). */
+const SMI = 0x3fffffff;
 /** A bitmap over the low bits of the prefix hashes: most windows are ruled out without a Map lookup. */
 const FILTER_BITS = 20;
 const FILTER_MASK = (1 << FILTER_BITS) - 1;
@@ -81,20 +83,20 @@ function prefixHash(text: string, start: number): number {
 function indexAdd(index: Index, secret: string, h: number): void {
   index.filter[(h & FILTER_MASK) >>> 3]! |= 1 << (h & 7);
   if (secret.length < index.shortest) index.shortest = secret.length;
-  const list = index.byPrefix.get(h);
+  const list = index.byPrefix.get(h & SMI);
   if (list) {
     if (list.includes(secret)) return;
     list.push(secret);
     // Longest first, so a secret that extends another is redacted whole.
     list.sort((a, b) => b.length - a.length);
-  } else index.byPrefix.set(h, [secret]);
+  } else index.byPrefix.set(h & SMI, [secret]);
 }
 
 function add(secret: string): void {
   const h = prefixHash(secret, 0);
   // Each secret once, found before anything else is computed (a token is usually registered twice: as a token,
   // and as a string under a key named like one). The list is almost always one entry: one comparison.
-  if (tokens.byPrefix.get(h)?.includes(secret)) return;
+  if (tokens.byPrefix.get(h & SMI)?.includes(secret)) return;
   const classes = classesOf(secret);
   if (classes >= 0) {
     indexAdd(tokens, secret, h);
@@ -129,7 +131,7 @@ function scan(text: string, start: number, end: number, byPrefix: Map<number, st
   let h = prefixHash(text, i);
   while (i + PREFIX <= end) {
     if ((filter[(h & FILTER_MASK) >>> 3]! & (1 << (h & 7))) !== 0) {
-      const candidates = byPrefix.get(h);
+      const candidates = byPrefix.get(h & SMI);
       const hit = candidates?.find((secret) => text.startsWith(secret, i));
       if (hit !== undefined && i + hit.length <= end) {
         parts.push(text.slice(copied, i), '[redacted]');
