@@ -4,7 +4,7 @@
  * never holds secrets; this is the second wall, for text that quotes files or errors verbatim.
  *
  * How `redact` stays cheap on megabytes of output with 20,000 registered tokens: text splits into runs of
- * "word" characters, cut by white space and punctuation (SEPARATORS). A secret holding no separator (every
+ * "word" characters, cut by white space and punctuation (class 0 in CLASS). A secret holding no separator (every
  * real token: hex, base64, base64url, JWT) can only stand inside one run at least as long as itself, so only
  * runs as long as the shortest such secret are searched (Rabin-Karp on their first PREFIX characters), and
  * those runs are found by looking at one character in every `shortest`: a run that long always covers one.
