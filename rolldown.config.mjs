@@ -1,6 +1,28 @@
 // Bundles dist/ (tsc output) into dist/bundle/: one file for the start-up path and one chunk per lazily
 // loaded command, so `doctor` resolves a handful of modules instead of ~100 (measured: npm run bench).
+// Then writes dist/help.json: commander's own help, printed by the bundle just built, which
+// bin/openclaw-fix.js prints without loading the CLI (test/cli/help.test.ts compares the two).
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { defineConfig } from 'rolldown';
+
+/** Every argument list the launcher answers from dist/help.json: the program's help and each command's. */
+const COMMANDS = ['doctor', 'rotate', 'restore', 'check', 'guard', 'logs', 'explain'];
+const HELP_ARGS = [['--help'], ['-h'], ['help'], ...COMMANDS.flatMap((c) => [[c, '--help'], [c, '-h'], ['help', c]])];
+
+/** Runs the built bundle with stdout a pipe (commander's default width, 80, and no colour), as the launcher will print it. */
+function helpText(args) {
+  const script = `import('./dist/bundle/main.js').then((m) => m.main(${JSON.stringify(args)})).then((code) => { process.exitCode = code; })`;
+  const env = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env }, (error, stdout, stderr) => {
+      if (error || stderr !== '' || !stdout.startsWith('Usage: openclaw-fix')) {
+        reject(new Error(`help for \`${args.join(' ')}\`: ${error ? error.message : 'unexpected output'}; stderr ${JSON.stringify(stderr.slice(0, 300))}`));
+      } else resolve([args.join(' '), stdout]);
+    });
+  });
+}
 
 export default defineConfig({
   input: 'dist/main.js',
@@ -8,4 +30,13 @@ export default defineConfig({
   // node:sqlite and the other builtins stay imports; everything else (commander, chalk, prompts) is inlined.
   external: [/^node:/],
   output: { dir: 'dist/bundle', format: 'esm', chunkFileNames: '[name]-[hash].js', sourcemap: false },
+  plugins: [
+    {
+      name: 'openclaw-fix-static-help',
+      async writeBundle() {
+        const help = Object.fromEntries(await Promise.all(HELP_ARGS.map(helpText)));
+        writeFileSync('dist/help.json', `${JSON.stringify(help, null, 2)}\n`);
+      },
+    },
+  ],
 });

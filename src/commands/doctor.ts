@@ -18,7 +18,8 @@ export interface DoctorOptions extends CommonOptions {
 export async function run(opts: DoctorOptions, output: Output): Promise<number> {
   let examined;
   try {
-    examined = await examine(snapshotOptions(opts), { logs: opts.logs, log: opts.log, since: opts.since, commandArgs: locationArgs(opts), ignore: opts.ignore });
+    // Read-only: no store hashes (they exist for rotate's compare-and-swap).
+    examined = await examine({ ...snapshotOptions(opts), hashStore: false }, { logs: opts.logs, log: opts.log, since: opts.since, commandArgs: locationArgs(opts), ignore: opts.ignore });
   } catch (error) {
     if (error instanceof CannotRunError && error.code === 'no-state' && !opts.demo && (await offerDemo(opts, output, error))) {
       return run({ ...opts, demo: true }, output);

@@ -18,6 +18,11 @@ export interface SnapshotOptions extends LocateOptions {
   env: NodeJS.ProcessEnv;
   cwd?: string;
   nowMs?: number;
+  /**
+   * false: skip the sha256 of the JSON store files (FileInfo.sha256). Only a command that writes compares them
+   * (compare-and-swap); read-only doctor leaves them out: 11 MB of hashing on a 10,000-device store.
+   */
+  hashStore?: boolean;
 }
 
 /** The demo state ships a `demo.json` naming the release it was captured from. */
@@ -53,7 +58,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
   const config = readGatewayConfig(location.configPath, options.env, location.profile);
   const fileIdentity = readIdentity(location.stateDir);
   const fileDeviceAuth = readDeviceAuth(location.stateDir);
-  const storeRead = await readStore(location.stateDir, release);
+  const storeRead = await readStore(location.stateDir, release, { hash: options.hashStore !== false });
   const { store, legacyStore } = storeRead;
   refuseForeignUnreadable(store.paired);
   // SQLite era (2026.8.1+): identity and device tokens live in the database; identity/*.json are legacy leftovers.

@@ -12,6 +12,28 @@ export function logLine(g: LogGroup): string {
   return `log: ${g.count}x ${g.sample}${when}`;
 }
 
+/** No pending requests: one shared empty list for the devices that have none. */
+export const NONE: readonly PendingRequest[] = Object.freeze([]);
+
+/** The same entries in the same order. */
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Pending requests by device id, in store order: one pass, instead of a filter over every request per device. */
+export function requestsByDevice(requests: readonly PendingRequest[]): Map<string, PendingRequest[]> {
+  const byDevice = new Map<string, PendingRequest[]>();
+  for (const r of requests) {
+    const list = byDevice.get(r.deviceId);
+    if (list) list.push(r);
+    else byDevice.set(r.deviceId, [r]);
+  }
+  return byDevice;
+}
+
 /** Same device AND same key: the only case where approving a request cannot hand the device to another key pair. */
 export function sameKeyPair(request: PendingRequest, device: DeviceRecord): boolean {
   return request.deviceId === device.deviceId && Boolean(request.publicKey) && request.publicKey === device.publicKey;

@@ -6,7 +6,7 @@ import { earlierReleases, SCOPES_ADDED_BY_RELEASES, unsatisfiedScopes } from '..
 import { connectBaseline } from '../core/clients.js';
 import type { Finding } from '../core/model.js';
 import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, DeviceLabel, requestVsDevice, rolesOf } from './family.js';
+import { approveStep, DeviceLabel, NONE, requestsByDevice, requestVsDevice, rolesOf, sameList } from './family.js';
 import { scopeList, versionLabel } from './text.js';
 import type { Rule } from './types.js';
 
@@ -19,6 +19,10 @@ export const scopeAddedByUpdate: Rule = {
     const older = earlierReleases(release);
     const findings: Finding[] = [];
     const hostCli = clients.find((c) => c.client === 'cli');
+    const pendingOf = requestsByDevice(snapshot.store.pendingRequests);
+    // A fleet's devices mostly hold the same list: the previous device's answer is reused when its list is equal.
+    let lastHeld: string[] = [];
+    let lastBundleMissing: string[] = [];
     for (const device of snapshot.store.devices) {
       const roles = rolesOf(device);
       if (roles.length > 0 && !roles.includes('operator')) continue;
@@ -27,12 +31,14 @@ export const scopeAddedByUpdate: Rule = {
       const isHost = device.deviceId === host?.deviceId;
       // A host client already refused is M01/M03's finding, with the same fix; saying it twice is noise.
       if (isHost && clients.some((c) => c.verdict === 'refused')) continue;
-      const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId);
+      const requests = (pendingOf.size > 0 && pendingOf.get(device.deviceId)) || NONE;
       // (a) complete for an older release's clients, not for this one's: the new scope came with the update.
-      const bundleMissing = unsatisfiedScopes(release.scopeRule, held, release.cliDefaultScopes);
+      const bundleMissing = sameList(held, lastHeld) ? lastBundleMissing : unsatisfiedScopes(release.scopeRule, held, release.cliDefaultScopes);
+      lastHeld = held;
+      lastBundleMissing = bundleMissing;
       const wasComplete = bundleMissing.length ? older.find((r) => unsatisfiedScopes(r.scopeRule, held, r.cliDefaultScopes).length === 0) : undefined;
       // (b) a repair request whose whole delta is scopes that releases added (the catalog's on-disk trace).
-      const requestDelta = [...new Set(requests.filter((r) => r.isRepair).flatMap((r) => unsatisfiedScopes(release.scopeRule, held, r.scopes ?? [])))];
+      const requestDelta = requests.length === 0 ? [] : [...new Set(requests.filter((r) => r.isRepair).flatMap((r) => unsatisfiedScopes(release.scopeRule, held, r.scopes ?? [])))];
       const addedOnly = requestDelta.length > 0 && requestDelta.every((s) => SCOPES_ADDED_BY_RELEASES.includes(s));
       if (!wasComplete && !addedOnly) continue;
       // The host CLI asking for more than a narrow device holds is M03's; M04 is only about the new scopes.

@@ -1,5 +1,6 @@
 /** M10: `scopes`, `approvedScopes` and `tokens.<role>.scopes` disagree (a half-done manual edit or rotation). */
 import type { Finding } from '../core/model.js';
+import { sameList } from './family.js';
 import { scopeList, shortId } from './text.js';
 import type { Rule } from './types.js';
 
@@ -26,21 +27,23 @@ export const tokenScopesDiverge: Rule = {
     const findings: Finding[] = [];
     // On releases whose gateway writes token scopes normalized, [pairing, read, admin] and its token
     // [admin, pairing, read, write] are the same grant, not a divergence: compare what each list implies.
-    const agree = snapshot.release.tokenScopesImplied ? (a: readonly string[], b: readonly string[]) => sameSet(implied(a), implied(b)) : sameSet;
+    const same = snapshot.release.tokenScopesImplied ? (a: readonly string[], b: readonly string[]) => sameSet(implied(a), implied(b)) : sameSet;
+    // The same list in the same order is the same set, whatever the comparison: checked first, without Sets.
+    const agree = (a: readonly string[], b: readonly string[]) => sameList(a, b) || same(a, b);
     for (const device of snapshot.store.devices) {
       const scopes = device.scopes ?? [];
-      const lines: string[] = [];
+      let lines: string[] | undefined;
       for (const token of device.tokens) {
         if (token.role !== 'operator' || token.revokedAtMs) continue;
         if (token.scopes && device.scopes && !agree(token.scopes, scopes)) {
-          lines.push(`scopes: ${scopeList(scopes)}`, `tokens.${token.role}.scopes: ${scopeList(token.scopes)}`);
+          (lines ??= []).push(`scopes: ${scopeList(scopes)}`, `tokens.${token.role}.scopes: ${scopeList(token.scopes)}`);
         }
       }
       if (snapshot.release.hasApprovedScopes && device.approvedScopes && device.scopes && !agree(device.approvedScopes, scopes)) {
-        lines.push(`approvedScopes: ${scopeList(device.approvedScopes)}`);
+        (lines ??= []).push(`approvedScopes: ${scopeList(device.approvedScopes)}`);
         if (!lines.some((l) => l.startsWith('scopes:'))) lines.unshift(`scopes: ${scopeList(scopes)}`);
       }
-      if (lines.length === 0) continue;
+      if (lines === undefined) continue;
       const isHost = device.deviceId === host?.deviceId;
       findings.push({
         id: 'token-scopes-diverge',

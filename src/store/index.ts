@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ReleaseKnowledge } from '../core/knowledge.js';
 import type { DeviceAuthCache, HostIdentity, StoreView } from '../core/model.js';
 import { readJsonStore } from './json-store.js';
+import type { ReadOptions } from './read-file.js';
 
 function pathPresent(p: string): boolean {
   try {
@@ -47,9 +48,9 @@ async function sqliteIsAuthoritative(stateDir: string, dbPath: string, release: 
   return identityRows > 0 && !existsSync(path.join(stateDir, 'identity', 'device.json'));
 }
 
-export async function readStore(stateDir: string, release: ReleaseKnowledge): Promise<StoreRead> {
+export async function readStore(stateDir: string, release: ReleaseKnowledge, options: ReadOptions = {}): Promise<StoreRead> {
   const dbPath = sqlitePath(stateDir);
-  const json = readJsonStore(stateDir);
+  const json = readJsonStore(stateDir, options);
   if (await sqliteIsAuthoritative(stateDir, dbPath, release)) {
     // Loaded lazily: a JSON-era install never pays for node:sqlite.
     const { readSqliteState } = await import('./sqlite-store.js');

@@ -1,7 +1,7 @@
 /** The JSON-era device store: <state>/devices/paired.json and pending.json (2026.1 - 2026.7). */
 import path from 'node:path';
 import type { FileInfo, StoreView } from '../core/model.js';
-import { readJsonFile, type RawFile } from './read-file.js';
+import { readJsonFile, type RawFile, type ReadOptions } from './read-file.js';
 import { isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest, typeName } from './records.js';
 
 export function jsonStorePaths(stateDir: string): { paired: string; pending: string } {
@@ -31,10 +31,10 @@ export function checkStoreShape(raw: RawFile, what: 'paired' | 'pending'): FileI
   };
 }
 
-export function readJsonStore(stateDir: string): StoreView {
+export function readJsonStore(stateDir: string, options: ReadOptions = {}): StoreView {
   const paths = jsonStorePaths(stateDir);
-  const pairedRaw = readJsonFile(paths.paired);
-  const pendingRaw = readJsonFile(paths.pending);
+  const pairedRaw = readJsonFile(paths.paired, options);
+  const pendingRaw = readJsonFile(paths.pending, options);
   const paired = checkStoreShape(pairedRaw, 'paired');
   const pending = checkStoreShape(pendingRaw, 'pending');
   const devices =
