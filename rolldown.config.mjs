@@ -29,7 +29,8 @@ export default defineConfig({
   platform: 'node',
   // node:sqlite and the other builtins stay imports; everything else (commander, chalk, prompts) is inlined.
   external: [/^node:/],
-  output: { dir: 'dist/bundle', format: 'esm', chunkFileNames: '[name]-[hash].js', sourcemap: false },
+  // cleanDir: chunk names carry a hash, so without it every build would leave the last one's chunks behind.
+  output: { dir: 'dist/bundle', format: 'esm', chunkFileNames: '[name]-[hash].js', sourcemap: false, cleanDir: true },
   plugins: [
     {
       name: 'openclaw-fix-static-help',
