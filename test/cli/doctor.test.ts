@@ -74,6 +74,17 @@ describe('output contract', () => {
     expect(() => JSON.parse(json.stdout)).not.toThrow();
     expect(json.stdout).not.toMatch(/\x1b\[/);
     expect(parseJson<Report>(json.stdout).schemaVersion).toBe(1);
+    // For a program (a pipe, a file): one line, one document.
+    expect(json.stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('--json to a terminal is indented for a person to read', async () => {
+    const { Output } = await import('../../src/report/output.js');
+    const { Writable } = await import('node:stream');
+    let printed = '';
+    const tty = Object.assign(new Writable({ write: (chunk, _e, cb) => ((printed += String(chunk)), cb()) }), { isTTY: true });
+    new Output({ json: true }, {}, tty, tty).printJson({ schemaVersion: 1, findings: [] });
+    expect(printed).toBe('{\n  "schemaVersion": 1,\n  "findings": []\n}\n');
   });
 
   it('exits 2 with one plain line on usage errors, never 1', () => {
