@@ -4,7 +4,7 @@
  *
  * Sound only under two conditions, both checked here or by the caller:
  * - the caller pairs the splice with the snapshot whose bytes it was rendered from (rotate's prepare checks
- *   that sha256 before it renders), and
+ *   the bytes before it renders), and
  * - the file on disk now is byte for byte what was written (read back and compared here).
  * Then paired.json is the bytes that snapshot parsed with one top-level value replaced: every other device
  * record stands as read, and the target's is read from its own bytes on disk. Every other file (pending.json,
@@ -19,7 +19,7 @@ import { notableStateFiles, serviceTokens } from '../store/extras.js';
 import { readDeviceAuth, readIdentity } from '../store/identity.js';
 import { sqlitePath } from '../store/index.js';
 import { checkStoreShape, jsonStorePaths } from '../store/json-store.js';
-import { readJsonFile, sha256 } from '../store/read-file.js';
+import { readJsonFile } from '../store/read-file.js';
 import { isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest } from '../store/records.js';
 import type { SplicedFile } from './editor.js';
 
@@ -66,10 +66,9 @@ export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, opti
     path: paths.paired,
     status: 'ok',
     stat: { mode: link.mode & 0o7777, uid: link.uid, gid: link.gid, size: link.size, mtimeMs: link.mtimeMs, isFile: true, isSymlink: false },
-    sha256: sha256(bytes),
   };
 
-  const pendingRaw = readJsonFile(paths.pending);
+  const pendingRaw = readJsonFile(paths.pending, { hash: false });
   const pending = checkStoreShape(pendingRaw, 'pending');
   const pendingRequests: PendingRequest[] =
     pending.status === 'ok' && isPlainObject(pendingRaw.value) ? Object.entries(pendingRaw.value).flatMap(([key, value]) => toPendingRequest(key, value) ?? []) : [];

@@ -45,11 +45,20 @@ export async function copyDemo(source: string, output: Output): Promise<string> 
   return dir;
 }
 
-function fileSha(snapshot: Snapshot, rel: string): string | undefined {
-  if (rel === PAIRED_FILE) return snapshot.store.paired.sha256;
-  if (rel === PENDING_FILE) return snapshot.store.pending.sha256;
-  if (rel === DEVICE_AUTH_FILE) return snapshot.deviceAuth.file.sha256;
-  return undefined;
+/** What a snapshot read of one file: the store's own bytes where it kept them, else the file's hash. */
+interface Loaded {
+  snapshot: Snapshot;
+  diagnosis: Diagnosis;
+  storeBytes: Map<string, Buffer>;
+}
+
+/** Whether `bytes` (read now from `abs`) are exactly what the snapshot the plan was made from read. */
+function readAsPlanned(loaded: Loaded, rel: string, abs: string, bytes: Buffer): boolean {
+  const kept = loaded.storeBytes.get(abs);
+  if (kept) return kept.equals(bytes);
+  const { snapshot } = loaded;
+  const sha = rel === PAIRED_FILE ? snapshot.store.paired.sha256 : rel === PENDING_FILE ? snapshot.store.pending.sha256 : rel === DEVICE_AUTH_FILE ? snapshot.deviceAuth.file.sha256 : undefined;
+  return sha !== undefined && sha === sha256(bytes);
 }
 
 /**
@@ -72,9 +81,11 @@ function sameGrant(a: RotatePlan, b: RotatePlan): boolean {
 }
 
 export async function rotate(run: RotateRun, output: Output): Promise<number> {
-  const load = async (): Promise<{ snapshot: Snapshot; diagnosis: Diagnosis }> => {
-    const snapshot = await takeSnapshot(run.snapshotOptions);
-    return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs, rules: PLAN_RULES }) };
+  const load = async (): Promise<Loaded> => {
+    // The store's bytes are kept (not hashed) for the check in prepare that the plan was made from them.
+    const storeBytes = new Map<string, Buffer>();
+    const snapshot = await takeSnapshot({ ...run.snapshotOptions, hashStore: false, keepStoreBytes: storeBytes });
+    return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs, rules: PLAN_RULES }), storeBytes };
   };
   const first = await load();
   const { snapshot } = first;
@@ -154,7 +165,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
       const bytes = new Map<string, Buffer>();
       for (const abs of files) bytes.set(abs, await fsp.readFile(abs));
       // The plan must be made from exactly these bytes; if the file moved since the snapshot, take a new one.
-      const stale = currentPlan.files.some((rel, j) => fileSha(current.snapshot, rel) !== sha256(bytes.get(files[j]!)!));
+      const stale = currentPlan.files.some((rel, j) => !readAsPlanned(current, rel, files[j]!, bytes.get(files[j]!)!));
       if (stale) continue;
       const rendered = editor.render(currentPlan, bytes, { nowMs: Date.now() });
       const splice = editor instanceof JsonStoreEditor ? editor.lastSplice : undefined;

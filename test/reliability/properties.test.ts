@@ -227,7 +227,7 @@ describe('planner and JSON editor properties (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(stateArb, async (s) => {
         const b = build(freshDir(root), s);
-        const options = { stateDir: b.dir, openclawVersion: b.release, env: {}, nowMs: T0 + 60_000 };
+        const options = { stateDir: b.dir, openclawVersion: b.release, env: {}, nowMs: T0 + 60_000, hashStore: false };
         const first = await takeSnapshot(options);
         const p = await plan(b);
         if (p instanceof CannotRunError || p.nothing) return;

@@ -15,7 +15,8 @@ import { copyFixture } from '../helpers.js';
 
 async function rotated(name: string) {
   const { dir, meta } = copyFixture(name);
-  const options = { stateDir: dir, openclawVersion: meta.openclawVersion ?? undefined, env: {}, nowMs: 1_800_000_000_000 };
+  // As rotate reads the store: no file hashes (it keeps the bytes instead).
+  const options = { stateDir: dir, openclawVersion: meta.openclawVersion ?? undefined, env: {}, nowMs: 1_800_000_000_000, hashStore: false };
   const first = await takeSnapshot(options);
   const plan = planRotate(first, diagnose(first));
   const editor = new JsonStoreEditor(dir);
