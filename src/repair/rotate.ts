@@ -19,7 +19,9 @@ import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, TARGET_FINDING
 import { assertStoreReadable, assertWritable } from './preflight.js';
 import { LEFT_ALONE, planJson, renderPlan, renderPlanHeader, renderResult, resultJson, staleLockNote } from './render.js';
 import { snapshotAfterSplice } from './reread.js';
-import { detectGateway, type Runner } from './service.js';
+import { detectGateway, type GatewayStatus, type Runner } from './service.js';
+import { locateState } from '../core/locate.js';
+import { readGatewayConfig } from '../store/config.js';
 import { shellQuote } from '../core/diagnose.js';
 import { RULES } from '../rules/index.js';
 
@@ -80,6 +82,29 @@ function sameGrant(a: RotatePlan, b: RotatePlan): boolean {
   return grantKey(a) === grantKey(b) || ([...need(b)].every((k) => first.has(k)) && (b.addRole ?? null) === (a.addRole ?? null) && b.newToken === a.newToken);
 }
 
+type GatewayQuestion = { profile: string | undefined; port: number; home: string };
+
+function sameGatewayQuestion(a: GatewayQuestion, b: GatewayQuestion): boolean {
+  return a.profile === b.profile && a.port === b.port && a.home === b.home;
+}
+
+/**
+ * Starts asking the service manager and the port (systemctl answers in ~20-40 ms of waiting) while the store
+ * is read, from the same location and config the snapshot will find; used only if the snapshot agrees.
+ */
+function askGatewayEarly(run: RotateRun): { where: GatewayQuestion; answer: Promise<GatewayStatus> } | undefined {
+  try {
+    const options = run.snapshotOptions;
+    const location = locateState(options, options.env, options.cwd);
+    const where = { profile: location.profile, port: readGatewayConfig(location.configPath, options.env, location.profile).port, home: location.home };
+    const answer = detectGateway({ ...where, env: process.env, runner: run.runner });
+    answer.catch(() => undefined); // unused when the snapshot fails or disagrees; asked again then
+    return { where, answer };
+  } catch {
+    return undefined;
+  }
+}
+
 export async function rotate(run: RotateRun, output: Output): Promise<number> {
   const load = async (): Promise<Loaded> => {
     // The store's bytes are kept (not hashed) for the check in prepare that the plan was made from them.
@@ -87,6 +112,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     const snapshot = await takeSnapshot({ ...run.snapshotOptions, hashStore: false, keepStoreBytes: storeBytes });
     return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs, rules: PLAN_RULES }), storeBytes };
   };
+  const early = askGatewayEarly(run);
   const first = await load();
   const { snapshot } = first;
   const editor = editorFor(snapshot);
@@ -109,13 +135,8 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   }
 
   await assertWritable(stateDir, editor.files(plan));
-  const gateway = await detectGateway({
-    profile: snapshot.location.profile,
-    port: snapshot.config.port,
-    env: process.env,
-    runner: run.runner,
-    home: snapshot.location.home,
-  });
+  const where = { profile: snapshot.location.profile, port: snapshot.config.port, home: snapshot.location.home };
+  const gateway = early && sameGatewayQuestion(early.where, where) ? await early.answer : await detectGateway({ ...where, env: process.env, runner: run.runner });
   const showPlan = () => {
     renderPlanHeader(output, snapshot, 'rotate', demoNote);
     renderPlan(output, snapshot, first.diagnosis, plan, gateway, { restart: run.restart, timeoutSec: run.timeoutSec });
