@@ -17,20 +17,11 @@ import type { DeviceRecord, FileInfo, PendingRequest, Snapshot } from '../core/m
 import { readGatewayConfig } from '../store/config.js';
 import { notableStateFiles, serviceTokens } from '../store/extras.js';
 import { readDeviceAuth, readIdentity } from '../store/identity.js';
-import { sqlitePath } from '../store/index.js';
+import { pathPresent, sqlitePath } from '../store/index.js';
 import { checkStoreShape, jsonStorePaths } from '../store/json-store.js';
 import { readJsonFile } from '../store/read-file.js';
 import { isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest } from '../store/records.js';
 import type { SplicedFile } from './editor.js';
-
-function present(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, options: { env: NodeJS.ProcessEnv; nowMs?: number }): Snapshot | undefined {
   const { store, location } = before;
@@ -38,7 +29,7 @@ export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, opti
   const paths = jsonStorePaths(stateDir);
   if (store.kind !== 'json' || before.legacyStore || store.paired.status !== 'ok' || spliced.file !== paths.paired) return undefined;
   // takeSnapshot would judge a database that appeared meanwhile: leave that to it.
-  if (present(sqlitePath(stateDir))) return undefined;
+  if (pathPresent(sqlitePath(stateDir))) return undefined;
   let bytes: Buffer;
   let link;
   try {

@@ -6,7 +6,8 @@ import type { DeviceAuthCache, HostIdentity, StoreView } from '../core/model.js'
 import { readJsonStore } from './json-store.js';
 import type { ReadOptions } from './read-file.js';
 
-function pathPresent(p: string): boolean {
+/** Whether anything (a file, a directory, a dangling link) stands at `p`. */
+export function pathPresent(p: string): boolean {
   try {
     lstatSync(p);
     return true;
