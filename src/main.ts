@@ -154,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(error: unknown, output: Output, command: string, debug: boolean): number {
   if (error instanceof CannotRunError) {
-    if (output.json) output.printJson(errorJson(command, error.exitCode, error.code, error.message, error.path));
+    if (output.json) output.printJson(errorJson(command, error.exitCode, error.code, error.message, error.path, error.replacedGatewayWrites));
     else output.note(`openclaw-fix: ${error.message}`);
     return error.exitCode;
   }

@@ -3,6 +3,8 @@ export const EXIT = { healthy: 0, problems: 1, cannotRun: 2, interrupted: 130 } 
 
 /** An expected failure: one plain line naming the file and what to do; exit 2 unless told otherwise. */
 export class CannotRunError extends Error {
+  /** Gateway writes our renames replaced before the failure (apply.ts): said in the message and in --json. */
+  replacedGatewayWrites?: { file: string; writes: number }[];
   constructor(
     public readonly code: string,
     message: string,

@@ -115,6 +115,11 @@ export function registerSecret(value: unknown): void {
   if (value.length < PREFIX) return;
   const trimmed = value.trim();
   if (trimmed.length >= PREFIX) add(trimmed);
+  // Printed inside JSON (a --json report, a JSON log line) a secret appears escaped: ", \ and control
+  // characters as JSON.stringify writes them, and / as some loggers write it (\/).
+  const escaped = JSON.stringify(trimmed).slice(1, -1);
+  if (escaped !== trimmed && escaped.length >= PREFIX) add(escaped);
+  if (escaped.includes('/')) add(escaped.replaceAll('/', '\\/'));
   // A PEM body may be quoted line by line.
   if (trimmed.includes('-----BEGIN')) {
     for (const line of trimmed.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) add(line);
@@ -218,7 +223,12 @@ export function redact(text: string): string {
  * truncation, so a cut never leaves half a token behind.
  */
 export function redactAssignments(text: string): string {
-  return redact(text).replace(/\b((?:[A-Za-z_]*token|password|passwd|secret|api[_-]?key)["']?\s*(?:[=:]\s*["']?|\s+))([A-Za-z0-9._~+/=-]{16,})/gi, '$1[redacted]');
+  return (
+    redact(text)
+      // A JSON string value (a JSON log line): everything up to its closing quote, escapes included.
+      .replace(/("(?:[A-Za-z_]*token|password|passwd|secret|api[_-]?key)"\s*:\s*")((?:[^"\\]|\\.){8,})"/gi, '$1[redacted]"')
+      .replace(/\b((?:[A-Za-z_]*token|password|passwd|secret|api[_-]?key)["']?\s*(?:[=:]\s*["']?|\s+))([A-Za-z0-9._~+/=-]{16,})/gi, '$1[redacted]')
+  );
 }
 
 /** A short, non-reversible fingerprint for comparing two copies of a secret. */

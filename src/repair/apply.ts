@@ -95,8 +95,9 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
     if (seen.replacedWrites) replacedGatewayWrites.push({ file: rel, writes: seen.replacedWrites });
     if (seen.replacedWrites === null && seen.raceWatch) unwatched.add(seen.raceWatch);
   };
-  const raceNotes = (): string[] => {
-    const said = [...notes];
+  /** What was seen of the gateway writing at the same instant: replaced writes, or that it could not be watched. */
+  const raceLines = (): string[] => {
+    const said: string[] = [];
     const lost = replacedGatewayWrites.reduce((n, r) => n + r.writes, 0);
     if (lost) {
       const files = [...new Set(replacedGatewayWrites.map((r) => r.file))];
@@ -105,6 +106,15 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       );
     }
     for (const why of unwatched) said.push(`A gateway write in the same instant as openclaw-fix's could not be ruled out (${why}). Stop the gateway before a repair to be sure.`);
+    return said;
+  };
+  const raceNotes = (): string[] => [...notes, ...raceLines()];
+  /** A failure after a gateway write was replaced still says so: no lost update goes without a word. */
+  const withRaces = (error: unknown): unknown => {
+    const lines = raceLines();
+    if (!(error instanceof CannotRunError) || lines.length === 0) return error;
+    const said = new CannotRunError(error.code, `${error.message} ${lines.join(' ')}`, error.path, error.exitCode);
+    said.replacedGatewayWrites = replacedGatewayWrites;
     return said;
   };
   const service = gateway.service;
@@ -344,7 +354,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       try {
         await restoreFiles(backup!, prepared.files, live && noteRace);
       } catch (error) {
-        // Our change stays (with the gateway's write on top): a problem to act on, not a refusal (exit 1, not 2).
+        // The change stays where the gateway wrote on top of it: a problem to act on, not a refusal (exit 1, not 2).
         if (error instanceof CannotRunError && error.code === 'conflict') throw new CannotRunError('conflict', `Verification failed (${problems.join('; ')}). ${error.message}`, error.path, 1);
         throw error;
       }
@@ -357,6 +367,8 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       rollbackOk = back.ok;
     }
     return { status: 'rolled-back', backup, written, attempts, service: report, problems, notes: raceNotes(), replacedGatewayWrites, rollbackOk };
+  } catch (error) {
+    throw withRaces(error);
   } finally {
     // Never leave the gateway down because of us.
     if (stopped && !started) {
@@ -398,6 +410,19 @@ async function backupOrSay<T>(make: () => Promise<T>): Promise<T> {
  * silently replaced; if the gateway rewrote the file, say so and leave it to `restore` with the gateway stopped.
  */
 async function restoreFiles(backup: Backup, files: PreparedFile[], live: false | ((rel: string, seen: AtomicWriteResult) => void)): Promise<void> {
+  const rewritten = (names: string[], restored: string[]) =>
+    new CannotRunError(
+      'conflict',
+      `The running gateway rewrote ${names.join(', ')} after openclaw-fix's change, so ${names.length === 1 ? 'it was' : 'they were'} not rolled back over the gateway's write${restored.length ? ` (${restored.join(', ')} ${restored.length === 1 ? 'was' : 'were'} put back)` : ''}. Stop the gateway (openclaw gateway stop), then openclaw-fix restore ${backup.name} puts back the state before.`,
+      files.find((f) => names.includes(f.abs))?.abs,
+    );
+  if (live) {
+    // Every file checked before the first is put back, so a conflict almost always means none was.
+    const moved: string[] = [];
+    for (const f of files) if (!(await liveEquals(f.abs, f.after))) moved.push(f.abs);
+    if (moved.length) throw rewritten(moved, []);
+  }
+  const restored: string[] = [];
   for (const f of files) {
     const owner = await vetTarget(f.abs);
     if (!live) {
@@ -406,13 +431,10 @@ async function restoreFiles(backup: Backup, files: PreparedFile[], live: false |
     }
     try {
       live(f.rel, await writeFileAtomic(f.abs, f.before, { owner, expect: f.after, detectRaces: true }));
+      restored.push(f.abs);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
-      throw new CannotRunError(
-        'conflict',
-        `The running gateway rewrote ${f.abs} after openclaw-fix's change, so it was not rolled back over the gateway's write. Stop the gateway (openclaw gateway stop), then openclaw-fix restore ${backup.name} puts back the state before.`,
-        f.abs,
-      );
+      throw rewritten([f.abs], restored);
     }
   }
 }

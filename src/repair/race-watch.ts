@@ -35,6 +35,8 @@ export function watchRenames(dir: string, target: string, temp: string, mode: nu
   let marked = false;
   let foreign = 0;
   let done = false;
+  /** The watcher failed: events may be missing, so no count is exact. */
+  let failed = false;
   let wake: (() => void) | undefined;
   let watcher: FSWatcher;
   try {
@@ -54,6 +56,7 @@ export function watchRenames(dir: string, target: string, temp: string, mode: nu
     return { unavailable: `cannot watch ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
   watcher.on('error', () => {
+    failed = true;
     done = true;
     wake?.();
   });
@@ -61,11 +64,12 @@ export function watchRenames(dir: string, target: string, temp: string, mode: nu
     mark: () => chmodSync(`${dir}/${temp}`, mode),
     replaced: () =>
       new Promise<number | null>((resolve) => {
-        if (done) return resolve(marked ? foreign : null);
+        const count = () => (marked && !failed ? foreign : null);
+        if (done) return resolve(count());
         const timer = setTimeout(() => resolve(null), SETTLE_TIMEOUT_MS);
         wake = () => {
           clearTimeout(timer);
-          resolve(marked ? foreign : null);
+          resolve(count());
         };
       }),
     close: () => watcher.close(),

@@ -198,7 +198,9 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
         deviceId: currentPlan.target.deviceId,
       };
     }
-    throw new CannotRunError('conflict', `${snapshot.store.path} keeps changing while it is read: the gateway is writing it. Stop the gateway and run again. Nothing was changed.`, snapshot.store.path);
+    // After a first attempt wrote, apply says what the files hold now; only a first attempt can say nothing changed.
+    const state = attempt === 1 ? ' Nothing was changed.' : '';
+    throw new CannotRunError('conflict', `${snapshot.store.path} keeps changing while it is read: the gateway is writing it. Stop the gateway and run again.${state}`, snapshot.store.path);
   };
 
   const result = await applyChange({

@@ -12,8 +12,8 @@ export function envelope(command: string, exitCode: number) {
   return { schemaVersion: SCHEMA_VERSION, tool: { name: 'openclaw-fix', version: TOOL_VERSION }, command, ok: exitCode === 0, exitCode };
 }
 
-export function errorJson(command: string, exitCode: number, code: string, message: string, path?: string) {
-  return { ...envelope(command, exitCode), error: { code, message, ...(path ? { path } : {}) } };
+export function errorJson(command: string, exitCode: number, code: string, message: string, path?: string, replacedGatewayWrites?: { file: string; writes: number }[]) {
+  return { ...envelope(command, exitCode), error: { code, message, ...(path ? { path } : {}), ...(replacedGatewayWrites?.length ? { replacedGatewayWrites } : {}) } };
 }
 
 function storeJson(store: StoreView) {

@@ -92,15 +92,22 @@ function isSecretKey(key: string): boolean {
   return known;
 }
 
-export function registerNestedSecrets(value: unknown, depth = 0): void {
+/**
+ * `underSecret`: a list that sits under a key named like a secret ("refreshTokens": [...]), so its strings are
+ * secrets too. Only lists: an object under such a key ("tokens": {operator: {...}}) names its own fields.
+ */
+export function registerNestedSecrets(value: unknown, depth = 0, underSecret = false): void {
   if (depth > 8 || typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
-    // An index is never named like a secret: only the objects inside a list can hold one (a scope list holds none).
-    // An indexed loop: for...of allocates an iterator per list, 30,000 of them on a 10,000-device store.
+    // An index is never named like a secret: a list's strings are secrets only under a secret-named key
+    // ("refreshTokens": [...]); a scope list holds none. An indexed loop: for...of allocates an iterator per
+    // list, 30,000 of them on a 10,000-device store.
     const list = value as unknown[];
     for (let i = 0; i < list.length; i++) {
       const v = list[i];
-      if (typeof v === 'object' && v !== null) registerNestedSecrets(v, depth + 1);
+      if (typeof v === 'string') {
+        if (underSecret) registerSecret(v);
+      } else if (typeof v === 'object' && v !== null) registerNestedSecrets(v, depth + 1, underSecret && Array.isArray(v));
     }
     return;
   }
@@ -108,7 +115,7 @@ export function registerNestedSecrets(value: unknown, depth = 0): void {
     const v = (value as Record<string, unknown>)[key];
     if (typeof v === 'string') {
       if (isSecretKey(key)) registerSecret(v);
-    } else if (typeof v === 'object' && v !== null) registerNestedSecrets(v, depth + 1);
+    } else if (typeof v === 'object' && v !== null) registerNestedSecrets(v, depth + 1, Array.isArray(v) && isSecretKey(key));
   }
 }
 

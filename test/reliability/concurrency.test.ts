@@ -103,6 +103,8 @@ async function interleave(count: number, first: number): Promise<Measured> {
     } catch (error) {
       // Refused out loud (exit 2, "kept changing"): allowed, never silent.
       if (!(error instanceof CannotRunError) || error.code !== 'conflict') throw error;
+      // A refused run may have replaced gateway writes on an earlier attempt: it must say so too.
+      reported += (error.replacedGatewayWrites ?? []).reduce((n, r) => n + r.writes, 0);
       refused.push(i);
     }
   }

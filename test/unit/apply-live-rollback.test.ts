@@ -16,11 +16,14 @@ const silent = () => {
   return new Output({ color: false }, {}, sink, sink);
 };
 
-async function liveApplyThatFailsVerification(gatewayWritesMeanwhile: boolean) {
+async function liveApplyThatFailsVerification(gatewayWritesMeanwhile: boolean, gatewayRewrites = 'devices/paired.json') {
   const dir = copyState(SAMPLE);
   const file = path.join(dir, 'devices/paired.json');
+  const pendingFile = path.join(dir, 'devices/pending.json');
   const before = readFileSync(file);
   const after = Buffer.from(before.toString('utf8').replace('"operator.pairing"', '"operator.pairing", "operator.write"'));
+  const pendingBefore = readFileSync(pendingFile);
+  const pendingAfter = Buffer.from('{}');
   process.env.OPENCLAW_FIX_TEST_SETTLE_MS = '1';
   onTestFinished(() => {
     delete process.env.OPENCLAW_FIX_TEST_SETTLE_MS;
@@ -30,14 +33,24 @@ async function liveApplyThatFailsVerification(gatewayWritesMeanwhile: boolean) {
     command: 'rotate',
     stateDir: dir,
     prepare: async (attempt): Promise<Prepared | null> =>
-      attempt > 1 ? null : { files: [{ rel: 'devices/paired.json', abs: file, before, after, mode: 0o600 }], description: 'test change', deviceId: null },
+      attempt > 1
+        ? null
+        : {
+            files: [
+              { rel: 'devices/paired.json', abs: file, before, after, mode: 0o600 },
+              { rel: 'devices/pending.json', abs: pendingFile, before: pendingBefore, after: pendingAfter, mode: 0o600 },
+            ],
+            description: 'test change',
+            deviceId: null,
+          },
     verifyWritten: () => [],
     verifyFinal: async () => {
       if (gatewayWritesMeanwhile) {
-        // The gateway's connect rewrites the file (tmp + rename) after our change, before the rollback.
-        gatewayBytes = Buffer.from(readFileSync(file, 'utf8').replace('"clientId"', '"x_gateway": 1, "clientId"'));
-        writeFileSync(`${file}.gw.tmp`, gatewayBytes, { mode: 0o600 });
-        renameSync(`${file}.gw.tmp`, file);
+        // The gateway's connect rewrites a file (tmp + rename) after our change, before the rollback.
+        const target = path.join(dir, gatewayRewrites);
+        gatewayBytes = Buffer.from(readFileSync(target, 'utf8').replace(/^\{/, '{"x_gateway": {},'));
+        writeFileSync(`${target}.gw.tmp`, gatewayBytes, { mode: 0o600 });
+        renameSync(`${target}.gw.tmp`, target);
       }
       return ['still found after the change: service-device-missing-write'];
     },
@@ -46,15 +59,37 @@ async function liveApplyThatFailsVerification(gatewayWritesMeanwhile: boolean) {
     timeoutSec: 1,
     output: silent(),
   });
-  return { run, file, before, gatewayBytes: () => gatewayBytes };
+  return { run, file, before, after, pendingFile, pendingBefore, gatewayBytes: () => gatewayBytes };
 }
 
 describe('rollback with a gateway left running', () => {
   it('nobody wrote since our change: rolled back to the bytes before', async () => {
-    const { run, file, before } = await liveApplyThatFailsVerification(false);
+    const { run, file, before, pendingFile, pendingBefore } = await liveApplyThatFailsVerification(false);
     const result = await run;
     expect(result.status).toBe('rolled-back');
     expect(readFileSync(file).equals(before)).toBe(true);
+    expect(readFileSync(pendingFile).equals(pendingBefore)).toBe(true);
+  });
+
+  it('the gateway rewrote the second file: no file is rolled back (never half), and the error names that file', async () => {
+    const { run, file, after, pendingFile, gatewayBytes } = await liveApplyThatFailsVerification(true, 'devices/pending.json');
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotRunError);
+    expect((error as CannotRunError).message).toMatch(/rewrote \S*pending\.json after openclaw-fix's change, so it was not rolled back/);
+    expect(readFileSync(file).equals(after), 'paired.json keeps the change: nothing was half rolled back').toBe(true);
+    expect(readFileSync(pendingFile).equals(gatewayBytes()!)).toBe(true);
+  });
+
+  it("a gateway write replaced on the way in is still reported when the run ends in an error", async () => {
+    process.env.OPENCLAW_FIX_TEST_RACE = '1';
+    onTestFinished(() => {
+      delete process.env.OPENCLAW_FIX_TEST_RACE;
+    });
+    const { run } = await liveApplyThatFailsVerification(true);
+    const error = (await run.catch((e: unknown) => e)) as CannotRunError;
+    expect(error).toBeInstanceOf(CannotRunError);
+    expect(error.replacedGatewayWrites?.length).toBeGreaterThan(0);
+    expect(error.message).toMatch(/in the same instant openclaw-fix replaced .* lost/);
   });
 
   it("the gateway wrote since: not rolled back over its write; the error names the restore to run with it stopped", async () => {

@@ -20,6 +20,32 @@ describe('redact', () => {
     expect(redact('auth none, nothing secret here')).toBe('auth none, nothing secret here');
   });
 
+  it('finds a secret the way JSON prints it: quotes, backslashes and control characters escaped, / as \\/', () => {
+    const password = 'Tr0ub4dor"&3-horse\\battery\tstaple';
+    const token = 'k3Jd9+/aQ0zzzzzzzzzzzzzzzzzzzzzzzzzzzz';
+    registerSecret(password);
+    registerSecret(token);
+    const printed = redact(JSON.stringify({ sample: `login with ${password}`, token }));
+    expect(printed).toBe('{"sample":"login with [redacted]","token":"[redacted]"}');
+    expect(redact(`{"t":"${token.replace('/', '\\/')}"}`)).toBe('{"t":"[redacted]"}');
+  });
+
+  it('redactAssignments: a secret-named JSON value is redacted up to its closing quote, escapes included', async () => {
+    const { redactAssignments } = await import('../../src/core/secrets.js');
+    expect(redactAssignments('{"password":"Tr0ub4dor\\"&3-horse-battery","user":"x"}')).toBe('{"password":"[redacted]","user":"x"}');
+    expect(redactAssignments('{"deviceToken":"abc\\u002bdef\\/ghi0123456789"}')).toBe('{"deviceToken":"[redacted]"}');
+  });
+
+  it('registers the strings of a list under a secret-named key, never a scope list inside a token record', async () => {
+    const { registerNestedSecrets } = await import('../../src/store/records.js');
+    registerNestedSecrets({
+      refreshTokens: ['refresh-AAAAAAAAAAAAAAAAAAAAAAAA', ['nested-BBBBBBBBBBBBBBBBBBBBBBBB']],
+      tokens: { operator: { token: 'operator-CCCCCCCCCCCCCCCCCCCCCC', role: 'operator', scopes: ['operator.admin', 'operator.approvals'] } },
+    });
+    expect(redact('refresh-AAAAAAAAAAAAAAAAAAAAAAAA nested-BBBBBBBBBBBBBBBBBBBBBBBB operator-CCCCCCCCCCCCCCCCCCCCCC')).toBe('[redacted] [redacted] [redacted]');
+    expect(redact('scopes operator.admin, operator.approvals; role operator')).toBe('scopes operator.admin, operator.approvals; role operator');
+  });
+
   it('redacts PEM private keys line by line and as blocks', () => {
     const pem = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPrivateKeyMaterialHere123\n-----END PRIVATE KEY-----\n';
     registerSecret(pem);
