@@ -42,7 +42,10 @@ export interface FileInfo {
 export interface TokenInfo {
   role: string;
   scopes: string[] | null;
-  /** First 12 hex of sha256(token): enough to compare copies, useless to an attacker. */
+  /**
+   * First 12 hex of sha256(token): enough to compare copies, useless to an attacker. Read only for this host's
+   * device (records.ts isHostEntry); null on every other device, and where there is no token.
+   */
   digest: string | null;
   createdAtMs?: number;
   rotatedAtMs?: number;

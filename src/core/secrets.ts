@@ -52,9 +52,14 @@ const SMI = 0x3fffffff;
 const FILTER_BITS = 20;
 const FILTER_MASK = (1 << FILTER_BITS) - 1;
 
-/** Secrets found by Rabin-Karp: each list holds the secrets sharing a prefix hash, longest first. */
+/**
+ * Secrets found by Rabin-Karp, by prefix hash: the one secret with that hash (almost always), or the list of
+ * those sharing it, longest first. One string, not a list of one: 20,000 fewer arrays on a big store.
+ */
+type Bucket = string | string[];
+
 interface Index {
-  byPrefix: Map<number, string[]>;
+  byPrefix: Map<number, Bucket>;
   filter: Uint8Array;
   /** Length of the shortest secret in the index. */
   shortest: number;
@@ -83,20 +88,23 @@ function prefixHash(text: string, start: number): number {
 function indexAdd(index: Index, secret: string, h: number): void {
   index.filter[(h & FILTER_MASK) >>> 3]! |= 1 << (h & 7);
   if (secret.length < index.shortest) index.shortest = secret.length;
-  const list = index.byPrefix.get(h & SMI);
-  if (list) {
-    if (list.includes(secret)) return;
-    list.push(secret);
+  const bucket = index.byPrefix.get(h & SMI);
+  if (bucket === undefined) index.byPrefix.set(h & SMI, secret);
+  else if (!inBucket(bucket, secret)) {
     // Longest first, so a secret that extends another is redacted whole.
-    list.sort((a, b) => b.length - a.length);
-  } else index.byPrefix.set(h & SMI, [secret]);
+    index.byPrefix.set(h & SMI, [...(typeof bucket === 'string' ? [bucket] : bucket), secret].sort((a, b) => b.length - a.length));
+  }
+}
+
+function inBucket(bucket: Bucket | undefined, secret: string): boolean {
+  return bucket === undefined ? false : typeof bucket === 'string' ? bucket === secret : bucket.includes(secret);
 }
 
 function add(secret: string): void {
   const h = prefixHash(secret, 0);
   // Each secret once, found before anything else is computed (a token is usually registered twice: as a token,
   // and as a string under a key named like one). The list is almost always one entry: one comparison.
-  if (tokens.byPrefix.get(h & SMI)?.includes(secret)) return;
+  if (inBucket(tokens.byPrefix.get(h & SMI), secret)) return;
   const classes = classesOf(secret);
   if (classes >= 0) {
     indexAdd(tokens, secret, h);
@@ -109,12 +117,23 @@ function add(secret: string): void {
   indexAdd(othersIndex, secret, h);
 }
 
+/** Whether JSON.stringify writes `text` as it is (no quote, backslash, control character or surrogate) and no logger escapes a `/` in it. */
+function printsAsIs(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x2f || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
 export function registerSecret(value: unknown): void {
   if (typeof value !== 'string') return;
   // Real tokens are 32+ characters; short values ("none", "", "true") would redact ordinary words.
   if (value.length < PREFIX) return;
   const trimmed = value.trim();
   if (trimmed.length >= PREFIX) add(trimmed);
+  // The usual token (hex, base64url) is printed the same everywhere: nothing more to register.
+  if (printsAsIs(trimmed)) return;
   // Printed inside JSON (a --json report, a JSON log line) a secret appears escaped: ", \ and control
   // characters as JSON.stringify writes them, and / as some loggers write it (\/).
   const escaped = JSON.stringify(trimmed).slice(1, -1);
@@ -131,13 +150,13 @@ export function registerSecret(value: unknown): void {
  * replaced, and the search goes on after it (leftmost, then longest). Pieces go to `parts`; returns the
  * new `copied` offset (where the text not yet pushed starts).
  */
-function scan(text: string, start: number, end: number, byPrefix: Map<number, string[]>, filter: Uint8Array, parts: string[], copied: number): number {
+function scan(text: string, start: number, end: number, byPrefix: Map<number, Bucket>, filter: Uint8Array, parts: string[], copied: number): number {
   let i = start;
   let h = prefixHash(text, i);
   while (i + PREFIX <= end) {
     if ((filter[(h & FILTER_MASK) >>> 3]! & (1 << (h & 7))) !== 0) {
-      const candidates = byPrefix.get(h & SMI);
-      const hit = candidates?.find((secret) => text.startsWith(secret, i));
+      const bucket = byPrefix.get(h & SMI);
+      const hit = bucket === undefined ? undefined : typeof bucket === 'string' ? (text.startsWith(bucket, i) ? bucket : undefined) : bucket.find((secret) => text.startsWith(secret, i));
       if (hit !== undefined && i + hit.length <= end) {
         parts.push(text.slice(copied, i), '[redacted]');
         i += hit.length;

@@ -60,7 +60,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
   const config = readGatewayConfig(location.configPath, options.env, location.profile);
   const fileIdentity = readIdentity(location.stateDir);
   const fileDeviceAuth = readDeviceAuth(location.stateDir);
-  const storeRead = await readStore(location.stateDir, release, { hash: options.hashStore !== false, keepBytes: options.keepStoreBytes });
+  const storeRead = await readStore(location.stateDir, release, { hash: options.hashStore !== false, keepBytes: options.keepStoreBytes, hostDeviceId: fileIdentity.deviceId ?? undefined });
   const { store, legacyStore } = storeRead;
   refuseForeignUnreadable(store.paired);
   // SQLite era (2026.8.1+): identity and device tokens live in the database; identity/*.json are legacy leftovers.

@@ -20,7 +20,7 @@ import { readDeviceAuth, readIdentity } from '../store/identity.js';
 import { pathPresent, sqlitePath } from '../store/index.js';
 import { checkStoreShape, jsonStorePaths } from '../store/json-store.js';
 import { readJsonFile } from '../store/read-file.js';
-import { isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest } from '../store/records.js';
+import { isHostEntry, isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest } from '../store/records.js';
 import type { SplicedFile } from './editor.js';
 
 export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, options: { env: NodeJS.ProcessEnv; nowMs?: number }): Snapshot | undefined {
@@ -43,7 +43,7 @@ export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, opti
 
   // What readJsonStore makes of the target's entry, from the bytes now on disk (the spliced value is those bytes).
   const raw = JSON.parse(spliced.value) as unknown;
-  const target = toDeviceRecord(spliced.key, raw);
+  const target = toDeviceRecord(spliced.key, raw, isHostEntry(spliced.key, raw, before.identity.deviceId));
   if (looksLikePendingRequest(raw)) target.shapeProblems.push(`entry ${spliced.key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);
   let found = false;
   const devices: DeviceRecord[] = store.devices.map((d) => {

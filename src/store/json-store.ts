@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { FileInfo, StoreView } from '../core/model.js';
 import { readJsonFile, type RawFile, type ReadOptions } from './read-file.js';
-import { isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest, typeName } from './records.js';
+import { isHostEntry, isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest, typeName } from './records.js';
 
 export function jsonStorePaths(stateDir: string): { paired: string; pending: string } {
   return { paired: path.join(stateDir, 'devices', 'paired.json'), pending: path.join(stateDir, 'devices', 'pending.json') };
@@ -40,7 +40,7 @@ export function readJsonStore(stateDir: string, options: ReadOptions = {}): Stor
   const devices =
     paired.status === 'ok' && isPlainObject(pairedRaw.value)
       ? Object.entries(pairedRaw.value).map(([key, value]) => {
-          const device = toDeviceRecord(key, value);
+          const device = toDeviceRecord(key, value, isHostEntry(key, value, options.hostDeviceId));
           if (looksLikePendingRequest(value)) device.shapeProblems.push(`entry ${key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);
           return device;
         })

@@ -62,6 +62,8 @@ export interface ReadOptions {
    * instead of hashing 12 MB twice. Kept by the caller, outside the model (the bytes hold tokens).
    */
   keepBytes?: Map<string, Buffer>;
+  /** This host's device id (identity/device.json): only its tokens get digests (see toDeviceRecord). */
+  hostDeviceId?: string;
 }
 
 export function readJsonFile(path: string, options: ReadOptions = {}): RawFile {

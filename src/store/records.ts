@@ -48,32 +48,35 @@ export function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function readTokens(raw: unknown, problems: string[], where: string): TokenInfo[] {
+function readTokens(raw: unknown, problems: string[], where: string, withDigests: boolean): TokenInfo[] {
   if (raw === undefined || raw === null) return [];
   if (!isPlainObject(raw)) {
     problems.push(`${where}.tokens should be an object keyed by role, found ${typeName(raw)}`);
     return [];
   }
   const tokens: TokenInfo[] = [];
-  for (const role of Object.keys(raw)) {
+  for (const role in raw) {
     const value = raw[role];
-    const at = `${where}.tokens.${role}`;
     if (!isPlainObject(value)) {
-      problems.push(`${at} should be an object, found ${typeName(value)}`);
+      problems.push(`${where}.tokens.${role} should be an object, found ${typeName(value)}`);
       continue;
     }
+    // Where a problem is reported; made only when there is one (20,000 tokens on a big store have none).
+    const at = problems.length;
+    // The value itself was registered by registerNestedSecrets (toDeviceRecord walks the record first).
     const token = value.token;
-    registerSecret(token);
-    if (token !== undefined && typeof token !== 'string') problems.push(`${at}.token should be text`);
-    tokens.push({
+    if (token !== undefined && typeof token !== 'string') problems.push('.token should be text');
+    const info: TokenInfo = {
       role,
-      scopes: strList(value.scopes, 'scopes', problems, at),
-      digest: typeof token === 'string' && token ? digest(token) : null,
-      createdAtMs: num(value.createdAtMs, 'createdAtMs', problems, at),
-      rotatedAtMs: num(value.rotatedAtMs, 'rotatedAtMs', problems, at),
-      revokedAtMs: num(value.revokedAtMs, 'revokedAtMs', problems, at),
-      lastUsedAtMs: num(value.lastUsedAtMs, 'lastUsedAtMs', problems, at),
-    });
+      scopes: strList(value.scopes, 'scopes', problems, ''),
+      digest: withDigests && typeof token === 'string' && token ? digest(token) : null,
+      createdAtMs: num(value.createdAtMs, 'createdAtMs', problems, ''),
+      rotatedAtMs: num(value.rotatedAtMs, 'rotatedAtMs', problems, ''),
+      revokedAtMs: num(value.revokedAtMs, 'revokedAtMs', problems, ''),
+      lastUsedAtMs: num(value.lastUsedAtMs, 'lastUsedAtMs', problems, ''),
+    };
+    for (let i = at; i < problems.length; i++) problems[i] = `${where}.tokens.${role}${problems[i]}`;
+    tokens.push(info);
   }
   return tokens;
 }
@@ -119,7 +122,17 @@ export function registerNestedSecrets(value: unknown, depth = 0, underSecret = f
   }
 }
 
-export function toDeviceRecord(key: string, raw: unknown): DeviceRecord {
+/**
+ * Whether the stored entry `key` is this host's device (`hostId`, from its identity), the one whose token
+ * digests are read: M08 compares them with its cached copy, and nothing compares any other device's. A
+ * sha256 for every token of a 10,000-device store cost more than the rest of its record.
+ */
+export function isHostEntry(key: string, raw: unknown, hostId: string | undefined): boolean {
+  return hostId !== undefined && (key === hostId || (isPlainObject(raw) && raw.deviceId === hostId));
+}
+
+/** `withDigests`: give each token its digest (see isHostEntry); otherwise every digest is null. */
+export function toDeviceRecord(key: string, raw: unknown, withDigests: boolean): DeviceRecord {
   const problems: string[] = [];
   const where = key.length > 16 ? `${key.slice(0, 8)}…` : key;
   if (!isPlainObject(raw)) {
@@ -144,7 +157,7 @@ export function toDeviceRecord(key: string, raw: unknown): DeviceRecord {
     scopes: strList(raw.scopes, 'scopes', problems, where),
     approvedScopes: strList(raw.approvedScopes, 'approvedScopes', problems, where),
     remoteIp: str(raw.remoteIp, 'remoteIp', problems, where),
-    tokens: readTokens(raw.tokens, problems, where),
+    tokens: readTokens(raw.tokens, problems, where, withDigests),
     createdAtMs: num(raw.createdAtMs, 'createdAtMs', problems, where),
     approvedAtMs: num(raw.approvedAtMs, 'approvedAtMs', problems, where),
     lastSeenAtMs: num(raw.lastSeenAtMs, 'lastSeenAtMs', problems, where),

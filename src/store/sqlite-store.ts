@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { DeviceAuthCache, FileInfo, FileStat, HostIdentity, StoreView, TokenInfo } from '../core/model.js';
 import { digest, registerSecret } from '../core/secrets.js';
 import { base64url, deviceIdForRawKey, rawPublicKeyFromPem } from './identity.js';
-import { toDeviceRecord, toPendingRequest } from './records.js';
+import { isHostEntry, toDeviceRecord, toPendingRequest } from './records.js';
 import { closeQuietly, openDatabase, sqliteError, type Database } from './sqlite-open.js';
 import { assertKnownSchema, schemaVersion } from './sqlite-schema.js';
 
@@ -137,10 +137,13 @@ function readAll(db: Database, dbPath: string): SqliteState {
     const hash = createHash('sha256');
     for (const r of pairedRows) hash.update(JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
 
+    // Token digests only for this host's device, as on the JSON store (toDeviceRecord).
+    const hostId = typeof identityRows[0]?.device_id === 'string' ? identityRows[0].device_id : undefined;
     const devices = pairedRows.map((row) => {
       const problems: string[] = [];
       const raw = pairedRowToObject(row, problems);
-      const record = toDeviceRecord(String(row.device_id), raw);
+      const key = String(row.device_id);
+      const record = toDeviceRecord(key, raw, isHostEntry(key, raw, hostId));
       record.shapeProblems.push(...problems);
       return record;
     });
