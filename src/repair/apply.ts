@@ -7,7 +7,6 @@
  */
 import { CannotRunError } from '../core/errors.js';
 import type { Output } from '../report/output.js';
-import { sha256 } from '../store/read-file.js';
 import { ConflictError, liveEquals, removeStaleTemps, vetTarget, writeFileAtomic, type AtomicWriteResult, type FileOwner } from './atomic.js';
 import path from 'node:path';
 import { createBackup, createStoreBackup, discardBackup, updateBackup, type Backup } from './backup.js';
@@ -258,17 +257,22 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       crashPoint('backed-up');
 
       written = [];
+      /** sha256 of each file as written, for the manifest (hashed while its fsync ran). */
+      const digestsAfter = new Map<string, string>();
       try {
-        // Compare-and-swap for every file before the first rename, so a conflict almost always means nothing was written.
-        for (const f of prepared.files) if (!(await liveEquals(f.abs, f.before))) throw new ConflictError(f.abs);
+        // Compare-and-swap for every file before the first rename, so a conflict almost always means nothing was
+        // written. One file: its own compare-and-swap, right before its rename, is that check.
+        if (prepared.files.length > 1) for (const f of prepared.files) if (!(await liveEquals(f.abs, f.before))) throw new ConflictError(f.abs);
         for (const f of prepared.files) {
           const seen = await writeFileAtomic(f.abs, f.after, {
             expect: f.before,
             owner: owners.get(f.abs),
             crashLabel: written.length === 0 ? 'temp-written' : undefined,
             detectRaces: live,
+            sha256: true,
           });
           noteRace(f.rel, seen);
+          digestsAfter.set(f.rel, seen.sha256!);
           written.push(f.rel);
           everWritten.add(f.rel);
           firstBackup ??= backup;
@@ -315,7 +319,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         continue;
       }
       try {
-        await updateBackup(backup, { status: 'applied' }, new Map(prepared.files.map((f) => [f.rel, sha256(f.after)])));
+        await updateBackup(backup, { status: 'applied' }, digestsAfter);
       } catch (error) {
         // The change is complete and the backup copies are whole; only the manifest's status is stale.
         notes.push(`The change is complete, but the backup manifest could not be updated (${error instanceof Error ? error.message : String(error)}); restore --list shows ${backup.name} as "backed-up", and it still holds the state before.`);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import { sha256 } from '../store/read-file.js';
 import { TOOL_VERSION } from '../version.js';
-import { writeFileAtomic } from './atomic.js';
+import { fileHolds, writeFileAtomic } from './atomic.js';
 import { crashPoint } from './crash.js';
 
 export const BACKUP_ROOT = path.join('backups', 'openclaw-fix');
@@ -77,12 +77,12 @@ export async function createBackup(
     for (const file of files) {
       const target = path.join(dir, file.rel);
       await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(target, file.bytes);
+      const written = await writeFileAtomic(target, file.bytes, { sha256: true });
       // Read back byte for byte (as strong as comparing hashes, and cheaper); the bytes are hashed once, for the manifest.
-      if (!(await fsp.readFile(target)).equals(file.bytes)) {
+      if (!fileHolds(target, file.bytes)) {
         throw new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target);
       }
-      manifest.files.push({ path: file.rel, sha256Before: sha256(file.bytes), sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
+      manifest.files.push({ path: file.rel, sha256Before: written.sha256!, sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
       crashPoint('backup-copied');
     }
     await writeManifest(dir, manifest);

@@ -12,7 +12,7 @@
  * takeSnapshot reads it. Anything else (a database appeared, the file moved on) returns undefined: the caller
  * takes a full snapshot.
  */
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import type { DeviceRecord, FileInfo, PendingRequest, Snapshot } from '../core/model.js';
 import { readGatewayConfig } from '../store/config.js';
 import { notableStateFiles, serviceTokens } from '../store/extras.js';
@@ -21,6 +21,7 @@ import { pathPresent, sqlitePath } from '../store/index.js';
 import { checkStoreShape, jsonStorePaths } from '../store/json-store.js';
 import { readJsonFile } from '../store/read-file.js';
 import { isHostEntry, isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest } from '../store/records.js';
+import { fileHolds } from './atomic.js';
 import type { SplicedFile } from './editor.js';
 
 export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, options: { env: NodeJS.ProcessEnv; nowMs?: number }): Snapshot | undefined {
@@ -30,16 +31,13 @@ export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, opti
   if (store.kind !== 'json' || before.legacyStore || store.paired.status !== 'ok' || spliced.file !== paths.paired) return undefined;
   // takeSnapshot would judge a database that appeared meanwhile: leave that to it.
   if (pathPresent(sqlitePath(stateDir))) return undefined;
-  let bytes: Buffer;
   let link;
   try {
     link = lstatSync(paths.paired);
-    if (!link.isFile()) return undefined;
-    bytes = readFileSync(paths.paired);
+    if (!link.isFile() || !fileHolds(paths.paired, spliced.after)) return undefined;
   } catch {
     return undefined;
   }
-  if (!bytes.equals(spliced.after)) return undefined;
 
   // What readJsonStore makes of the target's entry, from the bytes now on disk (the spliced value is those bytes).
   const raw = JSON.parse(spliced.value) as unknown;

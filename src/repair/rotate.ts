@@ -13,6 +13,7 @@ import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared } from './apply.js';
+import { fileHolds } from './atomic.js';
 import { confirmChange } from './confirm.js';
 import { editorFor, JsonStoreEditor, type SplicedFile } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, TARGET_FINDINGS, type RotateOptions, type RotatePlan } from './plan.js';
@@ -54,13 +55,18 @@ interface Loaded {
   storeBytes: Map<string, Buffer>;
 }
 
-/** Whether `bytes` (read now from `abs`) are exactly what the snapshot the plan was made from read. */
-function readAsPlanned(loaded: Loaded, rel: string, abs: string, bytes: Buffer): boolean {
+/**
+ * The bytes of `abs` as the snapshot the plan was made from read them, if the file still holds exactly those;
+ * undefined when it moved on since (the caller takes a new snapshot).
+ */
+async function readAsPlanned(loaded: Loaded, rel: string, abs: string): Promise<Buffer | undefined> {
+  // The store's files: compared with the bytes the snapshot kept, which are then the ones to edit.
   const kept = loaded.storeBytes.get(abs);
-  if (kept) return kept.equals(bytes);
+  if (kept) return fileHolds(abs, kept) ? kept : undefined;
   const { snapshot } = loaded;
   const sha = rel === PAIRED_FILE ? snapshot.store.paired.sha256 : rel === PENDING_FILE ? snapshot.store.pending.sha256 : rel === DEVICE_AUTH_FILE ? snapshot.deviceAuth.file.sha256 : undefined;
-  return sha !== undefined && sha === sha256(bytes);
+  const bytes = await fsp.readFile(abs);
+  return sha !== undefined && sha === sha256(bytes) ? bytes : undefined;
 }
 
 /**
@@ -183,11 +189,14 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
         return { files: [], transaction: editor.transaction(currentPlan, device), description: currentPlan.summary, deviceId: currentPlan.target.deviceId };
       }
       const files = editor.files(currentPlan);
+      // The plan must be made from exactly these bytes; if a file moved since the snapshot, take a new one.
       const bytes = new Map<string, Buffer>();
-      for (const abs of files) bytes.set(abs, await fsp.readFile(abs));
-      // The plan must be made from exactly these bytes; if the file moved since the snapshot, take a new one.
-      const stale = currentPlan.files.some((rel, j) => !readAsPlanned(current, rel, files[j]!, bytes.get(files[j]!)!));
-      if (stale) continue;
+      for (const [j, abs] of files.entries()) {
+        const planned = await readAsPlanned(current, currentPlan.files[j]!, abs);
+        if (!planned) break;
+        bytes.set(abs, planned);
+      }
+      if (bytes.size < files.length) continue;
       const rendered = editor.render(currentPlan, bytes, { nowMs: Date.now() });
       const splice = editor instanceof JsonStoreEditor ? editor.lastSplice : undefined;
       spliced = splice ? { snapshot: current.snapshot, file: splice } : undefined;
