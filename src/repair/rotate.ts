@@ -13,7 +13,6 @@ import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared } from './apply.js';
-import { fileHolds } from './atomic.js';
 import { confirmChange } from './confirm.js';
 import { editorFor, JsonStoreEditor, type SplicedFile } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, TARGET_FINDINGS, type RotateOptions, type RotatePlan } from './plan.js';
@@ -60,10 +59,17 @@ interface Loaded {
  * undefined when it moved on since (the caller takes a new snapshot).
  */
 async function readAsPlanned(loaded: Loaded, rel: string, abs: string): Promise<Buffer | undefined> {
-  // The store's files: compared with the bytes the snapshot kept, which are then the ones to edit.
-  const kept = loaded.storeBytes.get(abs);
-  if (kept) return fileHolds(abs, kept) ? kept : undefined;
   const { snapshot } = loaded;
+  // The store's files: the bytes the snapshot kept are the ones to edit, unless the file was replaced or
+  // rewritten since (its size or time moved). That look is only the early way out: the guarantee is the byte
+  // compare-and-swap against these bytes right before the rename (atomic.ts), which sends a change made in
+  // between back here to plan again.
+  const kept = loaded.storeBytes.get(abs);
+  if (kept) {
+    const was = rel === PAIRED_FILE ? snapshot.store.paired.stat : rel === PENDING_FILE ? snapshot.store.pending.stat : undefined;
+    const now = await fsp.stat(abs).catch(() => undefined);
+    return was && now && now.size === kept.length && now.mtimeMs === was.mtimeMs ? kept : undefined;
+  }
   const sha = rel === PAIRED_FILE ? snapshot.store.paired.sha256 : rel === PENDING_FILE ? snapshot.store.pending.sha256 : rel === DEVICE_AUTH_FILE ? snapshot.deviceAuth.file.sha256 : undefined;
   const bytes = await fsp.readFile(abs);
   return sha !== undefined && sha === sha256(bytes) ? bytes : undefined;
@@ -217,10 +223,10 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     stateDir,
     prepare,
     verifyWritten: () => editor.verify(currentPlan),
-    verifyFinal: async () => {
+    verifyFinal: async ({ readBack }) => {
       // Read back from disk. A spliced paired.json still holding exactly the bytes written is the old store
       // with one value replaced: only that value is parsed again (reread.ts); anything else is read in full.
-      const reread = spliced && snapshotAfterSplice(spliced.snapshot, spliced.file, run.snapshotOptions);
+      const reread = spliced && snapshotAfterSplice(spliced.snapshot, spliced.file, { ...run.snapshotOptions, readBack });
       const fresh = reread ?? (await takeSnapshot(run.snapshotOptions));
       const now = { snapshot: fresh, diagnosis: diagnose(fresh, { commandArgs: run.commandArgs }) };
       after = now.diagnosis;
