@@ -18,7 +18,7 @@ import { sqliteChangeFromPlan } from '../store/sqlite-plan.js';
 import { applySqliteScopeChange, backupSqlite, deviceTablesDigest, readSqliteScopes, restoreDeviceTables, SqliteConflictError } from '../store/sqlite-write.js';
 import type { DeviceRecord } from '../core/model.js';
 import { ConflictError } from './atomic.js';
-import { canonicalValueSpan } from './canonical.js';
+import { memberValueSpan } from './member-span.js';
 import { crashPoint } from './crash.js';
 import { DEVICE_AUTH_FILE, LOCATIONS, PAIRED_FILE, PENDING_FILE, SQLITE_AUTH, SQLITE_DB_FILE, SQLITE_PAIRED, type RotatePlan } from './plan.js';
 
@@ -136,19 +136,23 @@ function serializeNested(value: unknown): string {
 }
 
 /**
- * The value of top-level key `key` in `bytes`, where it sits, when the whole file is proven to be exactly what
- * serialize() writes (canonical.ts): then every other byte can stay as it is and only that value is rewritten.
- * Undefined for any other file (CRLF, other indentation, escapes or numbers OpenClaw would write differently,
- * duplicate keys...), or when the key is not there: the caller then parses and rewrites the whole file, the way
- * OpenClaw would.
+ * The value of top-level key `key` in `bytes` (paired.json as the snapshot parsed it), where it sits, when that
+ * value can be rewritten in place: the key's one member (member-span.ts), and the value written exactly as
+ * serialize() writes it one level down, so the rewritten value reads like its neighbours. Undefined otherwise
+ * (another indentation, a duplicate key, `\u` escapes, CRLF...): the caller then parses and rewrites the whole
+ * file, the way OpenClaw would.
  */
 function spliceSpan(bytes: Buffer, key: string): { start: number; end: number; text: string } | undefined {
-  const at = canonicalValueSpan(bytes, key);
+  const at = memberValueSpan(bytes, key);
   if (!at) return undefined;
   const text = bytes.toString('utf8', at.start, at.end);
-  // Belt and braces: the bytes there are that value's own serialization, one level down.
-  if (serializeNested(JSON.parse(text)) !== text) return undefined;
-  return { ...at, text };
+  try {
+    // The bytes there are that value's own serialization, one level down: also what proves the span whole. A
+    // span that does not parse is not where the value ends; a value too deep to serialize is refused the long way.
+    return serializeNested(JSON.parse(text)) === text ? { ...at, text } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the last render() of paired.json changed, when it spliced one value into the file's own bytes. */

@@ -52,7 +52,7 @@ export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, opti
     return target;
   });
   if (!found) return undefined;
-  // readJsonFile's info for a canonical file (serialize() output: no BOM, no CRLF).
+  // readJsonFile's info for this file: a splice is only made where there is no BOM and no carriage return (member-span.ts).
   const paired: FileInfo = {
     path: paths.paired,
     status: 'ok',
