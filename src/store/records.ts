@@ -11,33 +11,39 @@ export function isPlainObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** How a problem names the entry: a device id cut short. Made only for a problem (10,000 records have none). */
+function short(where: string): string {
+  return where.length > 16 ? `${where.slice(0, 8)}…` : where;
+}
+
 // The helpers take the value, read at the call site (raw.displayName): there the load sees one object shape and
-// is cheap; a load by a key passed in (obj[key]) sees every field of every record and is not.
+// is cheap; a load by a key passed in (obj[key]) sees every field of every record and is not. `where` is the
+// entry's key, named in a problem.
 function str(v: unknown, key: string, problems: string[], where: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return v;
-  problems.push(`${where}.${key} should be text, found ${typeName(v)}`);
+  problems.push(`${short(where)}.${key} should be text, found ${typeName(v)}`);
   return undefined;
 }
 
 function num(v: unknown, key: string, problems: string[], where: string): number | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  problems.push(`${where}.${key} should be a number, found ${typeName(v)}`);
+  problems.push(`${short(where)}.${key} should be a number, found ${typeName(v)}`);
   return undefined;
 }
 
 function strList(v: unknown, key: string, problems: string[], where: string): string[] | null {
   if (v === undefined || v === null) return null;
   if (!Array.isArray(v)) {
-    problems.push(`${where}.${key} should be a list of scopes, found ${typeName(v)}`);
+    problems.push(`${short(where)}.${key} should be a list of scopes, found ${typeName(v)}`);
     return null;
   }
   let bad = 0;
   for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') bad++;
-  // A copy either way: the model never shares an array with the parsed file, which rotate edits.
+  // A copy: a model's lists are its own, whatever later happens to the parsed value.
   if (bad === 0) return v.slice() as string[];
-  problems.push(`${where}.${key} holds ${bad} value(s) that are not text`);
+  problems.push(`${short(where)}.${key} holds ${bad} value(s) that are not text`);
   return v.filter((s): s is string => typeof s === 'string');
 }
 
@@ -51,14 +57,14 @@ export function typeName(v: unknown): string {
 function readTokens(raw: unknown, problems: string[], where: string, withDigests: boolean): TokenInfo[] {
   if (raw === undefined || raw === null) return [];
   if (!isPlainObject(raw)) {
-    problems.push(`${where}.tokens should be an object keyed by role, found ${typeName(raw)}`);
+    problems.push(`${short(where)}.tokens should be an object keyed by role, found ${typeName(raw)}`);
     return [];
   }
   const tokens: TokenInfo[] = [];
   for (const role in raw) {
     const value = raw[role];
     if (!isPlainObject(value)) {
-      problems.push(`${where}.tokens.${role} should be an object, found ${typeName(value)}`);
+      problems.push(`${short(where)}.tokens.${role} should be an object, found ${typeName(value)}`);
       continue;
     }
     // Where a problem is reported; made only when there is one (20,000 tokens on a big store have none).
@@ -75,7 +81,7 @@ function readTokens(raw: unknown, problems: string[], where: string, withDigests
       revokedAtMs: num(value.revokedAtMs, 'revokedAtMs', problems, ''),
       lastUsedAtMs: num(value.lastUsedAtMs, 'lastUsedAtMs', problems, ''),
     };
-    for (let i = at; i < problems.length; i++) problems[i] = `${where}.tokens.${role}${problems[i]}`;
+    for (let i = at; i < problems.length; i++) problems[i] = `${short(where)}.tokens.${role}${problems[i]}`;
     tokens.push(info);
   }
   return tokens;
@@ -134,14 +140,14 @@ export function isHostEntry(key: string, raw: unknown, hostId: string | undefine
 /** `withDigests`: give each token its digest (see isHostEntry); otherwise every digest is null. */
 export function toDeviceRecord(key: string, raw: unknown, withDigests: boolean): DeviceRecord {
   const problems: string[] = [];
-  const where = key.length > 16 ? `${key.slice(0, 8)}…` : key;
+  const where = key;
   if (!isPlainObject(raw)) {
-    return { deviceId: key, key, roles: null, scopes: null, approvedScopes: null, tokens: [], shapeProblems: [`device ${where} should be an object, found ${typeName(raw)}`] };
+    return { deviceId: key, key, roles: null, scopes: null, approvedScopes: null, tokens: [], shapeProblems: [`device ${short(where)} should be an object, found ${typeName(raw)}`] };
   }
   registerNestedSecrets(raw);
   const deviceId = str(raw.deviceId, 'deviceId', problems, where) ?? key;
-  if (raw.deviceId === undefined) problems.push(`device ${where} has no deviceId`);
-  if (typeof raw.publicKey !== 'string' || raw.publicKey === '') problems.push(`device ${where} has no publicKey`);
+  if (raw.deviceId === undefined) problems.push(`device ${short(where)} has no deviceId`);
+  if (typeof raw.publicKey !== 'string' || raw.publicKey === '') problems.push(`device ${short(where)} has no publicKey`);
   const roles = strList(raw.roles, 'roles', problems, where);
   return {
     deviceId,
