@@ -45,12 +45,8 @@ export interface ApplySpec {
   prepare(attempt: number): Promise<Prepared | null>;
   /** After the write (and, with a live gateway, after it had time to rewrite): is the change still there? */
   verifyWritten(): string[] | Promise<string[]>;
-  /**
-   * After the gateway is back (or right after the write when there is no gateway to start): re-diagnose.
-   * `readBack`: every file written was just read back holding exactly the bytes written, and no gateway ran
-   * since (none was running, none was started), so the files still hold them.
-   */
-  verifyFinal(context: { readBack: boolean }): Promise<string[]>;
+  /** After the gateway is back (or right after the write when there is no gateway to start): re-diagnose. */
+  verifyFinal(): Promise<string[]>;
   gateway: GatewayStatus;
   restart: boolean;
   timeoutSec: number;
@@ -347,7 +343,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       report.seconds = Math.round(back.seconds * 10) / 10;
       if (!back.ok) problems.push(`the gateway did not answer on port ${gateway.port} within ${spec.timeoutSec} s after the start`);
     }
-    if (problems.length === 0) problems = await spec.verifyFinal({ readBack: !prepared.transaction && !live && !stopped });
+    if (problems.length === 0) problems = await spec.verifyFinal();
     crashPoint('verified');
     if (problems.length === 0) return { status: 'applied', backup, written, attempts, service: report, problems, notes: raceNotes(), replacedGatewayWrites };
 

@@ -5,8 +5,7 @@
  * Sound only under two conditions, both checked here or by the caller:
  * - the caller pairs the splice with the snapshot whose bytes it was rendered from (rotate renders from the
  *   bytes that snapshot kept, and its compare-and-swap proved the file still held them at the rename), and
- * - the file on disk now is byte for byte what was written (read back and compared here, or by the caller just
- *   before with nothing written since: `readBack`).
+ * - the file on disk now is byte for byte what was written (read back and compared here).
  * Then paired.json is the bytes that snapshot parsed with one top-level value replaced: every other device
  * record stands as read, and the target's is read from its own bytes on disk. Every other file (pending.json,
  * identity, device-auth.json, the config, the notable files, the service token) is read again in full, as
@@ -25,8 +24,7 @@ import { isHostEntry, isPlainObject, looksLikePendingRequest, toDeviceRecord, to
 import { fileHolds } from './atomic.js';
 import type { SplicedFile } from './editor.js';
 
-/** `readBack`: the caller just read the file back holding exactly `spliced.after`, and nothing wrote since. */
-export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, options: { env: NodeJS.ProcessEnv; nowMs?: number; readBack?: boolean }): Snapshot | undefined {
+export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, options: { env: NodeJS.ProcessEnv; nowMs?: number }): Snapshot | undefined {
   const { store, location } = before;
   const stateDir = location.stateDir;
   const paths = jsonStorePaths(stateDir);
@@ -36,7 +34,7 @@ export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, opti
   let link;
   try {
     link = lstatSync(paths.paired);
-    if (!link.isFile() || link.size !== spliced.after.length || (!options.readBack && !fileHolds(paths.paired, spliced.after))) return undefined;
+    if (!link.isFile() || !fileHolds(paths.paired, spliced.after)) return undefined;
   } catch {
     return undefined;
   }

@@ -223,10 +223,12 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     stateDir,
     prepare,
     verifyWritten: () => editor.verify(currentPlan),
-    verifyFinal: async ({ readBack }) => {
+    verifyFinal: async () => {
       // Read back from disk. A spliced paired.json still holding exactly the bytes written is the old store
       // with one value replaced: only that value is parsed again (reread.ts); anything else is read in full.
-      const reread = spliced && snapshotAfterSplice(spliced.snapshot, spliced.file, { ...run.snapshotOptions, readBack });
+      // The bytes are compared again here even right after the write's own read-back: a same-size rewrite by
+      // another writer in between (the manifest update's few ms) must not pass as the change.
+      const reread = spliced && snapshotAfterSplice(spliced.snapshot, spliced.file, run.snapshotOptions);
       const fresh = reread ?? (await takeSnapshot(run.snapshotOptions));
       const now = { snapshot: fresh, diagnosis: diagnose(fresh, { commandArgs: run.commandArgs }) };
       after = now.diagnosis;
