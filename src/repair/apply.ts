@@ -7,7 +7,7 @@
  */
 import { CannotRunError } from '../core/errors.js';
 import type { Output } from '../report/output.js';
-import { ConflictError, liveEquals, removeStaleTemps, vetTarget, writeFileAtomic, type AtomicWriteResult, type FileOwner } from './atomic.js';
+import { ConflictError, fileHolds, removeStaleTemps, vetTarget, writeFileAtomic, type AtomicWriteResult, type FileOwner } from './atomic.js';
 import path from 'node:path';
 import { createBackup, createStoreBackup, discardBackup, updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
@@ -262,7 +262,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       try {
         // Compare-and-swap for every file before the first rename, so a conflict almost always means nothing was
         // written. One file: its own compare-and-swap, right before its rename, is that check.
-        if (prepared.files.length > 1) for (const f of prepared.files) if (!(await liveEquals(f.abs, f.before))) throw new ConflictError(f.abs);
+        if (prepared.files.length > 1) for (const f of prepared.files) if (!fileHolds(f.abs, f.before)) throw new ConflictError(f.abs);
         for (const f of prepared.files) {
           const seen = await writeFileAtomic(f.abs, f.after, {
             expect: f.before,
@@ -305,7 +305,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
 
       // Read back: what is on disk is what we wrote; with a live gateway, still there after it had time to rewrite.
       for (const f of prepared.files) {
-        if (!live && !(await liveEquals(f.abs, f.after))) {
+        if (!live && !fileHolds(f.abs, f.after)) {
           await restoreFiles(backup, prepared.files, false);
           throw new CannotRunError('verify-failed', `${f.abs} does not hold what was written; the backup was put back. Nothing was changed.`, f.abs);
         }
@@ -423,7 +423,7 @@ async function restoreFiles(backup: Backup, files: PreparedFile[], live: false |
   if (live) {
     // Every file checked before the first is put back, so a conflict almost always means none was.
     const moved: string[] = [];
-    for (const f of files) if (!(await liveEquals(f.abs, f.after))) moved.push(f.abs);
+    for (const f of files) if (!fileHolds(f.abs, f.after)) moved.push(f.abs);
     if (moved.length) throw rewritten(moved, []);
   }
   const restored: string[] = [];

@@ -98,11 +98,6 @@ export function fileHolds(file: string, bytes: Buffer | null): boolean {
   }
 }
 
-/** fileHolds for callers on the async path. */
-export async function liveEquals(file: string, bytes: Buffer | null): Promise<boolean> {
-  return fileHolds(file, bytes);
-}
-
 async function fsyncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
   const handle = await fsp.open(dir, 'r');
