@@ -197,7 +197,11 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
       const injected = injectedFailure('write');
       if (injected) throw injected;
       // One write call per pass (FileHandle.writeFile would cut 12 MB into 512 kB round trips).
-      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+      for (let at = 0; at < bytes.length; ) {
+        const { bytesWritten } = await handle.write(bytes, at, bytes.length - at);
+        if (bytesWritten === 0) throw Object.assign(new Error('the file system accepted no bytes'), { code: 'EIO' });
+        at += bytesWritten;
+      }
       await handle.chmod(mode);
       const synced = handle.sync();
       // Hashed while the disk works: the same CPU either way, and the fsync's wait is hidden behind it.
