@@ -60,17 +60,19 @@ interface Loaded {
  */
 async function readAsPlanned(loaded: Loaded, rel: string, abs: string): Promise<Buffer | undefined> {
   const { snapshot } = loaded;
+  // What the snapshot read of this file.
+  const read = rel === PAIRED_FILE ? snapshot.store.paired : rel === PENDING_FILE ? snapshot.store.pending : rel === DEVICE_AUTH_FILE ? snapshot.deviceAuth.file : undefined;
   // The store's files: the bytes the snapshot kept are the ones to edit, unless the file was replaced or
   // rewritten since (its size or time moved). That look is only the early way out: the guarantee is the byte
   // compare-and-swap against these bytes right before the rename (atomic.ts), which sends a change made in
   // between back here to plan again.
   const kept = loaded.storeBytes.get(abs);
   if (kept) {
-    const was = rel === PAIRED_FILE ? snapshot.store.paired.stat : rel === PENDING_FILE ? snapshot.store.pending.stat : undefined;
+    const was = read?.stat;
     const now = await fsp.stat(abs).catch(() => undefined);
     return was && now && now.size === kept.length && now.mtimeMs === was.mtimeMs ? kept : undefined;
   }
-  const sha = rel === PAIRED_FILE ? snapshot.store.paired.sha256 : rel === PENDING_FILE ? snapshot.store.pending.sha256 : rel === DEVICE_AUTH_FILE ? snapshot.deviceAuth.file.sha256 : undefined;
+  const sha = read?.sha256;
   const bytes = await fsp.readFile(abs);
   return sha !== undefined && sha === sha256(bytes) ? bytes : undefined;
 }
