@@ -1,6 +1,6 @@
 /** The JSON-era device store: <state>/devices/paired.json and pending.json (2026.1 - 2026.7). */
 import path from 'node:path';
-import type { FileInfo, StoreView } from '../core/model.js';
+import type { DeviceRecord, FileInfo, StoreView } from '../core/model.js';
 import { readJsonFile, type RawFile, type ReadOptions } from './read-file.js';
 import { isHostEntry, isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest, typeName } from './records.js';
 
@@ -31,20 +31,33 @@ export function checkStoreShape(raw: RawFile, what: 'paired' | 'pending'): FileI
   };
 }
 
+/**
+ * Every entry's model, in file order, taking the parsed entries out of `parsed` (this reader's own value,
+ * which nothing else holds) as it goes. From the last entry back: the entries parsed last are the ones still in
+ * V8's young generation, and a scavenge copies only what is still referenced. On a 10,000-device store the
+ * collector then copies the model alone, not the model and the parsed file (measured: npm run bench).
+ */
+function takeDeviceRecords(parsed: Record<string, unknown>, hostDeviceId: string | undefined): DeviceRecord[] {
+  const keys = Object.keys(parsed);
+  const devices: DeviceRecord[] = [];
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i]!;
+    const value = parsed[key];
+    parsed[key] = undefined;
+    const device = toDeviceRecord(key, value, isHostEntry(key, value, hostDeviceId));
+    if (looksLikePendingRequest(value)) device.shapeProblems.push(`entry ${key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);
+    devices.push(device);
+  }
+  return devices.reverse();
+}
+
 export function readJsonStore(stateDir: string, options: ReadOptions = {}): StoreView {
   const paths = jsonStorePaths(stateDir);
   const pairedRaw = readJsonFile(paths.paired, options);
   const pendingRaw = readJsonFile(paths.pending, options);
   const paired = checkStoreShape(pairedRaw, 'paired');
   const pending = checkStoreShape(pendingRaw, 'pending');
-  const devices =
-    paired.status === 'ok' && isPlainObject(pairedRaw.value)
-      ? Object.entries(pairedRaw.value).map(([key, value]) => {
-          const device = toDeviceRecord(key, value, isHostEntry(key, value, options.hostDeviceId));
-          if (looksLikePendingRequest(value)) device.shapeProblems.push(`entry ${key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);
-          return device;
-        })
-      : [];
+  const devices = paired.status === 'ok' && isPlainObject(pairedRaw.value) ? takeDeviceRecords(pairedRaw.value, options.hostDeviceId) : [];
   const pendingRequests =
     pending.status === 'ok' && isPlainObject(pendingRaw.value)
       ? Object.entries(pendingRaw.value).flatMap(([key, value]) => toPendingRequest(key, value) ?? [])

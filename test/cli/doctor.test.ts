@@ -87,6 +87,18 @@ describe('output contract', () => {
     expect(printed).toBe('{\n  "schemaVersion": 1,\n  "findings": []\n}\n');
   });
 
+  it('--json lists every paired device once, in the order paired.json holds them', () => {
+    const dir = copyState(SAMPLE);
+    const file = path.join(dir, 'devices', 'paired.json');
+    const paired = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+    const [hostEntry] = Object.values(paired);
+    // Ids in no sorted order, around the host's entry.
+    for (const id of ['f0', '0a', 'c3', '5b'].map((p) => p.repeat(32))) paired[id] = { ...hostEntry, deviceId: id, publicKey: `${id.slice(0, 43)}` };
+    writeFileSync(file, JSON.stringify(paired, null, 2));
+    const json = parseJson<{ devices: { deviceId: string }[] }>(runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--json']).stdout);
+    expect(json.devices.map((d) => d.deviceId)).toEqual(Object.keys(paired));
+  });
+
   it('exits 2 with one plain line on usage errors, never 1', () => {
     const unknown = runCli(['doctor', '--no-such-flag']);
     expect(unknown.code).toBe(2);
