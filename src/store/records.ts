@@ -1,6 +1,10 @@
 /**
  * Turns stored device and request objects (from paired.json/pending.json or decoded SQLite rows) into the
  * secret-free model. Wrong field types become shape problems, never exceptions.
+ *
+ * The caller hands the parsed value over: every caller parsed it for this alone and drops it after, so the
+ * model keeps its scope lists instead of copying them (40,000 fewer arrays for the collector on a
+ * 10,000-device store).
  */
 import type { DeviceRecord, PendingRequest, TokenInfo } from '../core/model.js';
 import { digest, registerSecret } from '../core/secrets.js';
@@ -41,8 +45,8 @@ function strList(v: unknown, key: string, problems: string[], where: string): st
   }
   let bad = 0;
   for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') bad++;
-  // A copy: a model's lists are its own, whatever later happens to the parsed value.
-  if (bad === 0) return v.slice() as string[];
+  // Kept, not copied: the parsed value is handed over (see the header).
+  if (bad === 0) return v as string[];
   problems.push(`${short(where)}.${key} holds ${bad} value(s) that are not text`);
   return v.filter((s): s is string => typeof s === 'string');
 }
