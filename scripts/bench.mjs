@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: start-up and throughput of openclaw-fix against baselines measured in the same run.
 // Machines here are noisy, so every target is a ratio to a baseline timed alongside it, never an
-// absolute time. Each case: warm-up, then N runs; min / median / max wall time and peak RSS.
+// absolute time. Each case: warm-up, then N runs, interleaved with its baseline's; min / median / max wall
+// time and peak RSS.
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,21 +29,36 @@ function once(cmd, args, env) {
   return { ms, rssKb };
 }
 
-function measure(name, cmd, args, { env, before } = {}) {
-  before?.();
-  once(cmd, args, env); // warm the page cache and the compile cache
-  const times = [];
-  let rss = 0;
-  for (let i = 0; i < RUNS; i++) {
-    before?.();
-    const r = once(cmd, args, env);
-    times.push(r.ms);
-    rss = Math.max(rss, r.rssKb || 0);
+/**
+ * Times cases side by side: a warm-up of each, then RUNS rounds that run every case once, in turn. A case and
+ * its baseline then see the same machine (a neighbour's load, CPU frequency, the page cache), so a ratio does
+ * not drift with the minute each was timed in.
+ */
+function measureTogether(cases) {
+  for (const c of cases) {
+    c.before?.();
+    once(c.cmd, c.args, c.env); // warm the page cache and the compile cache
   }
-  times.sort((a, b) => a - b);
-  const result = { name, min: times[0], median: times[Math.floor(times.length / 2)], max: times[times.length - 1], rssMiB: rss / 1024 };
-  console.error(`  ${name.padEnd(52)} median ${result.median.toFixed(1)} ms  (min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)})  peak ${result.rssMiB.toFixed(0)} MiB`);
-  return result;
+  const times = cases.map(() => []);
+  const rss = cases.map(() => 0);
+  for (let i = 0; i < RUNS; i++) {
+    cases.forEach((c, k) => {
+      c.before?.();
+      const r = once(c.cmd, c.args, c.env);
+      times[k].push(r.ms);
+      rss[k] = Math.max(rss[k], r.rssKb || 0);
+    });
+  }
+  return cases.map((c, k) => {
+    const t = times[k].sort((a, b) => a - b);
+    const result = { name: c.name, min: t[0], median: t[Math.floor(t.length / 2)], max: t[t.length - 1], rssMiB: rss[k] / 1024 };
+    console.error(`  ${c.name.padEnd(52)} median ${result.median.toFixed(1)} ms  (min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)})  peak ${result.rssMiB.toFixed(0)} MiB`);
+    return result;
+  });
+}
+
+function measure(name, cmd, args, options = {}) {
+  return measureTogether([{ name, cmd, args, ...options }])[0];
 }
 
 /** A state with `count` paired devices (~2 kB each, like a busy fleet), the host first. */
@@ -91,36 +107,50 @@ function ratio(label, value, base, target, extra = '') {
 }
 
 console.error(`openclaw-fix bench: Node ${process.versions.node}, ${RUNS} runs per case after a warm-up`);
-const bare = measure('node -e 0', NODE, ['-e', '0']);
 const sample = path.join(ROOT, 'fixtures', 'demo');
-const doctorSample = measure('openclaw-fix doctor --json (sample state)', NODE, [BIN, 'doctor', '--demo', '--json', '--no-logs']);
+const [bare, doctorSample, version, help] = measureTogether([
+  { name: 'node -e 0', cmd: NODE, args: ['-e', '0'] },
+  { name: 'openclaw-fix doctor --json (sample state)', cmd: NODE, args: [BIN, 'doctor', '--demo', '--json', '--no-logs'] },
+  { name: 'openclaw-fix --version', cmd: NODE, args: [BIN, '--version'] },
+  { name: 'openclaw-fix --help', cmd: NODE, args: [BIN, '--help'] },
+]);
 ratio('doctor --json on the sample vs node -e 0', doctorSample, bare, 3, `(stretch 2x; peak ${doctorSample.rssMiB.toFixed(0)} MiB, target <= 80)`);
 rows.push({ label: 'doctor peak memory (MiB)', ratio: doctorSample.rssMiB, target: 80, ok: doctorSample.rssMiB <= 80 });
-
-for (const flag of ['--version', '--help']) {
-  const r = measure(`openclaw-fix ${flag}`, NODE, [BIN, flag]);
-  ratio(`${flag} vs node -e 0`, r, bare, 2);
-}
+ratio('--version vs node -e 0', version, bare, 2);
+ratio('--help vs node -e 0', help, bare, 2);
 
 const big = bigState(10_000);
 console.error(`  (10,000-device store: ${(readFileSync(big.pairedPath).length / 1048576).toFixed(1)} MiB)`);
-const parseBase = measure('bare JSON.parse + JSON.stringify of that store', NODE, ['-e', `const f=${JSON.stringify(big.pairedPath)};JSON.stringify(JSON.parse(require('fs').readFileSync(f,'utf8')))`]);
-const doctorBig = measure('openclaw-fix doctor --json (10,000 devices)', NODE, [BIN, 'doctor', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--json', '--no-logs']);
+const [parseBase, doctorBig] = measureTogether([
+  { name: 'bare JSON.parse + JSON.stringify of that store', cmd: NODE, args: ['-e', `const f=${JSON.stringify(big.pairedPath)};JSON.stringify(JSON.parse(require('fs').readFileSync(f,'utf8')))`] },
+  { name: 'openclaw-fix doctor --json (10,000 devices)', cmd: NODE, args: [BIN, 'doctor', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--json', '--no-logs'] },
+]);
 ratio('doctor on 10,000 devices vs bare parse+stringify', doctorBig, parseBase, 2);
 
-const writeBase = measure('bare parse + write + rename of that store', NODE, ['-e', `const fs=require('fs');const f=${JSON.stringify(big.pairedPath)};const v=JSON.parse(fs.readFileSync(f,'utf8'));fs.writeFileSync(f+'.tmp',JSON.stringify(v,null,2));fs.renameSync(f+'.tmp',f)`], { before: big.restore });
+const writeBaseCase = {
+  name: 'bare parse + write + rename of that store',
+  cmd: NODE,
+  args: ['-e', `const fs=require('fs');const f=${JSON.stringify(big.pairedPath)};const v=JSON.parse(fs.readFileSync(f,'utf8'));fs.writeFileSync(f+'.tmp',JSON.stringify(v,null,2));fs.renameSync(f+'.tmp',f)`],
+  before: big.restore,
+};
 const rotateProbe = spawnSync(NODE, [BIN, 'rotate', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--dry-run', '--no-restart'], { encoding: 'utf8' });
 if (rotateProbe.status === 2 && /not available/.test(rotateProbe.stderr)) {
   console.error('  (rotate is not in this build: cases 3 skipped)');
 } else {
-  const dry = measure('openclaw-fix rotate --dry-run (10,000 devices)', NODE, [BIN, 'rotate', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--dry-run', '--no-restart']);
-  ratio('rotate --dry-run vs bare parse+write+rename', dry, writeBase, 2);
-  const apply = measure('openclaw-fix rotate --yes --no-restart (10,000 devices)', NODE, [BIN, 'rotate', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--yes', '--no-restart'], {
-    before: () => {
-      big.restore();
-      rmSync(path.join(big.dir, 'backups'), { recursive: true, force: true });
+  const [writeBase, dry, apply] = measureTogether([
+    writeBaseCase,
+    { name: 'openclaw-fix rotate --dry-run (10,000 devices)', cmd: NODE, args: [BIN, 'rotate', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--dry-run', '--no-restart'], before: big.restore },
+    {
+      name: 'openclaw-fix rotate --yes --no-restart (10,000 devices)',
+      cmd: NODE,
+      args: [BIN, 'rotate', '--state-dir', big.dir, '--openclaw-version', '2026.2.19', '--yes', '--no-restart'],
+      before: () => {
+        big.restore();
+        rmSync(path.join(big.dir, 'backups'), { recursive: true, force: true });
+      },
     },
-  });
+  ]);
+  ratio('rotate --dry-run vs bare parse+write+rename', dry, writeBase, 2);
   ratio('rotate --yes --no-restart vs bare parse+write+rename', apply, writeBase, 2, '(includes the backup copy and fsyncs)');
 }
 
