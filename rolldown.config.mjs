@@ -36,7 +36,9 @@ function builtinsWithoutEsm() {
   return {
     name: 'openclaw-fix-builtins-without-esm',
     renderChunk(code) {
-      return code.replace(BUILTIN_IMPORT, (_, binding, named, specifier) => {
+      return code.replace(BUILTIN_IMPORT, (statement, binding, named, specifier) => {
+        // `{ default as x }` is the module itself, not a property of it: left to the ESM loader.
+        if (named !== undefined && /\bdefault\b/.test(named)) return statement;
         const target = binding ?? `{ ${named.trim().replace(/\s+as\s+/g, ': ')} }`;
         return `const ${target} = globalThis.process.getBuiltinModule(${JSON.stringify(specifier)});`;
       });
