@@ -70,8 +70,10 @@ function enableCompileCache() {
     while (!fs.existsSync(existing)) existing = path.dirname(existing);
     // Checked before anything is created: nothing is left in a directory that turns out not to be ours.
     if (!ownedAllTheWay(fs, path, fs.realpathSync(existing))) return;
-    if (existing !== dir) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!ownedAllTheWay(fs, path, fs.realpathSync(dir))) return;
+    if (existing !== dir) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      if (!ownedAllTheWay(fs, path, fs.realpathSync(dir))) return;
+    }
     process.getBuiltinModule('node:module').enableCompileCache(dir);
   } catch (error) {
     // No cache: only a little slower.
