@@ -13,14 +13,13 @@
  * takes a full snapshot.
  */
 import { lstatSync } from 'node:fs';
-import type { DeviceRecord, FileInfo, PendingRequest, Snapshot } from '../core/model.js';
+import type { DeviceRecord, FileInfo, Snapshot } from '../core/model.js';
 import { readGatewayConfig } from '../store/config.js';
 import { notableStateFiles, serviceTokens } from '../store/extras.js';
 import { readDeviceAuth, readIdentity } from '../store/identity.js';
 import { pathPresent, sqlitePath } from '../store/index.js';
-import { checkStoreShape, jsonStorePaths } from '../store/json-store.js';
+import { checkStoreShape, jsonStorePaths, pendingRequestsOf, toPairedDevice } from '../store/json-store.js';
 import { readJsonFile } from '../store/read-file.js';
-import { isHostEntry, isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest } from '../store/records.js';
 import { fileHolds } from './atomic.js';
 import type { SplicedFile } from './editor.js';
 
@@ -40,9 +39,7 @@ export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, opti
   }
 
   // What readJsonStore makes of the target's entry, from the bytes now on disk (the spliced value is those bytes).
-  const raw = JSON.parse(spliced.value) as unknown;
-  const target = toDeviceRecord(spliced.key, raw, isHostEntry(spliced.key, raw, before.identity.deviceId));
-  if (looksLikePendingRequest(raw)) target.shapeProblems.push(`entry ${spliced.key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);
+  const target = toPairedDevice(spliced.key, JSON.parse(spliced.value) as unknown, before.identity.deviceId);
   let found = false;
   const devices: DeviceRecord[] = store.devices.map((d) => {
     if (d.key !== spliced.key) return d;
@@ -59,8 +56,7 @@ export function snapshotAfterSplice(before: Snapshot, spliced: SplicedFile, opti
 
   const pendingRaw = readJsonFile(paths.pending, { hash: false });
   const pending = checkStoreShape(pendingRaw, 'pending');
-  const pendingRequests: PendingRequest[] =
-    pending.status === 'ok' && isPlainObject(pendingRaw.value) ? Object.entries(pendingRaw.value).flatMap(([key, value]) => toPendingRequest(key, value) ?? []) : [];
+  const pendingRequests = pendingRequestsOf(pendingRaw, pending);
 
   return {
     ...before,

@@ -1,6 +1,6 @@
 /** The JSON-era device store: <state>/devices/paired.json and pending.json (2026.1 - 2026.7). */
 import path from 'node:path';
-import type { DeviceRecord, FileInfo, StoreView } from '../core/model.js';
+import type { DeviceRecord, FileInfo, PendingRequest, StoreView } from '../core/model.js';
 import { readJsonFile, type RawFile, type ReadOptions } from './read-file.js';
 import { isHostEntry, isPlainObject, looksLikePendingRequest, toDeviceRecord, toPendingRequest, typeName } from './records.js';
 
@@ -44,11 +44,21 @@ function takeDeviceRecords(parsed: Record<string, unknown>, hostDeviceId: string
     const key = keys[i]!;
     const value = parsed[key];
     parsed[key] = undefined;
-    const device = toDeviceRecord(key, value, isHostEntry(key, value, hostDeviceId));
-    if (looksLikePendingRequest(value)) device.shapeProblems.push(`entry ${key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);
-    devices.push(device);
+    devices.push(toPairedDevice(key, value, hostDeviceId));
   }
   return devices.reverse();
+}
+
+/** What the store makes of one paired.json entry; rotate's re-read of the entry it rewrote makes the same (reread.ts). */
+export function toPairedDevice(key: string, value: unknown, hostDeviceId: string | undefined): DeviceRecord {
+  const device = toDeviceRecord(key, value, isHostEntry(key, value, hostDeviceId));
+  if (looksLikePendingRequest(value)) device.shapeProblems.push(`entry ${key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);
+  return device;
+}
+
+/** The requests of a read pending.json: none unless it parsed to the shape OpenClaw writes (`info`, from checkStoreShape). */
+export function pendingRequestsOf(raw: RawFile, info: FileInfo): PendingRequest[] {
+  return info.status === 'ok' && isPlainObject(raw.value) ? Object.entries(raw.value).flatMap(([key, value]) => toPendingRequest(key, value) ?? []) : [];
 }
 
 export function readJsonStore(stateDir: string, options: ReadOptions = {}): StoreView {
@@ -58,9 +68,6 @@ export function readJsonStore(stateDir: string, options: ReadOptions = {}): Stor
   const paired = checkStoreShape(pairedRaw, 'paired');
   const pending = checkStoreShape(pendingRaw, 'pending');
   const devices = paired.status === 'ok' && isPlainObject(pairedRaw.value) ? takeDeviceRecords(pairedRaw.value, options.hostDeviceId) : [];
-  const pendingRequests =
-    pending.status === 'ok' && isPlainObject(pendingRaw.value)
-      ? Object.entries(pendingRaw.value).flatMap(([key, value]) => toPendingRequest(key, value) ?? [])
-      : [];
+  const pendingRequests = pendingRequestsOf(pendingRaw, pending);
   return { kind: 'json', path: paths.paired, paired, pending, devices, pendingRequests };
 }

@@ -144,33 +144,32 @@ export function isHostEntry(key: string, raw: unknown, hostId: string | undefine
 /** `withDigests`: give each token its digest (see isHostEntry); otherwise every digest is null. */
 export function toDeviceRecord(key: string, raw: unknown, withDigests: boolean): DeviceRecord {
   const problems: string[] = [];
-  const where = key;
   if (!isPlainObject(raw)) {
-    return { deviceId: key, key, roles: null, scopes: null, approvedScopes: null, tokens: [], shapeProblems: [`device ${short(where)} should be an object, found ${typeName(raw)}`] };
+    return { deviceId: key, key, roles: null, scopes: null, approvedScopes: null, tokens: [], shapeProblems: [`device ${short(key)} should be an object, found ${typeName(raw)}`] };
   }
   registerNestedSecrets(raw);
-  const deviceId = str(raw.deviceId, 'deviceId', problems, where) ?? key;
-  if (raw.deviceId === undefined) problems.push(`device ${short(where)} has no deviceId`);
-  if (typeof raw.publicKey !== 'string' || raw.publicKey === '') problems.push(`device ${short(where)} has no publicKey`);
-  const roles = strList(raw.roles, 'roles', problems, where);
+  const deviceId = str(raw.deviceId, 'deviceId', problems, key) ?? key;
+  if (raw.deviceId === undefined) problems.push(`device ${short(key)} has no deviceId`);
+  if (typeof raw.publicKey !== 'string' || raw.publicKey === '') problems.push(`device ${short(key)} has no publicKey`);
+  const roles = strList(raw.roles, 'roles', problems, key);
   return {
     deviceId,
     key,
-    publicKey: str(raw.publicKey, 'publicKey', problems, where),
-    displayName: str(raw.displayName, 'displayName', problems, where),
-    platform: str(raw.platform, 'platform', problems, where),
-    deviceFamily: str(raw.deviceFamily, 'deviceFamily', problems, where),
-    clientId: str(raw.clientId, 'clientId', problems, where),
-    clientMode: str(raw.clientMode, 'clientMode', problems, where),
-    role: str(raw.role, 'role', problems, where),
+    publicKey: str(raw.publicKey, 'publicKey', problems, key),
+    displayName: str(raw.displayName, 'displayName', problems, key),
+    platform: str(raw.platform, 'platform', problems, key),
+    deviceFamily: str(raw.deviceFamily, 'deviceFamily', problems, key),
+    clientId: str(raw.clientId, 'clientId', problems, key),
+    clientMode: str(raw.clientMode, 'clientMode', problems, key),
+    role: str(raw.role, 'role', problems, key),
     roles,
-    scopes: strList(raw.scopes, 'scopes', problems, where),
-    approvedScopes: strList(raw.approvedScopes, 'approvedScopes', problems, where),
-    remoteIp: str(raw.remoteIp, 'remoteIp', problems, where),
-    tokens: readTokens(raw.tokens, problems, where, withDigests),
-    createdAtMs: num(raw.createdAtMs, 'createdAtMs', problems, where),
-    approvedAtMs: num(raw.approvedAtMs, 'approvedAtMs', problems, where),
-    lastSeenAtMs: num(raw.lastSeenAtMs, 'lastSeenAtMs', problems, where),
+    scopes: strList(raw.scopes, 'scopes', problems, key),
+    approvedScopes: strList(raw.approvedScopes, 'approvedScopes', problems, key),
+    remoteIp: str(raw.remoteIp, 'remoteIp', problems, key),
+    tokens: readTokens(raw.tokens, problems, key, withDigests),
+    createdAtMs: num(raw.createdAtMs, 'createdAtMs', problems, key),
+    approvedAtMs: num(raw.approvedAtMs, 'approvedAtMs', problems, key),
+    lastSeenAtMs: num(raw.lastSeenAtMs, 'lastSeenAtMs', problems, key),
     shapeProblems: problems,
   };
 }
