@@ -1,13 +1,12 @@
 /** `openclaw-fix explain` as users run it: file or stdin, text or --json, exit 0 recognised / 1 nothing recognised. */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJson, ROOT, runCli } from '../helpers.js';
 
-const SAMPLES = path.resolve(ROOT, '..', 'shared', 'samples', 'issues');
+// Real pastes copied into the repo (fixtures/pastes): these run in a bare clone too.
+const SAMPLES = path.join(ROOT, 'fixtures', 'pastes');
 
-// The pasted samples live in ../shared beside the repo; a bare clone (CI) has none.
-describe.skipIf(!existsSync(SAMPLES))('openclaw-fix explain', () => {
+describe('openclaw-fix explain', () => {
   it('explains a file: mode, why, next step and what to check', () => {
     const r = runCli(['explain', path.join(SAMPLES, '21655-gateway-log.txt'), '--no-color']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,14 +1,13 @@
 /** explain on every shared sample (labels.tsv) and on variants that real pastes produce: mangled, wrapped, translated, escaped. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../src/explain/index.js';
 import { ROOT } from '../helpers.js';
 
-const SAMPLES = path.resolve(ROOT, '..', 'shared', 'samples', 'issues');
-// The labelled samples live in ../shared beside the repo; a bare clone (CI) has none: those cases are skipped.
-const HAVE_SAMPLES = existsSync(path.join(SAMPLES, 'labels.tsv'));
-const labels = (HAVE_SAMPLES ? readFileSync(path.join(SAMPLES, 'labels.tsv'), 'utf8') : 'header\n')
+// Real pastes from public threads with their labelled mode, copied into the repo so a bare clone runs them.
+const SAMPLES = path.join(ROOT, 'fixtures', 'pastes');
+const labels = readFileSync(path.join(SAMPLES, 'labels.tsv'), 'utf8')
   .trim()
   .split('\n')
   .slice(1)
@@ -17,7 +16,7 @@ const labels = (HAVE_SAMPLES ? readFileSync(path.join(SAMPLES, 'labels.tsv'), 'u
 const likely = (text: string) => explain(text).modes.filter((m) => m.confidence === 'likely').map((m) => m.mode);
 const top = (text: string) => explain(text).modes[0]?.mode;
 
-describe.skipIf(!HAVE_SAMPLES)('explain names the labelled mode of every shared sample', () => {
+describe('explain names the labelled mode of every shared sample', () => {
   it.each(labels)('%s -> %s', (file, mode) => {
     const r = explain(readFileSync(path.join(SAMPLES, file), 'utf8'));
     if (mode === 'healthy') {
