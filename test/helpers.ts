@@ -3,10 +3,10 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { onTestFinished } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
+import { ROOT } from './runtime.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { ROOT };
 export const BIN = path.join(ROOT, 'bin', 'openclaw-fix.js');
 export const FIXTURES = path.join(ROOT, 'fixtures', 'states');
 const SHARED_SAMPLE = path.resolve(ROOT, '..', 'shared', 'samples', 'lab-2026.2.19-fresh-install');
@@ -94,7 +94,15 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
   const spawnOptions: SpawnSyncOptions = { env, encoding: 'utf8', input: options.input ?? '', cwd: options.cwd ?? home, timeout: 60_000 };
   if (options.uid !== undefined) spawnOptions.uid = options.uid;
   if (options.gid !== undefined) spawnOptions.gid = options.gid;
-  const result = spawnSync(process.execPath, [options.bin ?? BIN, ...args], spawnOptions);
+  let node = process.execPath;
+  let bin = options.bin ?? BIN;
+  if (options.uid !== undefined && options.uid !== process.getuid?.()) {
+    // Another user may not reach the clone (root's 0700 home): the copy globalSetup made for them.
+    const runtime = inject('otherUserRuntime');
+    if (!runtime) throw new Error(`running the CLI as uid ${options.uid} needs root (test/global-setup.ts makes its copy then)`);
+    ({ node, bin } = runtime);
+  }
+  const result = spawnSync(node, [bin, ...args], spawnOptions);
   return { code: result.status ?? -1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
 }
 
