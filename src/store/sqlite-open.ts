@@ -12,8 +12,10 @@ import { ownerText, runAsHint } from '../core/users.js';
 export type Database = DatabaseSyncType;
 type SqliteModule = typeof import('node:sqlite');
 
-/** How long a statement waits for the gateway's own write transaction before giving up (tests shorten it). */
-export const BUSY_TIMEOUT_MS = Number(process.env.OPENCLAW_FIX_SQLITE_BUSY_MS) > 0 ? Number(process.env.OPENCLAW_FIX_SQLITE_BUSY_MS) : 5_000;
+/** How long a statement waits for the gateway's own write transaction before giving up. */
+const BUSY_TIMEOUT_MS = 5_000;
+/** OPENCLAW_FIX_SQLITE_BUSY_MS: test-only override, read at each use, so an in-process test can shorten the wait too. */
+export const busyTimeoutMs = () => (Number(process.env.OPENCLAW_FIX_SQLITE_BUSY_MS) > 0 ? Number(process.env.OPENCLAW_FIX_SQLITE_BUSY_MS) : BUSY_TIMEOUT_MS);
 
 /** The database header says WAL (file format read/write versions 2 at offsets 18/19). */
 function isWalDatabase(dbPath: string): boolean {
@@ -69,7 +71,7 @@ export function sqliteError(dbPath: string, error: unknown, doing: string, chang
   if (/locked|busy/i.test(text)) {
     return new CannotRunError(
       'sqlite-locked',
-      `${dbPath} is locked by another process (the gateway or an openclaw command is writing it) and stayed locked for ${BUSY_TIMEOUT_MS / 1000} s while ${doing}; ${changed}. Try again in a moment, or stop the gateway first (openclaw gateway stop).`,
+      `${dbPath} is locked by another process (the gateway or an openclaw command is writing it) and stayed locked for ${busyTimeoutMs() / 1000} s while ${doing}; ${changed}. Try again in a moment, or stop the gateway first (openclaw gateway stop).`,
       dbPath,
     );
   }
@@ -115,7 +117,7 @@ export async function openDatabase(dbPath: string, opts: { readOnly: boolean }):
       }
     }
     db ??= new DatabaseSync(dbPath, { readOnly: opts.readOnly, open: true });
-    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs()}`);
     // Forces the header read now, so "not a database" surfaces here and not mid-read.
     db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
     return db;
