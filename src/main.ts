@@ -14,6 +14,12 @@ export type CommandOptions = CommonOptions & Record<string, unknown>;
 export type CommandRunner = (opts: CommandOptions, output: Output, args: string[]) => Promise<number>;
 type Dispatch = (name: string, opts: CommandOptions, args: string[]) => Promise<void>;
 
+/** Where the CLI writes: the process's own streams, or (tests running it in-process) anything writable. */
+export interface MainIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
 /** Spelled out (not a template import) so the bundler can split each command into its own chunk. */
 const COMMANDS: Record<string, () => Promise<{ run: CommandRunner }>> = {
   doctor: () => import('./commands/doctor.js') as Promise<{ run: CommandRunner }>,
@@ -54,8 +60,11 @@ function repairOptions(cmd: Command, { confirms = true } = {}): Command {
     .option('--timeout <seconds>', 'how long to wait for the gateway to come back', seconds, 60);
 }
 
-export function buildProgram(dispatch: Dispatch): Command {
-  const program = new Command('openclaw-fix')
+export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
+  const program = new Command('openclaw-fix');
+  // Before any subcommand exists: each copies these settings when created.
+  if (io) program.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  program
     .description('Find and safely fix OpenClaw\'s "pairing required" loop: a device that lacks the scopes its own gateway asks for.')
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run openclaw-fix --help for usage)')
@@ -121,25 +130,27 @@ export function buildProgram(dispatch: Dispatch): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: MainIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   // `openclaw-fix logs | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  if (io.stdout === process.stdout) {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   let exitCode: number = EXIT.healthy;
-  let output = new Output({});
+  let output = new Output({}, process.env, io.stdout, io.stderr);
   let command = 'openclaw-fix';
   let debug = false;
   const program = buildProgram(async (name, opts, args) => {
     command = name;
     debug = Boolean(opts.debug);
     const json = Boolean(opts.json) || (name === 'check' && opts.format === 'json');
-    output = new Output({ json, color: opts.color as boolean | undefined });
+    output = new Output({ json, color: opts.color as boolean | undefined }, process.env, io.stdout, io.stderr);
     const load = COMMANDS[name];
     if (!load) throw new CannotRunError('usage', `unknown command ${name}`);
     exitCode = await (await load()).run(opts, output, args);
-  });
+  }, io.stdout === process.stdout ? undefined : io);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -77,9 +77,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI with a scrubbed environment and a temp HOME, the way a user's shell would. */
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; home?: string; input?: string; uid?: number; gid?: number; cwd?: string; bin?: string } = {}): CliResult {
-  const home = options.home ?? tempDir('ocf-home-');
+/** The environment a user's shell would give the CLI: PATH, a temp HOME, a UTF-8 locale, plus the test's own. */
+export function cliEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
@@ -87,10 +86,17 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
     // The gateway file log lives in /tmp/openclaw: point the CLI at an empty stand-in so tests never read this machine's logs.
     OPENCLAW_FIX_LOG_ROOT: path.join(home, '.no-tmp-logs'),
   };
-  for (const [k, v] of Object.entries(options.env ?? {})) {
+  for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  return env;
+}
+
+/** Runs the built CLI with a scrubbed environment and a temp HOME, the way a user's shell would. */
+export function runCli(args: string[], options: { env?: Record<string, string | undefined>; home?: string; input?: string; uid?: number; gid?: number; cwd?: string; bin?: string } = {}): CliResult {
+  const home = options.home ?? tempDir('ocf-home-');
+  const env = cliEnv(home, options.env);
   const spawnOptions: SpawnSyncOptions = { env, encoding: 'utf8', input: options.input ?? '', cwd: options.cwd ?? home, timeout: 60_000 };
   if (options.uid !== undefined) spawnOptions.uid = options.uid;
   if (options.gid !== undefined) spawnOptions.gid = options.gid;

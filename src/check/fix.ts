@@ -14,8 +14,8 @@ export interface CheckRepair {
   rotateExitCode: number;
 }
 
-export async function applyRotateForCheck(opts: CheckOptions, snapshotOptions: SnapshotOptions, commandArgs: string[]): Promise<CheckRepair> {
-  const toStderr = new Output({ color: opts.color }, process.env, process.stderr, process.stderr);
+export async function applyRotateForCheck(opts: CheckOptions, output: Output, snapshotOptions: SnapshotOptions, commandArgs: string[]): Promise<CheckRepair> {
+  const toStderr = output.toStderr({ color: opts.color });
   const rotateExitCode = await rotate(
     {
       snapshotOptions,

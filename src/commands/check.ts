@@ -60,7 +60,7 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
 
   if (opts.fix && diagnosis.summary.error > 0) {
     const { applyRotateForCheck } = await import('../check/fix.js');
-    repair = await applyRotateForCheck(opts, snapOpts, commandArgs);
+    repair = await applyRotateForCheck(opts, output, snapOpts, commandArgs);
     // The verdict is the state after the repair, judged afresh: exit 0 only when it is really healthy now.
     ({ snapshot, diagnosis } = await examine(snapOpts, examineOptions));
   }

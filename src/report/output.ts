@@ -25,12 +25,17 @@ export class Output {
   readonly err: ChalkInstance;
   constructor(
     private readonly options: OutputOptions,
-    env: NodeJS.ProcessEnv = process.env,
+    private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = process.stdout,
     private readonly stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
   ) {
     this.out = new Chalk({ level: colorLevel(options, stdout, env) });
     this.err = new Chalk({ level: colorLevel(options, stderr, env) });
+  }
+
+  /** Everything to this output's stderr (check --fix runs rotate there: stdout stays check's own report). */
+  toStderr(options: OutputOptions): Output {
+    return new Output(options, this.env, this.stderr, this.stderr);
   }
 
   get json(): boolean {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFixture, fixtureNames, leakedSecrets, parseJson, runCli } from '../helpers.js';
+import { copyFixture, fixtureNames, leakedSecrets, parseJson } from '../helpers.js';
+import { runMain } from '../in-process.js';
 
 interface Finding {
   id: string;
@@ -25,12 +26,12 @@ function hashTree(dir: string): Record<string, string> {
 }
 
 describe.each(fixtureNames())('doctor on fixture %s', (name) => {
-  it('reports the expected findings and exit code, prints no secret, changes nothing', () => {
+  it('reports the expected findings and exit code, prints no secret, changes nothing', async () => {
     const { dir, meta } = copyFixture(name);
     const versionArgs = meta.openclawVersion ? ['--openclaw-version', meta.openclawVersion] : [];
     const before = hashTree(dir);
-    const json = runCli(['doctor', '--state-dir', dir, ...versionArgs, '--json']);
-    const text = runCli(['doctor', '--state-dir', dir, ...versionArgs, '--verbose']);
+    const json = await runMain(['doctor', '--state-dir', dir, ...versionArgs, '--json']);
+    const text = await runMain(['doctor', '--state-dir', dir, ...versionArgs, '--verbose']);
     expect(hashTree(dir)).toEqual(before);
 
     expect(json.code, json.stderr).toBe(meta.expect.exitCode);

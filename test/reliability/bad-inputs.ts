@@ -1,12 +1,13 @@
 /**
- * One bad-input case, as a user meets it (spawned binary): doctor and rotate give a finding or ONE line naming
+ * One bad-input case, as a user meets it: doctor and rotate give a finding or ONE line naming
  * the file, the documented exit code, no stack trace, no secret; every file is byte-identical afterwards
  * (mtime and mode too) unless rotate fixed the store, and then the bad file itself is still untouched.
  */
 import { chmodSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { leakedSecrets, runCli, tempDir } from '../helpers.js';
+import { leakedSecrets, runCli, tempDir, type CliResult } from '../helpers.js';
+import { runMain } from '../in-process.js';
 import { changedPaths, loadCase, readIfFile, STACK_LINE, TEST_BIN, treeState, type BadCase } from './corpus.js';
 
 /** The files rotate may write (the plan's files); anything else changing is a bug. */
@@ -23,9 +24,11 @@ function withoutNewShm(after: ReturnType<typeof treeState>, before: ReturnType<t
   return after;
 }
 
-export function checkBadCase(c: BadCase): void {
+export async function checkBadCase(c: BadCase): Promise<void> {
   const { dir, uid, home } = loadCase(c);
-  const as = { bin: TEST_BIN, ...(uid === undefined ? {} : { uid, gid: uid, home }) };
+  // In-process (the CLI's decisions and output); the spawned binary where the case needs another user.
+  const cli = (args: string[], options: { env: Record<string, string> }): Promise<CliResult> =>
+    uid === undefined ? runMain(args, options) : Promise.resolve(runCli(args, { ...options, bin: TEST_BIN, uid, gid: uid, home }));
   // A closed port, fake service managers, an empty log root: nothing on this machine is probed, stopped or read.
   const sm = tempDir('ocf-sm-');
   chmodSync(sm, 0o777);
@@ -36,7 +39,7 @@ export function checkBadCase(c: BadCase): void {
   const named = (text: string) => (rel ? text.includes(rel) || text.includes(path.join(dir, rel)) : true);
 
   // doctor --json: one JSON document, the documented exit code, a finding or error naming the file.
-  const doctor = runCli(['doctor', ...args, '--json', '--no-logs', '--debug'], { env, ...as });
+  const doctor = await cli(['doctor', ...args, '--json', '--no-logs', '--debug'], { env });
   expect(doctor.code, `${c.name}: doctor ${doctor.stderr}`).toBe(c.expect.doctor);
   const report = JSON.parse(doctor.stdout) as { exitCode: number; findings?: { id: string; title: string; evidence: string[] }[]; error?: { message: string } };
   expect(report.exitCode).toBe(c.expect.doctor);
@@ -53,7 +56,7 @@ export function checkBadCase(c: BadCase): void {
   expect(withoutNewShm(ownEntries(treeState(dir)), before), 'doctor changed a file').toEqual(ownEntries(before));
 
   // rotate --yes (text): exit 0 with the bad file untouched, or exit 2 with one line naming the file.
-  const rotate = runCli(['rotate', ...args, '--yes', '--no-restart', '--debug'], { env, ...as });
+  const rotate = await cli(['rotate', ...args, '--yes', '--no-restart', '--debug'], { env });
   const out = `${rotate.stdout}\n${rotate.stderr}`;
   expect(rotate.code, `${c.name}: rotate\n${out}`).toBe(c.expect.rotate);
   expect(out).not.toMatch(STACK_LINE);

@@ -1,6 +1,6 @@
 /**
  * Concurrency. (1) The real apply protocol (src/repair/apply.ts: lock, backup, compare-and-swap, atomic rename,
- * settle and read back, re-plan up to 3 times) run in-process 1,000 times against a gateway-like writer process
+ * settle and read back, re-plan up to 3 times) run in-process 500 times per test against a gateway-like writer process
  * that rewrites paired.json (read-modify-write with a random gap, tmp + rename) as fast as it can. Each side
  * leaves a permanent trace per update (x_ours / x_gw lists), so a lost update shows in the final file:
  * no change apply accepted may be missing, and every gateway update lost in the check-to-rename window is one
@@ -19,7 +19,8 @@ import { Output } from '../../src/report/output.js';
 import { copyState, ROOT, SAMPLE } from '../helpers.js';
 import { fakeServices, runCliAsync, runGateway } from '../fakes/index.js';
 
-const INTERLEAVINGS = Number(process.env.OPENCLAW_FIX_INTERLEAVINGS ?? 1000);
+/** Per test (each runs its own): 500 take ~25 s idle on 2 cores, minutes under load. */
+const INTERLEAVINGS = Number(process.env.OPENCLAW_FIX_INTERLEAVINGS ?? 500);
 const WRITER = path.join(ROOT, 'test', 'reliability', 'gateway-writer.mjs');
 
 type Device = { x_ours?: number[]; x_gw?: number[]; scopes: string[] };

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyFixture, fixtureNames, leakedSecrets, ROOT, runCli } from '../helpers.js';
+import { runMain } from '../in-process.js';
 import { fakeServices } from '../fakes/index.js';
 import { STACK_LINE, TEST_BIN } from './corpus.js';
 
@@ -41,8 +42,9 @@ describe.each(fixtureNames())('secrets: fixture %s', (name) => {
       }
     }).join('\n');
     const runs = [
-      runCli(['doctor', ...at, '--verbose', '--debug', '--no-logs'], opts),
-      runCli(['rotate', ...at, '--yes', '--no-restart', '--json', '--debug'], opts),
+      await runMain(['doctor', ...at, '--verbose', '--debug', '--no-logs'], { env }),
+      await runMain(['rotate', ...at, '--yes', '--no-restart', '--json', '--debug'], { env }),
+      // Pasted on stdin: the spawned binary (runMain has no stdin).
       runCli(['explain', '-'], { ...opts, input: paste }),
     ];
     const outputs = runs.flatMap((r) => [r.stdout, r.stderr]);
@@ -76,15 +78,14 @@ describe('secrets in the gateway logs', () => {
     const file = path.join(dir, 'gateway.log');
     writeFileSync(file, log);
     const secrets = [...meta.secrets, foreign];
-    const opts = { bin: TEST_BIN };
     const runs = [
-      runCli(['logs', '--log', file], opts),
-      runCli(['logs', '--log', file, '--json', '--verbose'], opts),
-      runCli(['logs', '--log', file, '--json', '--state-dir', dir], opts),
-      runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--log', file, '--verbose', '--debug'], opts),
-      runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--log', file, '--json'], opts),
-      runCli(['explain', file, '--json'], opts),
-      runCli(['explain', file], opts),
+      await runMain(['logs', '--log', file]),
+      await runMain(['logs', '--log', file, '--json', '--verbose']),
+      await runMain(['logs', '--log', file, '--json', '--state-dir', dir]),
+      await runMain(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--log', file, '--verbose', '--debug']),
+      await runMain(['doctor', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--log', file, '--json']),
+      await runMain(['explain', file, '--json']),
+      await runMain(['explain', file]),
     ];
     expect(runs[1]!.stdout).toContain('[redacted]');
     expect(leakedSecrets(secrets, ...runs.flatMap((r) => [r.stdout, r.stderr]))).toEqual([]);
