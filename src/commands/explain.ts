@@ -58,6 +58,7 @@ function render(o: Output, r: Explanation): void {
     para('Applies', m.versions);
     o.print();
   }
+  if (r.decide) o.print(`  ${c.bold('Decides')} ${wrap(r.decide, w - 10, '          ')}`);
   for (const cmd of r.commands) o.print(`  ${c.green(cmd)}`);
   for (const note of r.notes) o.print(`  ${c.dim(wrap(note, w - 2, '  '))}`);
   if (r.signals.versions.length) o.print(c.dim(`  Versions mentioned: ${r.signals.versions.map((v) => `${v.version} (${v.rules})`).join('; ')}`));

@@ -138,6 +138,13 @@ export function classify(signals: Signals): Score[] {
     }
   }
 
+  for (const u of signals.upgrades) {
+    if (u.reason === 'role-upgrade') board.add('M07', 7, `${u.where}: role upgrade ${u.roleFrom?.join(',') || '?'} -> ${u.roleTo ?? '?'}`);
+    else if (u.scopesTo) judgeUpgrade(board, u.scopesTo, u.scopesFrom, u.client?.split(/\s/)[0], u.clientMode, u.where);
+    else if (!events.some((e) => e.reason === 'scope-upgrade')) genericScopeUpgrade(board, `${u.where}: scope-upgrade without the scope lists`);
+  }
+  for (const h of signals.hints) board.add(h.mode, h.weight, h.because);
+
   for (const d of signals.devices) judgeDevice(board, d);
   for (const r of signals.requests) {
     const device = signals.devices.find((d) => d.id && d.id === r.deviceId);

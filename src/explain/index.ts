@@ -4,6 +4,7 @@
  */
 import { knowledgeForString } from '../core/knowledge.js';
 import { classify, type Score } from './classify.js';
+import { decidingFact } from './decide.js';
 import { MODES, type ModeId } from './modes.js';
 import { extractSignals, type Signals } from './signals.js';
 
@@ -27,6 +28,8 @@ export interface Explanation {
   modes: ExplainedMode[];
   /** Exact follow-up commands that the paste itself justifies (an approve only when deviceId and publicKey are shown to match). */
   commands: string[];
+  /** When several modes fit: which single fact (a release, a scope list, a client id, a file) decides between the two leading ones. */
+  decide: string | null;
   notes: string[];
   signals: {
     versions: { version: string; rules: string }[];
@@ -66,11 +69,11 @@ export function explain(input: string): Explanation {
   const possible = ranked.filter((s) => !likely.includes(s)).slice(0, MAX_POSSIBLE);
   const modes = [...(likely.length ? likely : ranked.slice(0, 1)).map((s) => toMode(s, 'likely')), ...possible.filter((s) => likely.length || s !== ranked[0]).map((s) => toMode(s, 'possible'))];
   const healthyOnly = modes.length === 0 && signals.events.some((e) => e.kind === 'auto-approved' || e.kind === 'approved' || e.kind === 'store-migrated');
-  const notes: string[] = [];
+  const notes: string[] = [...signals.notes];
   if (healthyOnly) notes.push('The paste shows the gateway pairing or approving a device normally (`device pairing auto-approved` is the healthy counterpart of the loop): no pairing failure in it.');
   if (signals.flags.has('local-fallback')) notes.push('"Direct scope access failed; using local fallback." is the official escape: the CLI approved in the local store.');
   if (modes.some((m) => m.lookAlike)) notes.push('A look-alike is not a pairing problem: the device store is fine and nothing in it should be edited.');
-  const requestIds = [...new Set([...signals.requests.map((r) => r.requestId), ...signals.events.map((e) => e.requestId)].filter((x): x is string => Boolean(x)))];
+  const requestIds = [...new Set([...signals.requests.map((r) => r.requestId), ...signals.events.map((e) => e.requestId), ...signals.upgrades.map((u) => u.requestId), ...signals.requestIds].filter((x): x is string => Boolean(x)))];
   if (requestIds.length && !approveCommands(signals).length && modes.some((m) => !m.lookAlike)) {
     notes.push(`Before approving ${requestIds.join(', ')}: run \`openclaw-fix doctor\` on the gateway host; it shows what the request asks against what the device holds and checks deviceId and publicKey.`);
   }
@@ -78,12 +81,13 @@ export function explain(input: string): Explanation {
     verdict: modes.length ? 'recognised' : healthyOnly ? 'healthy' : 'unknown',
     modes,
     commands: approveCommands(signals),
+    decide: decidingFact(modes),
     notes,
     signals: {
       versions: signals.versions.map((v) => ({ version: v, rules: knowledgeForString(v).summary })),
       events: signals.events.map((e) => [e.kind, e.reason].filter(Boolean).join(':')),
       requestIds,
-      deviceIds: [...new Set([...signals.devices.map((d) => d.id), ...signals.events.map((e) => e.deviceId), ...signals.identityIds].filter((x): x is string => Boolean(x)))],
+      deviceIds: [...new Set([...signals.devices.map((d) => d.id), ...signals.events.map((e) => e.deviceId), ...signals.identityIds, ...signals.upgrades.map((u) => u.deviceId), ...signals.deviceIds].filter((x): x is string => Boolean(x)))],
       flags: [...signals.flags],
     },
   };

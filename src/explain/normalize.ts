@@ -17,7 +17,8 @@ export function decodeEscapes(text: string): string {
 }
 
 export function normalizeText(raw: string): string {
-  return decodeEscapes(raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')).replace(/\r\n?/g, '\n');
+  // Terminal colours (a copied `openclaw doctor` run) carry no facts.
+  return decodeEscapes(raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')).replace(/\r\n?/g, '\n');
 }
 
 /**

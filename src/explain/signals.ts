@@ -5,8 +5,9 @@
  */
 import { recognise, type LogEvent } from '../logs/patterns.js';
 import { registerNestedSecrets } from '../store/records.js';
-import { allObjects, isObject, parseLenient, stringList, type JObject } from './lenient-json.js';
+import { allObjects, isObject, parseLenient, stringList, type JObject, type JValue } from './lenient-json.js';
 import { jsonLineMessage, logicalLines, normalizeText } from './normalize.js';
+import { canonicalRecord, doctorFacts, judgeListing, listingFacts, textRecords, type FileFact, type ModeHint, type UpgradeFact } from './shapes.js';
 
 export interface DeviceFragment {
   id?: string;
@@ -99,6 +100,17 @@ export interface Signals {
   versions: string[];
   /** Closes that came from a non-loopback peer (`remote=172.18.0.2`). */
   remotePeers: string[];
+  /** Asked-vs-held facts from any shape other than the gateway's audit line (fields, YAML, tables, prose, doctor output). */
+  upgrades: UpgradeFact[];
+  /** Evidence that points at a mode directly: `openclaw doctor` findings, state-dir listings. */
+  hints: ModeHint[];
+  /** Files a pasted listing of the state dir shows. */
+  files: FileFact[];
+  /** Remarks that are not a mode (a key file readable by others). */
+  notes: string[];
+  /** Request and device ids named outside records (doctor output). */
+  requestIds: string[];
+  deviceIds: string[];
 }
 
 const scalar = (o: JObject, k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
@@ -128,9 +140,32 @@ function deviceFrom(o: JObject, path: string[]): DeviceFragment | null {
   };
 }
 
-function collectObjects(root: JObject, signals: Signals): void {
-  for (const { path, value: o } of allObjects(root)) {
-    if (path.includes('tokens')) continue; // token entries belong to their device
+/** The asked-vs-held facts of a record that carries them (`scopesTo`, or a role upgrade), whatever named its fields. */
+function upgradeFrom(o: JObject, where: string): UpgradeFact | null {
+  const scopesTo = stringList(o.scopesTo);
+  const reason = scalar(o, 'reason');
+  if (reason === 'role-upgrade' && typeof o.roleTo === 'string') {
+    return { reason, roleFrom: stringList(o.roleFrom), roleTo: o.roleTo, client: scalar(o, 'clientId'), deviceId: scalar(o, 'deviceId'), where };
+  }
+  if (!scopesTo?.length) {
+    // The reason alone, re-typed with the line's other fields: a scope upgrade whose lists were left out.
+    return reason === 'scope-upgrade' && (o.deviceId || o.clientId || o.scopesFrom) ? { reason, client: scalar(o, 'clientId'), deviceId: scalar(o, 'deviceId'), where } : null;
+  }
+  if (reason && reason !== 'scope-upgrade') return null;
+  return { reason, scopesFrom: stringList(o.scopesFrom) ?? stringList(o.approvedScopes) ?? stringList(o.scopes), scopesTo, client: scalar(o, 'clientId'), clientMode: scalar(o, 'clientMode'), deviceId: scalar(o, 'deviceId'), requestId: scalar(o, 'requestId'), where };
+}
+
+function collectObjects(root: JObject, signals: Signals, where = 'pasted fields'): void {
+  for (const found of allObjects(root)) {
+    const path = found.path;
+    if (path.includes('tokens') || ('token' in found.value && 'role' in found.value)) continue; // token entries belong to their device
+    // Field names as the store, sqlite3 or a person spells them; scope lists in any notation.
+    const o = canonicalRecord(found.value);
+    const upgrade = upgradeFrom(o, where);
+    if (upgrade) {
+      signals.upgrades.push(upgrade);
+      continue;
+    }
     const isRequest = typeof o.requestId === 'string' && ('isRepair' in o || 'ts' in o || 'silent' in o || path.includes('selected') || path.includes('pending'));
     if (isRequest) {
       signals.requests.push({
@@ -167,7 +202,7 @@ const LOOPBACK_PEER = /^(127\.|::1|\[::1\]|localhost|n\/a)/;
 
 export function extractSignals(raw: string): Signals {
   const text = normalizeText(raw);
-  const signals: Signals = { events: [], devices: [], requests: [], config: {}, identityIds: [], flags: new Set(), versions: [], remotePeers: [] };
+  const signals: Signals = { events: [], devices: [], requests: [], config: {}, identityIds: [], flags: new Set(), versions: [], remotePeers: [], upgrades: [], hints: [], files: [], notes: [], requestIds: [], deviceIds: [] };
 
   // Log events: JSON log lines by their message, every other record as it reads.
   const seen = new Set<string>();
@@ -190,14 +225,70 @@ export function extractSignals(raw: string): Signals {
   }
   for (const m of text.matchAll(/remote=([\d.:a-f[\]]+)[^\n]*code=1008/gi)) if (!LOOPBACK_PEER.test(m[1]!)) signals.remotePeers.push(m[1]!);
 
-  // Records: the paste as one lenient JSON document (fragments included).
+  // Records: the paste as one lenient JSON document (fragments included). A paste that is strict JSON
+  // (sqlite3 `.mode json`, `devices list --json`) is also read as it is, before escapes inside its strings are decoded.
+  const strict = strictJson(raw);
+  if (strict) {
+    registerNestedSecrets(strict);
+    collectObjects(strict, signals);
+  }
   const root = parseLenient(text);
   // A pasted store or config may carry real tokens: make sure no output path can echo them.
   registerNestedSecrets(root);
   collectObjects(root, signals);
+  // The same facts as YAML, tables, key=value runs, prose or sqlite3 rows.
+  for (const record of textRecords(text)) {
+    registerNestedSecrets(record);
+    collectObjects(record, signals);
+  }
+  dedupe(signals);
+  const doctor = doctorFacts(text);
+  signals.upgrades.push(...doctor.upgrades);
+  signals.hints.push(...doctor.hints);
+  signals.requestIds.push(...doctor.requestIds);
+  signals.deviceIds.push(...doctor.deviceIds);
+  signals.files = listingFacts(text);
+  const listing = judgeListing(signals.files);
+  signals.hints.push(...listing.hints);
+  signals.notes.push(...listing.notes);
   if (signals.config.bind && !['loopback', 'auto'].includes(signals.config.bind)) signals.flags.add('bind-wide');
 
   for (const [flag, re] of FLAGS) if (re.test(text)) signals.flags.add(flag);
   signals.versions = [...new Set([...text.matchAll(/\b(2026\.\d{1,2}\.\d{1,3}(?:-[\w.]+)?)\b/g)].map((m) => m[1]!))];
   return signals;
+}
+
+/**
+ * One fact counts once: the JSON reader and the field reader can both see a record, and a re-typed audit
+ * field set can repeat the audit line next to it.
+ */
+function dedupe(signals: Signals): void {
+  const seen = new Set<string>();
+  const once = <T>(items: T[], key: (x: T) => string): T[] =>
+    items.filter((x) => {
+      const k = key(x);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  const scopes = (s: string[] | undefined) => (s ? [...s].sort().join(',') : '-');
+  for (const e of signals.events) {
+    if (e.kind === 'access-upgrade') seen.add(`u|${e.reason ?? ''}|${scopes(e.scopesFrom)}|${scopes(e.scopesTo)}|${e.client?.split(/\s/)[0] ?? ''}`);
+  }
+  signals.upgrades = once(signals.upgrades, (u) => `u|${u.reason ?? ''}|${scopes(u.scopesFrom)}|${scopes(u.scopesTo)}|${u.client ?? ''}`);
+  signals.upgrades = signals.upgrades.filter((u, i, all) => !all.some((v, j) => j !== i && v.scopesTo && u.scopesTo && scopes(v.scopesTo) === scopes(u.scopesTo) && scopes(v.scopesFrom) === scopes(u.scopesFrom) && (v.client ?? '') !== '' && (u.client ?? '') === ''));
+  signals.devices = once(signals.devices, (d) => `d|${d.id ?? ''}|${scopes(d.scopes)}|${scopes(d.approvedScopes)}|${scopes(d.tokenScopes)}|${d.clientId ?? ''}|${d.clientMode ?? ''}`);
+  signals.requests = once(signals.requests, (r) => `r|${r.requestId ?? ''}|${r.deviceId ?? ''}|${scopes(r.scopes)}`);
+}
+
+function strictJson(raw: string): JObject | null {
+  const t = raw.trim();
+  if (!/^[[{]/.test(t)) return null;
+  try {
+    const v = JSON.parse(t) as JValue;
+    if (Array.isArray(v)) return { items: v };
+    return isObject(v) ? v : null;
+  } catch {
+    return null;
+  }
 }
