@@ -28,7 +28,9 @@ const KEY_ALIASES: Record<string, string> = {
   client: 'clientId', clientid: 'clientId', clientmode: 'clientMode',
   device: 'deviceId', deviceid: 'deviceId',
   publickey: 'publicKey', displayname: 'displayName', platform: 'platform', remoteip: 'remoteIp',
-  requestid: 'requestId', request: 'requestId', isrepair: 'isRepair', tokens: 'tokens', tokensjson: 'tokens',
+  requestid: 'requestId', request: 'requestId', isrepair: 'isRepair', tokens: 'tokens', tokensjson: 'tokens', ip: 'remoteIp',
+  // `openclaw devices list` (table): Requested / Approved hold `roles: ...; scopes: ...`, Status the kind of request.
+  requested: 'requested', approved: 'approved', status: 'status',
   createdatms: 'createdAtMs', approvedatms: 'approvedAtMs', ts: 'ts',
 };
 const SCOPE_FIELDS = new Set(['scopesFrom', 'scopesTo', 'scopes', 'approvedScopes']);
@@ -92,6 +94,15 @@ export function canonicalRecord(o: JObject): JObject {
     } else if (typeof value === 'string' && (value === '' || NONE.test(value) || /^(?:…|\.\.\.|<redacted>|\[redacted\]|redacted)$/i.test(value.trim()))) {
       continue; // elided or empty: the field says nothing
     }
+    if ((key === 'requested' || key === 'approved') && typeof value === 'string') {
+      // `roles: operator; scopes: operator.admin, operator.read` (devices list) or a bare scope list.
+      const roles = /roles:\s*([^;]*)/i.exec(value)?.[1];
+      const scopes = scopeList(/scopes:\s*(.*)$/i.exec(value)?.[1] ?? value);
+      const to = key === 'requested';
+      if (scopes && !((to ? 'scopesTo' : 'scopesFrom') in out)) out[to ? 'scopesTo' : 'scopesFrom'] = scopes;
+      if (roles !== undefined) out[to ? 'rolesTo' : 'roleFrom'] = NONE.test(roles) ? [] : roles.split(/[\s,]+/).filter(Boolean);
+      continue;
+    }
     if (!(key in out)) out[key] = value;
   }
   return out;
@@ -138,11 +149,19 @@ function tableRecords(lines: string[]): JObject[] {
     }
     const rows: string[][] = [];
     const start = i;
-    for (; i < lines.length && TABLE_ROW.test(lines[i]!); i++) if (!TABLE_RULE.test(lines[i]!)) rows.push(cells(lines[i]!));
+    const inTable = (l: string) => TABLE_ROW.test(l) || (TABLE_RULE.test(l) && /[─━=+-]{3}/.test(l));
+    for (; i < lines.length && inTable(lines[i]!); i++) if (!TABLE_RULE.test(lines[i]!)) rows.push(cells(lines[i]!));
     if (!rows.length) continue;
     const known = (row: string[]) => row.filter((c) => canonicalKey(c)).length;
     if (rows[0]!.length >= 2 && known(rows[0]!) >= 2 && known(rows[0]!) >= rows[0]!.length / 2) {
-      for (const row of rows.slice(1)) out.push(fromCells(rows[0]!, row));
+      // A wrapped cell continues on the next line with the first column empty (OpenClaw's tables draw no row rules).
+      const data: string[][] = [];
+      for (const row of rows.slice(1)) {
+        const prev = data[data.length - 1];
+        if (prev && row[0] === '' && row.length === prev.length) row.forEach((c, n) => (prev[n] = c ? `${prev[n]} ${c}`.trim() : prev[n]!));
+        else data.push(row);
+      }
+      for (const row of data) out.push(fromCells(rows[0]!, row));
     } else if (rows.every((r) => r.length === 2) && rows.filter((r) => canonicalKey(r[0]!)).length >= 2) {
       out.push(Object.fromEntries(rows.filter((r) => r[1] !== '').map((r) => [r[0]!, r[1]!])));
     } else {

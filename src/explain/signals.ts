@@ -143,6 +143,14 @@ function deviceFrom(o: JObject, path: string[]): DeviceFragment | null {
 /** The asked-vs-held facts of a record that carries them (`scopesTo`, or a role upgrade), whatever named its fields. */
 function upgradeFrom(o: JObject, where: string): UpgradeFact | null {
   const scopesTo = stringList(o.scopesTo);
+  const status = scalar(o, 'status') ?? '';
+  // `devices list`: a new pairing is not an upgrade; a role upgrade names the roles asked.
+  if (/new pairing/i.test(status)) return null;
+  const rolesTo = stringList(o.rolesTo);
+  if (/role upgrade/i.test(status) && rolesTo?.length) {
+    const held = stringList(o.roleFrom) ?? [];
+    return { reason: 'role-upgrade', roleFrom: held, roleTo: rolesTo.filter((r) => !held.includes(r)).join(',') || rolesTo.join(','), deviceId: scalar(o, 'deviceId'), requestId: scalar(o, 'requestId'), where };
+  }
   const reason = scalar(o, 'reason');
   if (reason === 'role-upgrade' && typeof o.roleTo === 'string') {
     return { reason, roleFrom: stringList(o.roleFrom), roleTo: o.roleTo, client: scalar(o, 'clientId'), deviceId: scalar(o, 'deviceId'), where };

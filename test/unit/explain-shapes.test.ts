@@ -142,6 +142,19 @@ describe('store content in other shapes', () => {
     expect(top(text)).toBe('M03');
   });
 
+  it.each([
+    ['a pending scope upgrade with wrapped cells', 'Pending (1)\n┌──────────────┬──────────────┬──────────────────────┬──────────────────────┬────────┬──────────────┐\n│ Request      │ Device       │ Requested            │ Approved             │ Age    │ Status       │\n├──────────────┼──────────────┼──────────────────────┼──────────────────────┼────────┼──────────────┤\n│ 5f2d1c9e-3b7 │ 9a3c0f6be2d1 │ roles: operator;     │ roles: operator;     │ 2m ago │ scope        │\n│ a-4c1e-9f0a  │ 4e7a         │ scopes:              │ scopes:              │        │ upgrade,     │\n│              │              │ operator.admin,      │ operator.read        │        │ repair       │\n│              │              │ operator.approvals,  │                      │        │              │\n│              │              │ operator.pairing,    │                      │        │              │\n│              │              │ operator.read,       │                      │        │              │\n│              │              │ operator.write       │                      │        │              │\n└──────────────┴──────────────┴──────────────────────┴──────────────────────┴────────┴──────────────┘', 'M03'],
+    ['the ASCII border and a narrow paired device', 'Paired (1)\n+------------------+-----------+----------------+--------+-----+\n| Device           | Roles     | Scopes         | Tokens | IP  |\n+------------------+-----------+----------------+--------+-----+\n| 9a3c0f6be2d14e7a | operator  | operator.read  | operator |   |\n+------------------+-----------+----------------+--------+-----+', 'M03'],
+    ['a pending role upgrade', '│ Request  │ Device   │ Requested                          │ Approved                    │ Age │ Status       │\n│ 7c1d…    │ My Mac   │ roles: node, operator; scopes: none │ roles: node; scopes: none │ 1m  │ role upgrade │', 'M07'],
+  ])('`openclaw devices list` (table): %s', (_name, text, mode) => {
+    expect(top(text)).toBe(mode);
+  });
+
+  it('a new pairing in the `devices list` table is not an upgrade', () => {
+    const r = explain('│ Request │ Device │ Requested │ Approved │ Age │ Status │\n│ 7c1d… │ phone │ roles: operator; scopes: operator.read │ none │ 1m │ new pairing │');
+    expect(r.modes.map((m) => m.mode)).not.toContain('M03');
+  });
+
   const paired = (scopes: string, approved: string, client = 'cli', mode = 'probe') =>
     `${'c'.repeat(64)}|REDACTEDpublickey|||linux||${client}|${mode}||operator|["operator"]|${scopes}|${approved}||{"operator":{"token":"REDACTED","role":"operator","scopes":${scopes}}}|silent|||1780000000000|1780000000000||`;
 
