@@ -69,10 +69,29 @@ export function scopeList(v: JValue | undefined): string[] | undefined {
   return out.length ? out : undefined;
 }
 
+/** Pastes nest a few levels; deeper input is left to the lenient reader and its own bound. */
+export const MAX_JSON_DEPTH = 64;
+
+export function nestingDepth(t: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') max = Math.max(max, ++depth);
+    else if (ch === '}' || ch === ']') depth--;
+  }
+  return max;
+}
+
 /** A value pasted as a string that is really JSON (sqlite `scopes_json`, `tokens_json`). */
 function maybeJson(v: string): JValue {
   const t = v.trim();
-  if (!/^[[{]/.test(t)) return v;
+  if (!/^[[{]/.test(t) || nestingDepth(t) > MAX_JSON_DEPTH) return v;
   const root = parseLenient(`{"v": ${t}}`);
   return root.v ?? v;
 }

@@ -7,7 +7,7 @@ import { recognise, type LogEvent } from '../logs/patterns.js';
 import { registerNestedSecrets } from '../store/records.js';
 import { allObjects, isObject, parseLenient, stringList, type JObject, type JValue } from './lenient-json.js';
 import { jsonLineMessage, logicalLines, normalizeText } from './normalize.js';
-import { canonicalRecord, doctorFacts, judgeListing, listingFacts, textRecords, type FileFact, type ModeHint, type UpgradeFact } from './shapes.js';
+import { canonicalRecord, doctorFacts, MAX_JSON_DEPTH, nestingDepth, judgeListing, listingFacts, textRecords, type FileFact, type ModeHint, type UpgradeFact } from './shapes.js';
 
 export interface DeviceFragment {
   id?: string;
@@ -291,7 +291,7 @@ function dedupe(signals: Signals): void {
 
 function strictJson(raw: string): JObject | null {
   const t = raw.trim();
-  if (!/^[[{]/.test(t)) return null;
+  if (!/^[[{]/.test(t) || nestingDepth(t) > MAX_JSON_DEPTH) return null;
   try {
     const v = JSON.parse(t) as JValue;
     if (Array.isArray(v)) return { items: v };
