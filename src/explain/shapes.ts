@@ -327,7 +327,7 @@ export function doctorFacts(raw: string): DoctorFacts {
       hint('M06', 3, `${who}: paired with the same key, roles and scopes, yet a new approval is required (changed metadata such as the platform)`);
       hint('M08', 2, `${who}: a repair the gateway asks for when the auth it holds for the device no longer fits`);
     } else {
-      hint('M09', 4, `${who}: a device that is not paired yet (a new or regenerated identity)`);
+      hint('M09', 3, `${who}: a device that is not paired yet (a new or regenerated identity; normal for a new device)`);
     }
   }
   const paired = new RegExp(String.raw`Paired device ${DEVICE} (is missing its approved operator scope baseline|has no active (\S+) device token|has a (\S+) token outside the approved scope baseline \[([^\]]*)\])`, 'g');
