@@ -1,8 +1,9 @@
 /** Where the state is, resolved exactly as OpenClaw resolves it (openclaw-internals.md §1). */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CannotRunError } from './errors.js';
+import { deniedDirectory, notThisUserError } from './bounded-read.js';
+import { CannotRunError, errnoCode } from './errors.js';
 import type { StateLocation } from './model.js';
 
 export interface LocateOptions {
@@ -108,7 +109,10 @@ export function assertStateDir(location: StateLocation): void {
   let stat;
   try {
     stat = statSync(location.stateDir);
-  } catch {
+  } catch (error) {
+    // A directory on the way this user may not enter is not a missing state: it is the wrong user.
+    const blocked = errnoCode(error) === 'EACCES' ? deniedDirectory(location.stateDir) : undefined;
+    if (blocked) throw notThisUserError(location.stateDir, blocked);
     const how =
       location.source === 'default'
         ? 'OpenClaw keeps its state there after `openclaw onboard` or the first `openclaw gateway run`.'
@@ -121,5 +125,12 @@ export function assertStateDir(location: StateLocation): void {
   }
   if (!stat.isDirectory()) {
     throw new CannotRunError('not-a-directory', `${location.stateDir} is not a directory; --state-dir takes OpenClaw's state directory (the one holding devices/ and identity/).`, location.stateDir);
+  }
+  // Root-owned 0700 state read by another user: every file would look "unreadable, restore it" (M15, M09),
+  // which is the wrong diagnosis; the files are fine, the user is wrong.
+  try {
+    accessSync(location.stateDir, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    if (errnoCode(error) === 'EACCES') throw notThisUserError(location.stateDir, { dir: location.stateDir, stat });
   }
 }

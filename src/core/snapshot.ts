@@ -5,6 +5,7 @@ import { readGatewayConfig } from '../store/config.js';
 import { readDeviceAuth, readIdentity } from '../store/identity.js';
 import { notableStateFiles, serviceTokens } from '../store/extras.js';
 import { readStore } from '../store/index.js';
+import { deniedDirectory, notThisUserError } from './bounded-read.js';
 import { CannotRunError } from './errors.js';
 import { detectInstalledVersion } from './installed-version.js';
 import { knowledgeForString } from './knowledge.js';
@@ -63,6 +64,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
   const storeRead = await readStore(location.stateDir, release, { hash: options.hashStore !== false, keepBytes: options.keepStoreBytes, hostDeviceId: fileIdentity.deviceId ?? undefined });
   const { store, legacyStore } = storeRead;
   refuseForeignUnreadable(store.paired);
+  for (const file of [config.file, fileIdentity.file, fileDeviceAuth.file, store.paired, store.pending]) refuseUnreachable(file);
   // SQLite era (2026.8.1+): identity and device tokens live in the database; identity/*.json are legacy leftovers.
   const identity = storeRead.identity ?? fileIdentity;
   const deviceAuth = storeRead.deviceAuth ?? fileDeviceAuth;
@@ -85,6 +87,13 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
     stateFiles: notableStateFiles(location.stateDir),
     serviceTokens: serviceTokens(location.stateDir, location.home, location.profile, options.env),
   };
+}
+
+/** A state file behind a directory this user may not enter (identity/ 0700 of another user): wrong user, not corruption. */
+function refuseUnreachable(file: FileInfo): void {
+  if (file.status !== 'unreadable' || file.stat) return;
+  const blocked = deniedDirectory(file.path);
+  if (blocked) throw notThisUserError(file.path, blocked);
 }
 
 /**

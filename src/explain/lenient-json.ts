@@ -22,8 +22,12 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** Far deeper than any real paste; beyond it a container is skipped, so no input can exhaust the call stack. */
+export const MAX_DEPTH = 64;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(): Token | undefined {
@@ -42,17 +46,30 @@ class Parser {
   value(): JValue | undefined {
     const tok = this.peek();
     if (!tok) return undefined;
-    if (tok.t === 'punct' && tok.v === '{') {
+    if (tok.t === 'punct' && (tok.v === '{' || tok.v === '[')) {
+      if (this.depth >= MAX_DEPTH) return this.skipContainer();
       this.i++;
-      return this.objectBody('}');
-    }
-    if (tok.t === 'punct' && tok.v === '[') {
-      this.i++;
-      return this.arrayBody();
+      this.depth++;
+      try {
+        return tok.v === '{' ? this.objectBody('}') : this.arrayBody();
+      } finally {
+        this.depth--;
+      }
     }
     if (tok.t === 'punct') return undefined;
     this.i++;
     return this.scalar(tok);
+  }
+
+  /** Steps over one container and everything inside it, without recursion; it yields no value. */
+  private skipContainer(): undefined {
+    let open = 0;
+    do {
+      const v = this.tokens[this.i++]!;
+      if (v.t === 'punct' && (v.v === '{' || v.v === '[')) open++;
+      else if (v.t === 'punct' && (v.v === '}' || v.v === ']')) open--;
+    } while (open > 0 && this.i < this.tokens.length);
+    return undefined;
   }
 
   private arrayBody(): JValue[] {

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { openRegularFile } from '../core/bounded-read.js';
 import { createGunzip } from 'node:zlib';
 import { errnoCode } from '../core/errors.js';
 import type { LogEvidence, StateLocation } from '../core/model.js';
@@ -43,8 +43,11 @@ export function lineHandler(source: string, sinceMs: number | undefined, sink: (
 }
 
 async function isGzip(file: string): Promise<boolean> {
-  if (file.endsWith('.gz')) return true;
-  const handle = await open(file, 'r');
+  const handle = await openRegularFile(file);
+  if (file.endsWith('.gz')) {
+    await handle.close();
+    return true;
+  }
   try {
     const head = Buffer.alloc(2);
     await handle.read(head, 0, 2, 0);
@@ -93,7 +96,7 @@ async function readSource(source: LogSource, splitter: CandidateSplitter, option
     }
   } catch (error) {
     const code = errnoCode(error);
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? (error as Error).message);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTREG' ? (error as Error).message : (code ?? (error as Error).message);
     return `${source.label}: cannot read (${why}).`;
   } finally {
     splitter.end();

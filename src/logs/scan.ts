@@ -5,7 +5,7 @@
  * measured) and only the lines around a hit are decoded, parsed and recognised. Memory is one chunk
  * plus at most one partial line (capped), whatever the size of the input.
  */
-import { open } from 'node:fs/promises';
+import { openRegularFile } from '../core/bounded-read.js';
 import { PREFILTER_NEEDLES } from './patterns.js';
 
 /** Longer lines are skipped (counted), never buffered: a log line worth reading is far shorter. */
@@ -142,7 +142,7 @@ export class CandidateSplitter {
 
 /** Reads a plain file with one reused buffer (no per-chunk allocation). */
 export async function scanFile(file: string, splitter: CandidateSplitter, startAt = 0, signal?: AbortSignal): Promise<number> {
-  const handle = await open(file, 'r');
+  const handle = await openRegularFile(file);
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     let position = startAt;

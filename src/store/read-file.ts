@@ -1,8 +1,7 @@
 /** Reads one state file without trusting it: every way it can be wrong becomes a status, never a throw. */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { errnoCode } from '../core/errors.js';
+import { readBounded } from '../core/bounded-read.js';
 import type { FileInfo, FileStat } from '../core/model.js';
 
 /** Far above a 10,000-device store (~20 MB); anything larger is not a device store. */
@@ -21,14 +20,6 @@ function toStat(s: import('node:fs').Stats, isSymlink: boolean): FileStat {
 
 export function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-function describeKind(s: import('node:fs').Stats): string {
-  if (s.isDirectory()) return 'a directory';
-  if (s.isFIFO()) return 'a named pipe (fifo)';
-  if (s.isSocket()) return 'a socket';
-  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device node';
-  return 'not a regular file';
 }
 
 /** Line and column of a byte offset, for error messages that never quote the file's content. */
@@ -67,45 +58,22 @@ export interface ReadOptions {
 }
 
 export function readJsonFile(path: string, options: ReadOptions = {}): RawFile {
-  let link;
-  try {
-    link = lstatSync(path);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return { info: { path, status: 'missing' } };
-    return { info: { path, status: 'unreadable', problem: `cannot be inspected (${errnoCode(error) ?? 'error'})` } };
-  }
-  const isSymlink = link.isSymbolicLink();
-  let target = link;
-  if (isSymlink) {
-    try {
-      target = statSync(path);
-    } catch (error) {
-      const code = errnoCode(error);
-      const problem = code === 'ELOOP' ? 'is a symbolic link that loops back on itself' : 'is a symbolic link to a file that does not exist';
-      return { info: { path, status: 'unreadable', problem, stat: toStat(link, true) } };
+  // The one bounded reader: regular files only, the size limit enforced while reading.
+  const read = readBounded(path, MAX_STATE_FILE_BYTES);
+  const stat = read.stat ? toStat(read.stat, read.isSymlink ?? false) : undefined;
+  if (!read.ok) {
+    if (read.reason === 'missing') return { info: { path, status: 'missing' } };
+    if (read.reason === 'not-regular') return { info: { path, status: 'not-regular', problem: read.problem, stat } };
+    if (read.reason === 'too-large') {
+      return { info: { path, status: 'unparsable', problem: `${read.problem}, far larger than any device store; it is not one`, stat } };
     }
+    if (read.reason === 'denied' && stat && !read.isSymlink) {
+      const owner = stat.uid === process.getuid?.() ? '' : ` (it belongs to uid ${stat.uid})`;
+      return { info: { path, status: 'unreadable', problem: `cannot be read by this user${owner}, mode ${stat.mode.toString(8).padStart(4, '0')}`, stat } };
+    }
+    return { info: { path, status: 'unreadable', problem: read.problem, ...(stat ? { stat } : {}) } };
   }
-  const stat = toStat(target, isSymlink);
-  if (!target.isFile()) {
-    return { info: { path, status: 'not-regular', problem: `is ${describeKind(target)}, not a file`, stat } };
-  }
-  if (target.size > MAX_STATE_FILE_BYTES) {
-    return {
-      info: { path, status: 'unparsable', problem: `is ${Math.round(target.size / 1048576)} MiB, far larger than any device store; it is not one`, stat },
-    };
-  }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = errnoCode(error);
-    const owner = stat.uid === process.getuid?.() ? '' : ` (it belongs to uid ${stat.uid})`;
-    const problem =
-      code === 'EACCES' || code === 'EPERM'
-        ? `cannot be read by this user${owner}, mode ${stat.mode.toString(8).padStart(4, '0')}`
-        : `could not be read (${code ?? 'error'})`;
-    return { info: { path, status: 'unreadable', problem, stat } };
-  }
+  const bytes = read.bytes;
   const info: FileInfo = { path, status: 'ok', stat };
   if (options.hash !== false) info.sha256 = sha256(bytes);
   options.keepBytes?.set(path, bytes);

@@ -6,6 +6,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { DatabaseSync as DatabaseSyncType } from 'node:sqlite';
+import { assertRegularFile } from '../core/bounded-read.js';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import { ownerText, runAsHint } from '../core/users.js';
 
@@ -104,6 +105,10 @@ export function sqliteError(dbPath: string, error: unknown, doing: string, chang
  * A WAL database is read together with its -wal; a read-only connection never checkpoints or truncates it.
  */
 export async function openDatabase(dbPath: string, opts: { readOnly: boolean }): Promise<Database> {
+  // A FIFO here (or beside it, as -wal/-shm) would hang the open; /dev/zero would read as an unknown schema.
+  for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {
+    assertRegularFile(file, 'a SQLite database file', 'Move it aside and restore the database from a backup (openclaw-fix restore --list).');
+  }
   const { DatabaseSync } = await loadSqlite();
   let db: Database | undefined;
   try {
