@@ -5,7 +5,7 @@
  * before the gateway serves.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../repair/atomic.js';
 import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { snapshotOptions, type CommonOptions } from './common.js';
+import { readSmallText } from '../core/bounded-read.js';
 
 export interface GuardOptions extends CommonOptions {
   system?: boolean;
@@ -48,12 +49,8 @@ function target(opts: GuardOptions, env: NodeJS.ProcessEnv): GuardTarget {
 
 export function unitEnvironment(unitPath: string): Record<string, string> {
   const env: Record<string, string> = {};
-  let text = '';
-  try {
-    text = readFileSync(unitPath, 'utf8');
-  } catch {
-    return env;
-  }
+  const text = readSmallText(unitPath);
+  if (text === undefined) return env;
   for (const line of text.split('\n')) {
     const match = /^Environment=(.*)$/.exec(line.trim());
     if (!match) continue;
@@ -113,7 +110,7 @@ async function systemctl(scope: 'user' | 'system', args: string[], output: Outpu
 
 function lastGuardLines(stateDir: string, count: number): string[] {
   try {
-    return readFileSync(path.join(stateDir, GUARD_LOG), 'utf8').trim().split('\n').filter(Boolean).slice(-count);
+    return (readSmallText(path.join(stateDir, GUARD_LOG), 16 * 1048576) ?? '').trim().split('\n').filter(Boolean).slice(-count);
   } catch {
     return [];
   }
@@ -136,7 +133,7 @@ export async function run(opts: GuardOptions, output: Output, args: string[]): P
   requireSystemd();
   const env = process.env;
   const t = target(opts, env);
-  const existing = existsSync(t.dropinPath) ? readFileSync(t.dropinPath, 'utf8') : undefined;
+  const existing = readSmallText(t.dropinPath);
   const ours = existing?.includes(MARKER) ?? false;
 
   if (action === 'status') {

@@ -12,6 +12,9 @@ import path from 'node:path';
 import { CannotRunError, errnoCode } from './errors.js';
 import { ownerText, runAsHint } from './users.js';
 
+/** A backup copy or a live SQLite database: far above any real one, below what a Buffer can hold. */
+export const MAX_BACKUP_BYTES = 1024 * 1048576;
+
 export type ReadRefusal = 'missing' | 'not-regular' | 'too-large' | 'denied' | 'dangling-link' | 'link-loop' | 'error';
 
 export type BoundedRead =
@@ -221,4 +224,13 @@ export async function openRegularFile(file: string): Promise<FileHandle> {
 
 function notRegular(s: Stats): Error {
   return Object.assign(new Error(`is ${describeKind(s)}, not a file`), { code: 'ENOTREG' });
+}
+
+/**
+ * Best-effort text beside the state (a unit file, an env file, demo.json, a backup manifest): the same rules,
+ * and any refusal reads as "not there" because the caller treats a missing file that way already.
+ */
+export function readSmallText(file: string, limit = 1048576): string | undefined {
+  const r = readBounded(file, limit);
+  return r.ok ? r.bytes.toString('utf8') : undefined;
 }

@@ -3,15 +3,16 @@
  * unit's ExecStart, then `openclaw` on PATH, then the usual global roots; `openclaw --version` last.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { InstalledVersion } from './model.js';
 import { systemdUnitDir, systemdUnitName } from './service-names.js';
 import { parseVersion } from './version.js';
+import { readSmallText } from './bounded-read.js';
 
 function readPackageVersion(dir: string): string | null {
   try {
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    const pkg = JSON.parse(readSmallText(path.join(dir, 'package.json')) ?? '') as { name?: unknown; version?: unknown };
     return pkg.name === 'openclaw' && typeof pkg.version === 'string' ? pkg.version : null;
   } catch {
     return null;
@@ -39,7 +40,8 @@ function unitCandidates(home: string, profile: string | undefined, env: NodeJS.P
 /** The OpenClaw entry file named by a systemd unit's ExecStart (`<node> <…/openclaw/dist/entry.js> gateway`). */
 function entryFromUnit(unitPath: string): string | null {
   try {
-    const text = readFileSync(unitPath, 'utf8');
+    const text = readSmallText(unitPath);
+    if (text === undefined) return null;
     const line = text.split('\n').find((l) => l.startsWith('ExecStart='));
     if (!line) return null;
     const words = line.slice('ExecStart='.length).trim().split(/\s+/);

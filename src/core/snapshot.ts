@@ -1,11 +1,10 @@
 /** Reads everything a diagnosis needs, read-only, in one pass. Nothing here writes or prints. */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readGatewayConfig } from '../store/config.js';
 import { readDeviceAuth, readIdentity } from '../store/identity.js';
 import { notableStateFiles, serviceTokens } from '../store/extras.js';
 import { readStore } from '../store/index.js';
-import { deniedDirectory, notThisUserError } from './bounded-read.js';
+import { deniedDirectory, notThisUserError, readSmallText } from './bounded-read.js';
 import { CannotRunError } from './errors.js';
 import { detectInstalledVersion } from './installed-version.js';
 import { knowledgeForString } from './knowledge.js';
@@ -31,7 +30,7 @@ export interface SnapshotOptions extends LocateOptions {
 /** The demo state ships a `demo.json` naming the release it was captured from. */
 function demoVersion(stateDir: string): string | null {
   try {
-    const meta = JSON.parse(readFileSync(path.join(stateDir, 'demo.json'), 'utf8')) as { openclawVersion?: unknown };
+    const meta = JSON.parse(readSmallText(path.join(stateDir, 'demo.json')) ?? '') as { openclawVersion?: unknown };
     return typeof meta.openclawVersion === 'string' ? meta.openclawVersion : null;
   } catch {
     return null;

@@ -5,6 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { MAX_BACKUP_BYTES, readBoundedOrThrow, readSmallText } from '../core/bounded-read.js';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import { sha256 } from '../store/read-file.js';
 import { TOOL_VERSION } from '../version.js';
@@ -171,7 +172,7 @@ export async function listBackups(stateDir: string): Promise<{ backups: Backup[]
   for (const name of names) {
     const dir = path.join(root, name);
     try {
-      const manifest = JSON.parse(await fsp.readFile(path.join(dir, MANIFEST), 'utf8')) as Manifest;
+      const manifest = JSON.parse(readSmallText(path.join(dir, MANIFEST)) ?? '') as Manifest;
       if (!Array.isArray(manifest.files)) throw new Error('no files');
       backups.push({ name, dir, manifest });
     } catch {
@@ -189,7 +190,7 @@ export async function checkedBackupPath(backup: Backup, file: BackupFile): Promi
 
 /** The bytes of one backed-up file, checked against its manifest hash. */
 export async function readBackupFile(backup: Backup, file: BackupFile): Promise<Buffer> {
-  const bytes = await fsp.readFile(path.join(backup.dir, file.path));
+  const bytes = readBoundedOrThrow(path.join(backup.dir, file.path), MAX_BACKUP_BYTES, 'the backup copy');
   if (sha256(bytes) !== file.sha256Before) {
     throw new CannotRunError('backup-damaged', `The backup copy of ${file.path} in ${backup.dir} does not match its manifest; it will not be restored. Nothing was changed.`, backup.dir);
   }

@@ -4,6 +4,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { MAX_BACKUP_BYTES, readBoundedOrThrow } from '../core/bounded-read.js';
 import { diagnose, type Diagnosis } from '../core/diagnose.js';
 import { CannotRunError, EXIT, errnoCode } from '../core/errors.js';
 import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
@@ -85,9 +86,9 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   );
   const readLive = async (abs: string) => {
     try {
-      return await fsp.readFile(abs);
+      return readBoundedOrThrow(abs, MAX_BACKUP_BYTES, 'the live file');
     } catch (error) {
-      if (errnoCode(error) === 'ENOENT') throw new CannotRunError('missing', `${abs} no longer exists; copy it back by hand from ${backup.dir}. Nothing was changed.`, abs);
+      if (errnoCode(error) === 'no-input') throw new CannotRunError('missing', `${abs} no longer exists; copy it back by hand from ${backup.dir}. Nothing was changed.`, abs);
       throw error;
     }
   };

@@ -5,13 +5,14 @@
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readBoundedOrThrow } from '../core/bounded-read.js';
 import { diagnose, type Diagnosis } from '../core/diagnose.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import type { Snapshot } from '../core/model.js';
 import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
 import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
-import { sha256 } from '../store/read-file.js';
+import { MAX_STATE_FILE_BYTES, sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared } from './apply.js';
 import { confirmChange } from './confirm.js';
 import { editorFor, JsonStoreEditor, type SplicedFile } from './editor.js';
@@ -73,7 +74,7 @@ async function readAsPlanned(loaded: Loaded, rel: string, abs: string): Promise<
     return was && now && now.size === kept.length && now.mtimeMs === was.mtimeMs ? kept : undefined;
   }
   const sha = read?.sha256;
-  const bytes = await fsp.readFile(abs);
+  const bytes = readBoundedOrThrow(abs, MAX_STATE_FILE_BYTES, 'the device store');
   return sha !== undefined && sha === sha256(bytes) ? bytes : undefined;
 }
 

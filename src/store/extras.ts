@@ -2,11 +2,12 @@
  * Small read-only facts beside the device store that the family rules need: which migration/tmp files
  * exist (names only) and the shared token the gateway service is started with (digest only).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceToken } from '../core/model.js';
 import { digest, registerSecret } from '../core/secrets.js';
 import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
+import { readSmallText } from '../core/bounded-read.js';
 
 const NOTABLE = /\.migrated$|\.tmp$|^openclaw\.sqlite(-wal|-shm)?$|^\.(doctor|native)-importing$/;
 
@@ -39,12 +40,8 @@ export function serviceTokens(stateDir: string, home: string, profile: string | 
   const sources = [unit, path.join(stateDir, 'gateway.systemd.env')];
   const out: ServiceToken[] = [];
   for (const source of sources) {
-    let text: string;
-    try {
-      text = readFileSync(source, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = readSmallText(source);
+    if (text === undefined) continue;
     const value = tokenFrom(text);
     if (value === undefined) continue;
     registerSecret(value);

@@ -3,7 +3,7 @@
  * belongs, endless stdin, unbounded nesting. Each is tried on more than the one file first reported.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -112,6 +112,26 @@ describe('case 8: no file is opened unless it is a regular file', () => {
     const r = cli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.9.6']);
     expect(r.code).toBe(2);
     expect(oneLine(r)).toContain('openclaw.sqlite-wal is a named pipe');
+  });
+  it('gateway.systemd.env (read for the service token) as a FIFO: doctor finishes', () => {
+    const dir = reachableState();
+    expect(spawnSync('mkfifo', [path.join(dir, 'gateway.systemd.env')]).status).toBe(0);
+    expect(cli(['doctor', '--state-dir', dir, ...V]).code).toBe(1);
+  });
+  it('a backup manifest and a backup copy as FIFOs: restore --list and restore finish', () => {
+    const dir = reachableState();
+    expect(cli(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart']).code).toBe(0);
+    const backups = path.join(dir, 'backups', 'openclaw-fix');
+    const [name] = readdirSync(backups);
+    const copy = path.join(backups, name!, 'devices', 'paired.json');
+    rmSync(copy);
+    expect(spawnSync('mkfifo', [copy]).status).toBe(0);
+    const r = cli(['restore', name!, '--state-dir', dir, ...V, '--yes', '--no-restart']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(/paired\.json: it is a named pipe/);
+    rmSync(path.join(backups, name!, 'manifest.json'));
+    expect(spawnSync('mkfifo', [path.join(backups, name!, 'manifest.json')]).status).toBe(0);
+    expect(cli(['restore', '--list', '--state-dir', dir, ...V]).code).not.toBeNull();
   });
   it.each(['devices/paired.json', 'identity/device.json', 'openclaw.json', 'identity/device-auth.json'])('%s as a FIFO: doctor finishes and names it', (rel) => {
     const dir = reachableState();
