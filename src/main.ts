@@ -37,7 +37,8 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new CannotRunError('usage', `"${value}" is not a number of seconds.`);
+  // Above a day is a typo, and past 2^31 ms Node's timers fire at once (the restart would "time out" immediately).
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new CannotRunError('usage', `"${value}" is not a number of seconds (more than 0, at most 86400).`);
   return n;
 }
 
@@ -92,9 +93,9 @@ export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
 
   repairOptions(logOptions(base(program, 'check')), { confirms: false })
     .description('non-interactive check for servers and CI: exit 0 healthy, 1 problems, 2 could not run')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github', 'prometheus']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github', 'prometheus']))
     .option('--junit <file>', 'also write a JUnit XML report')
-    .option('--textfile-dir <dir>', 'node_exporter textfile collector directory (with --format prometheus)')
+    .option('--textfile-dir <dir>', 'write the metrics to this node_exporter textfile collector directory (implies --format prometheus)')
     .option('--fix', 'apply the rotate plan (restart and verification included); exit 0 only when healthy afterwards')
     .option('--no-logs', 'do not read the gateway logs')
     .option('-q, --quiet', 'print only problems')

@@ -2,12 +2,12 @@
  * `openclaw-fix check`: the non-interactive doctor for servers and CI. Never prompts. Exit 0 healthy,
  * 1 problems at or above --fail-on, 2 could not run, whatever the format.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { githubAnnotations, junitXml, prometheusText } from '../check/formats.js';
 import type { Diagnosis } from '../core/diagnose.js';
 import { examine } from '../core/examine.js';
-import { EXIT } from '../core/errors.js';
+import { CannotRunError, EXIT } from '../core/errors.js';
 import type { Severity, Snapshot } from '../core/model.js';
 import { doctorJson } from '../report/json.js';
 import type { Output } from '../report/output.js';
@@ -48,7 +48,11 @@ export async function writeTextfile(dir: string, name: string, content: string):
 
 export async function run(opts: CheckOptions, output: Output): Promise<number> {
   const started = Date.now();
-  const format = opts.json ? 'json' : (opts.format ?? 'text');
+  // --textfile-dir is only meaningful for Prometheus text: it implies that format, and contradicts any other.
+  const format = opts.json ? 'json' : (opts.format ?? (opts.textfileDir ? 'prometheus' : 'text'));
+  if (opts.textfileDir && format !== 'prometheus') {
+    throw new CannotRunError('usage', `--textfile-dir writes Prometheus text; it cannot be combined with ${opts.json ? '--json' : `--format ${format}`}. Drop one of them.`);
+  }
   const failOn = opts.failOn ?? 'error';
   // --fix on the demo must not write into the package: work on a copy, as rotate --demo does.
   const demoCopy = opts.fix && opts.demo ? await (await import('../repair/rotate.js')).copyDemo(demoDir(), output) : undefined;
@@ -69,7 +73,8 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
   if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, exitCode, repair ? (repair.rotateExitCode === 0 ? 'repaired' : 'repair-failed') : 'no-change');
   const ruleIds = RULES.map((r) => r.id).filter((id) => !(opts.ignore ?? []).includes(id));
   const elapsed = (Date.now() - started) / 1000;
-  if (opts.junit) writeFileSync(opts.junit, junitXml(ruleIds, diagnosis, failOn, elapsed));
+  // The same safe writer as --textfile-dir: a CI reader never sees half a report, a bad path is one "Cannot write" line.
+  if (opts.junit) await writeFileAtomic(opts.junit, Buffer.from(junitXml(ruleIds, diagnosis, failOn, elapsed)), { mode: 0o644 });
 
   switch (format) {
     case 'json':
@@ -87,7 +92,7 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
     }
     default:
       if (opts.quiet && exitCode === 0) break;
-      renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });
+      renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet, command: 'check' });
   }
   return exitCode;
 }

@@ -20,7 +20,7 @@ const GATEWAY_PROBE_TIMEOUT_MS = 300;
 
 export async function examine(snapshotOptions: SnapshotOptions, options: ExamineOptions): Promise<{ snapshot: Snapshot; diagnosis: Diagnosis }> {
   const snapshot = await takeSnapshot(snapshotOptions);
-  if (!snapshot.location.demo) snapshot.gatewayRunning = await portAnswers(snapshot.config.port, '127.0.0.1', GATEWAY_PROBE_TIMEOUT_MS);
+  if (!snapshot.location.demo && !snapshot.config.portInvalid) snapshot.gatewayRunning = await portAnswers(snapshot.config.port, '127.0.0.1', GATEWAY_PROBE_TIMEOUT_MS);
   if (options.logs !== false) {
     // Loaded only when used: --no-logs never pays for the scanner.
     const { collectLogEvidence } = await import('../logs/index.js');

@@ -114,6 +114,8 @@ export interface GatewayConfig {
   mode?: string;
   port: number;
   portSource: 'default' | 'config' | 'env';
+  /** The configured port is not one a socket can use (70000, -1, 3.5, 1e400): what was set, where. Nothing probes it. */
+  portInvalid?: string;
   bind?: string;
   authMode?: string;
   /** A shared token exists (config or OPENCLAW_GATEWAY_TOKEN); the value itself is never kept. */

@@ -118,6 +118,8 @@ function writeError(error: unknown, file: string): CannotRunError {
         ? `${dir} is on a read-only file system`
         : code === 'ENOSPC'
           ? 'the disk is full'
+          : code === 'ENOENT' || code === 'ENOTDIR'
+            ? `${dir} is not an existing directory`
           : `the write failed (${code ?? (error instanceof Error ? error.message : 'error')})`;
   return new CannotRunError('write-failed', `Cannot write ${file}: ${why}.`, file);
 }

@@ -18,7 +18,7 @@ import { sqliteRestoreTransaction } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, SQLITE_DB_FILE } from './plan.js';
 import { assertWritable } from './preflight.js';
 import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction, staleLockNote } from './render.js';
-import { detectGateway, type Runner } from './service.js';
+import { assertPortForRestart, detectGateway, type Runner } from './service.js';
 import { shellQuote } from '../core/diagnose.js';
 
 /** Only files rotate writes may come back from a backup: a tampered manifest cannot aim anywhere else. */
@@ -193,6 +193,7 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
     else output.print(output.out.dim('Dry run: nothing was changed.'));
     return EXIT.healthy;
   }
+  assertPortForRestart(snapshot.config, run.restart);
   const what = spec.changed.join(', ');
   if (!(await confirmChange(`Restore ${what} from backup ${backup.name}?`, { yes: run.yes, what }))) {
     if (output.json) output.printJson({ ...envelope('restore', EXIT.problems), ...jsonBase, result: { status: 'declined' } });

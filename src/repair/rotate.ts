@@ -20,7 +20,7 @@ import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, TARGET_FINDING
 import { assertStoreReadable, assertWritable } from './preflight.js';
 import { LEFT_ALONE, planJson, renderPlan, renderPlanHeader, renderResult, resultJson, staleLockNote } from './render.js';
 import { snapshotAfterSplice } from './reread.js';
-import { detectGateway, type GatewayStatus, type Runner } from './service.js';
+import { assertPortForRestart, detectGateway, type GatewayStatus, type Runner } from './service.js';
 import { locateState } from '../core/locate.js';
 import { readGatewayConfig } from '../store/config.js';
 import { shellQuote } from '../core/diagnose.js';
@@ -164,6 +164,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     return EXIT.problems;
   }
 
+  assertPortForRestart(snapshot.config, run.restart);
   const who = plan.target.isHost ? "this host's device" : `the REMOTE device ${plan.target.deviceId.slice(0, 12)}`;
   const ok = await confirmChange(
     `${plan.escalation.length ? `GRANT ${plan.escalation.join(', ')} and apply` : 'Apply'} this change to ${who} (backup first)?`,

@@ -164,6 +164,8 @@ async function schtasks(opts: DetectOptions, run: Runner): Promise<Detected> {
 }
 
 export function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
+  // Nothing can answer on 70000 or 3.5; net.connect would throw a RangeError instead of saying so.
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.resolve(false);
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (ok: boolean) => {
@@ -174,6 +176,18 @@ export function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 500): 
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/**
+ * Restart-and-verify waits for the gateway on its port: with a port no socket can use, it could only fail
+ * after the write (and roll a good fix back). Refused before anything changes; --no-restart still writes.
+ */
+export function assertPortForRestart(config: { portInvalid?: string }, restart: boolean): void {
+  if (!config.portInvalid || !restart) return;
+  throw new CannotRunError(
+    'port-invalid',
+    `The gateway port is not a valid TCP port (${config.portInvalid}), so the gateway cannot be restarted and verified; nothing was changed. Fix the port (1-65535), or run again with --no-restart and restart the gateway yourself.`,
+  );
 }
 
 export async function detectGateway(opts: DetectOptions): Promise<GatewayStatus> {

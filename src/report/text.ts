@@ -7,11 +7,13 @@ import { wrap, type Output } from './output.js';
 export interface TextOptions {
   verbose?: boolean;
   quiet?: boolean;
+  /** The command whose header this is (check renders the same report). */
+  command?: 'doctor' | 'check';
 }
 
 const MARK = { error: '✗', warning: '!', info: 'i' } as const;
 
-export function renderHeader(o: Output, snapshot: Snapshot): void {
+export function renderHeader(o: Output, snapshot: Snapshot, command: 'doctor' | 'check' = 'doctor'): void {
   const c = o.out;
   const v = snapshot.version;
   const versionText = v.version
@@ -22,7 +24,7 @@ export function renderHeader(o: Output, snapshot: Snapshot): void {
     store.paired.status === 'ok'
       ? `${store.path} ${c.dim(`(${store.devices.length} device${store.devices.length === 1 ? '' : 's'}, ${store.pendingRequests.length} pending request${store.pendingRequests.length === 1 ? '' : 's'})`)}`
       : `${store.path} ${c.dim(`(${store.paired.status})`)}`;
-  o.print(c.bold('openclaw-fix doctor') + (snapshot.location.demo ? c.cyan('  [demo state]') : ''));
+  o.print(c.bold(`openclaw-fix ${command}`) + (snapshot.location.demo ? c.cyan('  [demo state]') : ''));
   o.print(`  ${c.dim('version')}  ${versionText}`);
   o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir} ${c.dim(`(${snapshot.location.source})`)}`);
   o.print(`  ${c.dim('store  ')}  ${storeText}`);
@@ -104,7 +106,7 @@ export function renderDoctor(o: Output, snapshot: Snapshot, diagnosis: Diagnosis
     for (const f of shown) renderFinding(o, f, snapshot, options);
     return;
   }
-  renderHeader(o, snapshot);
+  renderHeader(o, snapshot, options.command);
   o.print(verdictLine(o, diagnosis));
   o.print();
   for (const f of shown) renderFinding(o, f, snapshot, options);

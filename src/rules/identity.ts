@@ -11,11 +11,36 @@ export const identityRules: Rule = {
   detect({ snapshot, host, clients }) {
     const { identity, store } = snapshot;
     const findings: Finding[] = [];
+    // Pairings the host would lose: records in the store, or the device token cache naming a device.
+    const knownHost = snapshot.deviceAuth.deviceId ? store.devices.find((d) => d.deviceId === snapshot.deviceAuth.deviceId) : undefined;
+    const hasPairings = store.kind === 'json' && (store.devices.length > 0 || Boolean(snapshot.deviceAuth.deviceId));
+    if (identity.file.status === 'missing' && hasPairings) {
+      const was = knownHost ? `device ${shortId(knownHost.deviceId)} (the one identity/device-auth.json names)` : 'the paired host device';
+      findings.push({
+        id: 'identity-missing',
+        mode: 'M09',
+        severity: 'error',
+        title: `identity/device.json is missing while the store holds this host's pairings`,
+        impact: `On the next start (or the next local openclaw command) OpenClaw creates a NEW identity with a new device id: ${was} is orphaned, and the new device pairs silently with the scopes of whichever client connects first (a status or health probe gives a read-only device: the CLI lockout).`,
+        explanation: `No identity/device.json under ${snapshot.location.stateDir}, but ${store.devices.length} device(s) are paired${snapshot.deviceAuth.deviceId ? ` and identity/device-auth.json caches a token for ${shortId(snapshot.deviceAuth.deviceId)}` : ''}. The key pair was deleted, not persisted (a container volume), or the state was copied without it.`,
+        ...(knownHost ? { deviceId: knownHost.deviceId } : {}),
+        evidence: [`${identity.file.path}: missing`, ...(snapshot.deviceAuth.deviceId ? [`identity/device-auth.json deviceId ${snapshot.deviceAuth.deviceId}`] : [])],
+        fix: {
+          automatic: false,
+          steps: [
+            'Stop the gateway before anything connects, and restore identity/device.json (the key pair) from a backup of this state dir.',
+            'With no backup: start the gateway and make the first local connection a full CLI command (`openclaw devices list`), not `openclaw status`, so the new identity pairs with the CLI scopes; then remove the orphaned record with `openclaw devices remove <old id>` once you are sure it was this host.',
+          ],
+        },
+      });
+      return findings;
+    }
     if (identity.file.status !== 'ok' && identity.file.status !== 'missing') {
       findings.push({
         id: 'identity-unreadable',
         mode: 'M09',
-        severity: 'warning',
+        // With pairings to lose this is the identity-missing outcome, one start away.
+        severity: hasPairings ? 'error' : 'warning',
         title: `identity/device.json cannot be used: it ${identity.file.problem ?? identity.file.status}`,
         explanation:
           'Up to 2026.7.x OpenClaw then silently creates a NEW identity (a new device id) on the next start, and every pairing of the old one is orphaned. Restore the file from a backup before starting the gateway.',

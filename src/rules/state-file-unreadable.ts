@@ -25,6 +25,24 @@ export const stateFileUnreadable: Rule = {
         fix: { automatic: false, steps: [`Fix or restore ${config.file.path} (it is JSON5), then run openclaw-fix doctor again.`] },
       });
     }
+    if (config.portInvalid) {
+      findings.push({
+        id: 'config-port-invalid',
+        severity: 'warning',
+        title: `The gateway port is not a valid TCP port: ${config.portInvalid}`,
+        explanation:
+          'A port must be a whole number from 1 to 65535. The gateway cannot listen there, so openclaw-fix did not probe it, and rotate will not restart and verify the gateway until it is fixed. Everything else was diagnosed as usual.',
+        evidence: [config.portInvalid],
+        fix: {
+          automatic: false,
+          steps: [
+            config.portSource === 'env'
+              ? 'Set OPENCLAW_GATEWAY_PORT to the port the gateway listens on (default 18789), or unset it.'
+              : `Set gateway.port in ${config.file.path} to the port the gateway listens on (default 18789), or remove it.`,
+          ],
+        },
+      });
+    }
     // SQLite era: the device token lives in the database; a leftover file is not used.
     if (unusable(deviceAuth.file) && snapshot.store.kind === 'json') {
       findings.push({

@@ -16,6 +16,11 @@ function get(obj: unknown, ...keys: string[]): unknown {
   return cur;
 }
 
+/** A port a TCP socket can use; anything else makes net.connect throw (and the gateway cannot listen on it). */
+export function isTcpPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
 export function readGatewayConfig(configPath: string, env: NodeJS.ProcessEnv, profile?: string): GatewayConfig {
   // readJsonFile does the stat/symlink/size checks; JSON5 then parses what strict JSON would reject.
   const raw = readJsonFile(configPath);
@@ -43,10 +48,12 @@ export function readGatewayConfig(configPath: string, env: NodeJS.ProcessEnv, pr
 
   let port = DEFAULT_GATEWAY_PORT;
   let portSource: GatewayConfig['portSource'] = 'default';
+  let portInvalid: string | undefined;
   const cfgPort = get(cfg, 'gateway', 'port');
   if (typeof cfgPort === 'number') {
     port = cfgPort;
     portSource = 'config';
+    if (!isTcpPort(cfgPort)) portInvalid = `gateway.port ${String(cfgPort)} in ${configPath}`;
   }
   const envPort = env.OPENCLAW_GATEWAY_PORT?.trim();
   if (envPort) {
@@ -54,6 +61,7 @@ export function readGatewayConfig(configPath: string, env: NodeJS.ProcessEnv, pr
     if (Number.isInteger(n) && n > 0) {
       port = n;
       portSource = 'env';
+      portInvalid = isTcpPort(n) ? undefined : `OPENCLAW_GATEWAY_PORT=${envPort}`;
     }
   } else if (portSource === 'default' && profile === 'dev') {
     port = 19001;
@@ -66,6 +74,7 @@ export function readGatewayConfig(configPath: string, env: NodeJS.ProcessEnv, pr
     mode: typeof get(cfg, 'gateway', 'mode') === 'string' ? (get(cfg, 'gateway', 'mode') as string) : undefined,
     port,
     portSource,
+    ...(portInvalid ? { portInvalid } : {}),
     bind: typeof get(cfg, 'gateway', 'bind') === 'string' ? (get(cfg, 'gateway', 'bind') as string) : undefined,
     authMode: typeof authMode === 'string' ? authMode : undefined,
     hasSharedToken: hasToken,
