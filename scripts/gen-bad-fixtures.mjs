@@ -209,8 +209,9 @@ function expectFor(c) {
     }
     case 'device': {
       const noId = unusable || /deviceId-(number|missing)/.test(c.kind);
-      // Without this host's identity there is no host device to judge or change: a warning, exit 0.
-      return { doctor: noId ? 0 : 1, rotate: noId ? 2 : 0, named: noId };
+      // Without this host's identity there is no host device to change (rotate refuses), and the next start
+      // makes a new device that orphans the store's pairings (M09 identity-unreadable): an error, exit 1.
+      return { doctor: 1, rotate: noId ? 2 : 0, named: noId };
     }
     default:
       return { doctor: 1, rotate: refusedOwner ? 2 : 0, named: unusable };

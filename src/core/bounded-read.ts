@@ -163,7 +163,7 @@ export function readBoundedOrThrow(file: string, limit: number, what: string, hi
   }
   const code = r.reason === 'missing' ? 'no-input' : r.reason === 'not-regular' ? 'not-regular' : r.reason === 'too-large' ? 'too-large' : 'unreadable-input';
   const hint = hints[r.reason];
-  throw new CannotRunError(code, `Cannot read ${what} ${file}: it ${r.problem}; nothing was changed.${hint ? ` ${hint}` : ''}`, file);
+  throw new CannotRunError(code, `Cannot read ${file} (${what}): it ${r.problem}; nothing was changed.${hint ? ` ${hint}` : ''}`, file);
 }
 
 /**

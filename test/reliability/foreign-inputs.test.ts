@@ -128,7 +128,7 @@ describe('case 8: no file is opened unless it is a regular file', () => {
     expect(spawnSync('mkfifo', [copy]).status).toBe(0);
     const r = cli(['restore', name!, '--state-dir', dir, ...V, '--yes', '--no-restart']);
     expect(r.code).toBe(2);
-    expect(oneLine(r)).toMatch(/paired\.json: it is a named pipe/);
+    expect(oneLine(r)).toMatch(/paired\.json \(the backup copy\): it is a named pipe/);
     rmSync(path.join(backups, name!, 'manifest.json'));
     expect(spawnSync('mkfifo', [path.join(backups, name!, 'manifest.json')]).status).toBe(0);
     expect(cli(['restore', '--list', '--state-dir', dir, ...V]).code).not.toBeNull();
@@ -155,7 +155,7 @@ describe('case 7: the paste limit is enforced while reading', () => {
   it('explain /dev/zero is refused at once, naming the file', () => {
     const r = cli(['explain', '/dev/zero']);
     expect(r.code).toBe(2);
-    expect(oneLine(r)).toMatch(/\/dev\/zero: it is a device node/);
+    expect(oneLine(r)).toMatch(/\/dev\/zero \(the paste\): it is a device node/);
   });
   it('endless stdin (`yes | openclaw-fix explain -`) stops at the limit and says so', async () => {
     const child = spawn(process.execPath, [BIN, 'explain', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
