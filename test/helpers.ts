@@ -26,6 +26,13 @@ export interface FixtureMeta {
   secrets: string[];
 }
 
+/**
+ * Only root can give a file to another user and run the CLI as them (uid 65534, runCli's `uid`). A permission
+ * test that needs a file or directory someone else owns runs only as root (CI runs as root); one that needs
+ * only a mode (a read-only directory, a mode-000 file) runs as whoever runs the suite, the same refusal.
+ */
+export const IS_ROOT = process.getuid?.() === 0;
+
 export function tempDir(prefix = 'ocf-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,6 +93,8 @@ export function cliEnv(home: string, extra: Record<string, string | undefined> =
     // The gateway file log lives in /tmp/openclaw: point the CLI at an empty stand-in so tests never read this machine's logs.
     OPENCLAW_FIX_LOG_ROOT: path.join(home, '.no-tmp-logs'),
   };
+  // A user whose temp dir is not /tmp has TMPDIR in their shell too (--demo copies the demo state there).
+  if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -21,7 +21,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { ROOT, tempDir } from '../helpers.js';
+import { IS_ROOT, ROOT, tempDir } from '../helpers.js';
 
 export const BAD = path.join(ROOT, 'fixtures', 'bad');
 /** OPENCLAW_FIX_TEST_BIN: run another build (e.g. a private copy while others rebuild dist/); default bin/openclaw-fix.js. */
@@ -68,6 +68,9 @@ function walkAll(dir: string): string[] {
 }
 
 /** A private copy of the case, with OpenClaw's modes (dirs 0700, files 0600), under "state with spaces ünïcødé ✓". */
+/** A file another user owns can only be set up by root (see IS_ROOT). */
+export const canLoad = (c: BadCase): boolean => c.setup !== 'other-owner' || IS_ROOT;
+
 export function loadCase(c: BadCase): Loaded {
   const top = tempDir('ocf-bad-');
   chmodSync(top, 0o755);
@@ -104,6 +107,12 @@ export function loadCase(c: BadCase): Loaded {
       break;
     }
     case 'unreadable':
+      if (!IS_ROOT) {
+        // Not root: this user's own file with mode 000 is the same refusal, run as this user.
+        chmodSync(file, 0o000);
+        break;
+      }
+    // falls through: as root, nobody's state with nobody's unreadable file, run as nobody
     case 'other-owner':
       // Run as nobody: the whole state is nobody's, except the case's file.
       uid = NOBODY;
