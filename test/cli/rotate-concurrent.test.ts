@@ -17,6 +17,8 @@ describe('rotate against a concurrent writer', () => {
     const paired = path.join(dir, 'devices/paired.json');
     const fakes = await fakeServices();
     const gateway = await runGateway({ FAKE_GATEWAY_PORT: String(fakes.port), FAKE_PAIRED_JSON: paired, FAKE_GATEWAY_WRITER: '1', FAKE_GATEWAY_WRITER_GAP_MS: String(gap), FAKE_GATEWAY_WRITER_IDLE_MS: String(idle) });
+    // rotate starts after the writer's first update, however late the scheduler lets it come: that update must survive.
+    while (!readFileSync(paired, 'utf8').includes('lastUsedAtMs')) await new Promise((resolve) => setTimeout(resolve, 20));
     const r = await runCliAsync(['rotate', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--yes', '--json'], { env: fakes.env });
     gateway.kill('SIGTERM');
     await new Promise((resolve) => gateway.once('exit', resolve));
