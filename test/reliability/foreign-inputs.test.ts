@@ -7,9 +7,9 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlink
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readBounded, readStreamBounded } from '../../src/core/bounded-read.js';
-import { ROOT, copyState, FIXTURES, tempDir } from '../helpers.js';
+import { IS_ROOT, ROOT, copyState, FIXTURES, tempDir } from '../helpers.js';
 
 const V = ['--openclaw-version', '2026.2.19'];
 
@@ -33,7 +33,9 @@ interface Run {
 function cli(args: string[], opts: { uid?: number; input?: string } = {}): Run {
   const home = tempDir('ocf-home-');
   chmodSync(home, 0o777);
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  // Another user runs globalSetup's copy: the node binary may sit in the clone (node_modules/node) too.
+  const other = opts.uid !== undefined ? inject('otherUserRuntime') : undefined;
+  const r = spawnSync(other?.node ?? process.execPath, [other?.bin ?? BIN, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', OPENCLAW_FIX_LOG_ROOT: path.join(home, 'no-logs') },
     cwd: home,
     encoding: 'utf8',
@@ -56,7 +58,8 @@ function oneLine(r: Run): string {
   return r.stderr;
 }
 
-describe('case 1: a state this user cannot enter is the wrong user, not a corrupt store', () => {
+// Root's state read as nobody: only root can set that up (IS_ROOT).
+describe.runIf(IS_ROOT)('case 1: a state this user cannot enter is the wrong user, not a corrupt store', () => {
   it('state dir 0700 of root, run as uid 65534: exit 2, one line, no restore advice', () => {
     const dir = reachableState(); // applyStateModes left it 0700, owned by root
     for (const cmd of ['doctor', 'check']) {
