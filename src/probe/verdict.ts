@@ -1,0 +1,134 @@
+/**
+ * The predicted verdict (knowledge table over the files) beside the real one (the gateway's answer). Where they
+ * differ, the knowledge for this release is wrong here: that is a finding of its own, and the real answer wins.
+ */
+import type { Diagnosis } from '../core/diagnose.js';
+import { EXIT } from '../core/errors.js';
+import type { ClientVerdict, Finding, Severity, Snapshot } from '../core/model.js';
+import type { ProbeClientResult, ProbeReport } from './probe.js';
+
+/** Findings that only say "the gateway will refuse this host's own clients": the probe settles them. */
+const HOST_CLIENT_FINDINGS = new Set(['service-device-missing-write', 'service-device-missing-read', 'identity-not-paired']);
+
+export interface ClientComparison {
+  client: ClientVerdict['client'];
+  predicted: { verdict: ClientVerdict['verdict']; reason: string } | null;
+  real: ProbeClientResult | null;
+  agree: boolean | null;
+}
+
+export type RealVerdict = 'accepted' | 'refused' | 'unknown';
+
+export function realText(r: ProbeClientResult): string {
+  if (r.outcome === 'accepted') return 'accepted';
+  if (r.outcome === 'cannot') return `no verdict (${r.reason})`;
+  const code = r.closeCode !== null ? `${r.closeCode} ` : '';
+  return `refused (${code}${r.reason ?? 'no reason'})${r.requestId ? `, request ${r.requestId}` : ''}`;
+}
+
+export function compareClients(diagnosis: Diagnosis, report: ProbeReport): ClientComparison[] {
+  return diagnosis.clients.map((p) => {
+    const real = report.clients.find((c) => c.client === p.client) ?? null;
+    const known = real && real.outcome !== 'cannot' ? real : null;
+    return {
+      client: p.client,
+      predicted: { verdict: p.verdict, reason: p.reason },
+      real,
+      agree: known ? (known.outcome === 'accepted') === (p.verdict === 'allowed') : null,
+    };
+  });
+}
+
+/** The gateway's verdict over all probed clients: refused if any was, accepted only when every one was. */
+export function realVerdict(report: ProbeReport): RealVerdict {
+  if (!report.ran || report.clients.length === 0) return 'unknown';
+  if (report.clients.some((c) => c.outcome === 'refused')) return 'refused';
+  return report.clients.every((c) => c.outcome === 'accepted') ? 'accepted' : 'unknown';
+}
+
+function disagreement(snapshot: Snapshot, row: ClientComparison): Finding {
+  const real = row.real!;
+  const refusedNow = real.outcome === 'refused';
+  const version = snapshot.version.version ?? 'unknown';
+  const name = `${real.clientId}/${real.clientMode} (${row.client})`;
+  return {
+    id: 'probe-disagrees',
+    severity: refusedNow ? 'error' : 'warning',
+    title: `The gateway ${refusedNow ? 'refuses' : 'accepts'} ${name}, but the knowledge for OpenClaw ${version} predicted ${row.predicted!.verdict}`,
+    explanation: `The knowledge openclaw-fix has for this release is wrong here: it predicted ${row.predicted!.verdict} (${row.predicted!.reason}), and the real connect with the release's own client, signed as this host, was ${realText(real)}. The gateway's answer is the verdict.`,
+    deviceId: snapshot.identity.deviceId,
+    evidence: [
+      `predicted: ${row.predicted!.verdict} (${row.predicted!.reason}) by the rules for ${snapshot.release.id}`,
+      `gateway: ${realText(real)}${real.asked ? `, asked ${real.asked.join(', ')}` : ''}, ${real.ms} ms`,
+    ],
+  };
+}
+
+/**
+ * The diagnosis with the probe's findings added, and the exit code the real verdict gives. With a complete
+ * probe: 1 when the gateway refused a client, or when an error is left that the probe does not speak to; the
+ * "will refuse this host's clients" predictions do not count once the gateway accepted every one of them.
+ */
+export function withProbe(snapshot: Snapshot, diagnosis: Diagnosis, report: ProbeReport): { diagnosis: Diagnosis; exitCode: number; rows: ClientComparison[]; verdict: RealVerdict } {
+  const rows = compareClients(diagnosis, report);
+  const added: Finding[] = [];
+  if (report.cannot) {
+    added.push({
+      id: 'probe-could-not-run',
+      severity: 'warning',
+      title: `cannot probe: ${report.cannot}`,
+      explanation: 'The verdict below is the prediction only; the gateway was not asked (or did not answer every connect).',
+      evidence: [],
+    });
+  }
+  for (const row of rows) if (row.agree === false) added.push(disagreement(snapshot, row));
+  if (report.requests.problem) {
+    added.push({
+      id: 'probe-requests-left',
+      severity: 'warning',
+      title: `The pending requests the probe created could not be removed: ${report.requests.problem}`,
+      explanation: `Left in the store: ${report.requests.kept.join(', ')}. Remove them with openclaw devices reject <requestId>.`,
+      evidence: [],
+    });
+  }
+  const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+  const findings = [...diagnosis.findings, ...added].sort((a, b) => order[a.severity] - order[b.severity]);
+  const summary = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) summary[f.severity]++;
+  const verdict = realVerdict(report);
+  const others = findings.filter((f) => f.severity === 'error' && !HOST_CLIENT_FINDINGS.has(f.id) && f.id !== 'probe-disagrees').length;
+  const exitCode =
+    verdict === 'unknown' || report.cannot ? (summary.error > 0 ? EXIT.problems : EXIT.healthy) : verdict === 'refused' || others > 0 ? EXIT.problems : EXIT.healthy;
+  return { diagnosis: { ...diagnosis, findings, summary }, exitCode, rows, verdict };
+}
+
+/** The `probe` member of the JSON documents (docs/json-schema.md). */
+export function probeJson(report: ProbeReport, rows: ClientComparison[], verdict: RealVerdict, predicted: 'healthy' | 'problems') {
+  return {
+    ran: report.ran,
+    cannot: report.cannot,
+    release: report.release,
+    verdict: { predicted, real: verdict },
+    clients: rows.map((r) => ({
+      client: r.client,
+      predicted: r.predicted,
+      real: r.real
+        ? {
+            outcome: r.real.outcome,
+            closeCode: r.real.closeCode,
+            reason: r.real.reason,
+            refusal: r.real.refusal,
+            requestId: r.real.requestId,
+            requestCreated: r.real.requestCreated,
+            asked: r.real.asked,
+            afterConnect: r.real.afterConnect,
+            ms: r.real.ms,
+          }
+        : null,
+      agree: r.agree,
+    })),
+    requests: report.requests,
+    storeChanges: report.storeChanges,
+    ms: report.ms,
+  };
+}
