@@ -76,6 +76,8 @@ export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
     .option('-q, --quiet', 'print only problems')
     .option('--ignore <rule>', 'skip a rule by id (repeatable)', collect)
     .option('--no-logs', 'do not read the gateway logs')
+    .option('--probe', "also ask the running gateway: connect as this host's clients with the installed release's own client code (a refused connect records a pending request, removed again)")
+    .option('--keep-requests', 'with --probe: leave the pending requests the refused connects created')
     .action(async (opts: CommandOptions) => dispatch('doctor', opts, []));
 
   repairOptions(base(program, 'rotate'))
@@ -83,6 +85,7 @@ export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
     .option('--device <id>', "the device to change (id or unique prefix); default: this host's own device")
     .option('--scope <scope>', 'also grant this scope (repeatable); operator.admin only when named here', collect)
     .option('--new-token', 'also issue a new device token value (the client must then re-pair or be given it)')
+    .option('--no-probe', "do not verify with the gateway's real connects after the change (the re-diagnosis alone decides, as before)")
     .action(async (opts: CommandOptions) => dispatch('rotate', opts, []));
 
   repairOptions(base(program, 'restore'))
@@ -97,6 +100,9 @@ export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--textfile-dir <dir>', 'write the metrics to this node_exporter textfile collector directory (implies --format prometheus)')
     .option('--fix', 'apply the rotate plan (restart and verification included); exit 0 only when healthy afterwards')
+    .option('--probe', "also ask the running gateway: connect as this host's clients with the installed release's own client code; the exit code follows its answer")
+    .option('--no-probe', 'with --fix: verify the repair by the re-diagnosis alone, not by the real connects')
+    .option('--keep-requests', 'with --probe: leave the pending requests the refused connects created')
     .option('--no-logs', 'do not read the gateway logs')
     .option('-q, --quiet', 'print only problems')
     .option('--ignore <rule>', 'skip a rule by id (repeatable)', collect)

@@ -94,6 +94,8 @@ export interface PrometheusInput {
   nowMs: number;
   lastRepairMs?: number;
   exitCode: number;
+  /** check --probe: what the gateway itself answered per client (absent without --probe). */
+  probe?: { ran: boolean; clients: Array<{ client: string; outcome: string; refusal: string | null; ms: number }>; agreeing: Record<string, boolean | null> };
 }
 
 /** node_exporter textfile-collector metrics. Every rule reports a status so an alert can fire on any of them. */
@@ -135,6 +137,25 @@ export function prometheusText(input: PrometheusInput): string {
     'gauge',
     diagnosis.clients.map((c) => [`${base},client="${c.client}",reason="${label(c.reason)}"`, c.verdict === 'allowed' ? 1 : 0]),
   );
+  if (input.probe) {
+    const p = input.probe;
+    metric('openclaw_fix_probe_ran', '1 when --probe asked the gateway and every connect got an answer.', 'gauge', [[base, p.ran ? 1 : 0]]);
+    metric(
+      'openclaw_fix_probe_client_accepted',
+      "1 when the gateway accepted this local client's real connect (--probe), 0 when it refused it.",
+      'gauge',
+      p.clients.filter((c) => c.outcome !== 'cannot').map((c) => [`${base},client="${label(c.client)}",refusal="${label(c.refusal ?? '')}"`, c.outcome === 'accepted' ? 1 : 0]),
+    );
+    metric(
+      'openclaw_fix_probe_agrees',
+      "1 when the prediction (openclaw_fix_client_allowed) matches the gateway's answer, 0 when the knowledge is wrong here.",
+      'gauge',
+      Object.entries(p.agreeing)
+        .filter(([, v]) => v !== null)
+        .map(([client, v]) => [`${base},client="${label(client)}"`, v ? 1 : 0]),
+    );
+    metric('openclaw_fix_probe_connect_seconds', 'How long each real connect took.', 'gauge', p.clients.map((c) => [`${base},client="${label(c.client)}"`, c.ms / 1000]));
+  }
   metric('openclaw_fix_last_check_timestamp_seconds', 'When this check ran.', 'gauge', [[base, Math.floor(input.nowMs / 1000)]]);
   if (input.lastRepairMs !== undefined) {
     metric('openclaw_fix_last_repair_timestamp_seconds', 'When openclaw-fix last changed the device store.', 'gauge', [[base, Math.floor(input.lastRepairMs / 1000)]]);

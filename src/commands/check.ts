@@ -32,6 +32,9 @@ export interface CheckOptions extends CommonOptions {
   log?: string[];
   since?: string;
   logs?: boolean;
+  /** --probe: ask the gateway too (the verdict follows its answer); with --fix, --no-probe sets false. */
+  probe?: boolean;
+  keepRequests?: boolean;
 }
 
 export function exitCodeFor(diagnosis: Diagnosis, failOn: Severity): number {
@@ -69,7 +72,14 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
     ({ snapshot, diagnosis } = await examine(snapOpts, examineOptions));
   }
 
-  const exitCode = exitCodeFor(diagnosis, failOn);
+  let exitCode = exitCodeFor(diagnosis, failOn);
+  let probe: Awaited<ReturnType<typeof probeCheck>> | undefined;
+  if (opts.probe === true) {
+    probe = await probeCheck(snapshot, diagnosis, opts, output);
+    diagnosis = probe.diagnosis;
+    // The gateway's answer decides; --fail-on warning still counts the warnings.
+    exitCode = probe.exitCode === EXIT.problems || (failOn === 'warning' && diagnosis.summary.warning > 0) ? EXIT.problems : EXIT.healthy;
+  }
   if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, exitCode, repair ? (repair.rotateExitCode === 0 ? 'repaired' : 'repair-failed') : 'no-change');
   const ruleIds = RULES.map((r) => r.id).filter((id) => !(opts.ignore ?? []).includes(id));
   const elapsed = (Date.now() - started) / 1000;
@@ -78,14 +88,18 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
 
   switch (format) {
     case 'json':
-      output.printJson({ ...doctorJson('check', exitCode, snapshot, diagnosis), failOn, repair });
+      output.printJson({ ...doctorJson('check', exitCode, snapshot, diagnosis), failOn, repair, ...(probe ? { probe: probe.json } : {}) });
       break;
     case 'github':
       for (const line of githubAnnotations(diagnosis.findings.filter((f) => f.severity !== 'info' || !opts.quiet), snapshot)) output.print(line);
       if (!opts.quiet) output.print(exitCode === 0 ? 'openclaw-fix check: healthy' : `openclaw-fix check: ${diagnosis.summary.error} error(s), ${diagnosis.summary.warning} warning(s)`);
+      if (probe && !opts.quiet) output.print(`openclaw-fix check: predicted ${probe.json.verdict.predicted}, gateway ${probe.json.verdict.real}${probe.json.cannot ? ` (cannot probe: ${probe.json.cannot})` : ''}`);
       break;
     case 'prometheus': {
-      const text = prometheusText({ ruleIds, diagnosis, snapshot, nowMs: Date.now(), exitCode, lastRepairMs: await lastRepairMs(snapshot) });
+      const probeMetrics = probe
+        ? { ran: probe.json.ran && !probe.json.cannot, clients: probe.report.clients, agreeing: Object.fromEntries(probe.json.clients.map((c) => [c.client, c.agree])) }
+        : undefined;
+      const text = prometheusText({ ruleIds, diagnosis, snapshot, nowMs: Date.now(), exitCode, lastRepairMs: await lastRepairMs(snapshot), ...(probeMetrics ? { probe: probeMetrics } : {}) });
       if (opts.textfileDir) output.note(`openclaw-fix: wrote ${await writeTextfile(opts.textfileDir, 'openclaw_fix.prom', text)}`);
       else output.print(text.trimEnd());
       break;
@@ -93,8 +107,19 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
     default:
       if (opts.quiet && exitCode === 0) break;
       renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet, command: 'check' });
+      if (probe) (await import('../probe/render.js')).renderProbe(output, probe.report, probe.rows, probe.json.verdict.real);
   }
   return exitCode;
+}
+
+/** check --probe: the gateway's own answer beside the prediction (side effects said on stderr first). */
+async function probeCheck(snapshot: Snapshot, predicted: Diagnosis, opts: CheckOptions, output: Output) {
+  const { runProbe } = await import('../probe/probe.js');
+  const { withProbe, probeJson } = await import('../probe/verdict.js');
+  const report = await runProbe(snapshot, { keepRequests: opts.keepRequests, note: (t) => output.note(t) });
+  const judged = withProbe(snapshot, predicted, report);
+  const json = probeJson(report, judged.rows, judged.verdict, predicted.summary.error > 0 ? 'problems' : 'healthy');
+  return { report, diagnosis: judged.diagnosis, exitCode: judged.exitCode, json, rows: judged.rows };
 }
 
 async function lastRepairMs(snapshot: Snapshot): Promise<number | undefined> {

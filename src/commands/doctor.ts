@@ -1,5 +1,7 @@
 /** `openclaw-fix doctor`: read-only diagnosis. Options in, snapshot -> diagnose, render out. */
+import type { Diagnosis } from '../core/diagnose.js';
 import { examine } from '../core/examine.js';
+import type { Snapshot } from '../core/model.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import { doctorJson } from '../report/json.js';
 import { Output } from '../report/output.js';
@@ -13,6 +15,9 @@ export interface DoctorOptions extends CommonOptions {
   log?: string[];
   since?: string;
   logs?: boolean;
+  /** --probe: also ask the running gateway (opt-in: it makes connects the gateway records). */
+  probe?: boolean;
+  keepRequests?: boolean;
 }
 
 export async function run(opts: DoctorOptions, output: Output): Promise<number> {
@@ -27,9 +32,26 @@ export async function run(opts: DoctorOptions, output: Output): Promise<number> 
     throw error;
   }
   const { snapshot, diagnosis } = examined;
+  if (opts.probe) return withProbeReport(opts, output, snapshot, diagnosis);
   const exitCode = diagnosis.summary.error > 0 ? EXIT.problems : EXIT.healthy;
   if (output.json) output.printJson(doctorJson('doctor', exitCode, snapshot, diagnosis));
   else renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });
+  return exitCode;
+}
+
+/** doctor --probe: the prediction, then the gateway's own answer beside it; the exit code follows the answer. */
+async function withProbeReport(opts: DoctorOptions, output: Output, snapshot: Snapshot, predictedDiagnosis: Diagnosis): Promise<number> {
+  const { runProbe } = await import('../probe/probe.js');
+  const { withProbe, probeJson } = await import('../probe/verdict.js');
+  const report = await runProbe(snapshot, { keepRequests: opts.keepRequests, note: (t) => output.note(t) });
+  const predicted = predictedDiagnosis.summary.error > 0 ? 'problems' : 'healthy';
+  const { diagnosis, exitCode, rows, verdict } = withProbe(snapshot, predictedDiagnosis, report);
+  if (output.json) {
+    output.printJson({ ...doctorJson('doctor', exitCode, snapshot, diagnosis), probe: probeJson(report, rows, verdict, predicted) });
+    return exitCode;
+  }
+  renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });
+  if (!opts.quiet || exitCode !== 0) (await import('../probe/render.js')).renderProbe(output, report, rows, verdict);
   return exitCode;
 }
 
