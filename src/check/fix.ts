@@ -24,6 +24,7 @@ export async function applyRotateForCheck(opts: CheckOptions, output: Output, sn
       dryRun: opts.dryRun,
       restart: opts.restart !== false,
       timeoutSec: opts.timeout ?? 60,
+      probe: opts.probe !== false,
     },
     toStderr,
   );

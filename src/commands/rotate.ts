@@ -11,6 +11,7 @@ export interface RotateCommandOptions extends CommonOptions {
   dryRun?: boolean;
   restart?: boolean;
   timeout?: number;
+  probe?: boolean;
 }
 
 export async function run(opts: RotateCommandOptions, output: Output): Promise<number> {
@@ -27,6 +28,7 @@ export async function run(opts: RotateCommandOptions, output: Output): Promise<n
       dryRun: opts.dryRun,
       restart: opts.restart !== false,
       timeoutSec: opts.timeout ?? 60,
+      probe: opts.probe !== false,
     },
     output,
   );

@@ -25,6 +25,7 @@ import { locateState } from '../core/locate.js';
 import { readGatewayConfig } from '../store/config.js';
 import { shellQuote } from '../core/diagnose.js';
 import { RULES } from '../rules/index.js';
+import type { ProbeVerification } from '../probe/verify.js';
 
 export interface RotateRun extends RotateOptions {
   snapshotOptions: SnapshotOptions;
@@ -36,6 +37,8 @@ export interface RotateRun extends RotateOptions {
   restart: boolean;
   timeoutSec: number;
   runner?: Runner;
+  /** false = --no-probe: "done" on the re-diagnosis alone (the behaviour before the probe), said in the report. */
+  probe?: boolean;
 }
 
 /** --demo never writes into the package: the demo state is copied to a temp dir first. */
@@ -179,6 +182,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   let current = first;
   let currentPlan = plan;
   let after: Diagnosis | undefined;
+  let probed: ProbeVerification | undefined;
   /** The last render, when it spliced paired.json, with the snapshot whose bytes it was made from. */
   let spliced: { snapshot: Snapshot; file: SplicedFile } | undefined;
   const prepare = async (attempt: number): Promise<Prepared | null> => {
@@ -242,7 +246,11 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
         const left = now.diagnosis.findings.filter((f) => f.severity === 'error' && currentPlan.fixes.includes(f.id) && (!f.deviceId || f.deviceId === currentPlan.target.deviceId));
         problems.push(...left.map((f) => `still found after the change: ${f.id}`));
       }
-      return problems;
+      if (problems.length) return problems;
+      // The prediction agrees with itself; the gateway, when it is up, has the last word.
+      const { verifyWithProbe } = await import('../probe/verify.js');
+      probed = await verifyWithProbe(now.snapshot, now.diagnosis, { enabled: run.probe !== false, targetIsHost: currentPlan.target.isHost, note: (t) => output.note(t) });
+      return probed.problems;
     },
     gateway,
     restart: run.restart,
@@ -254,9 +262,19 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   // A gateway write replaced in the same instant is a problem to look at, even when the fix itself holds.
   const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && after.summary.error > 0 ? EXIT.problems : EXIT.healthy;
   if (output.json) {
-    output.printJson({ ...envelope('rotate', exitCode), state: { dir: stateDir }, plan: planJson(currentPlan), result: { ...resultJson(result, after), undo: undo ?? null } });
+    output.printJson({
+      ...envelope('rotate', exitCode),
+      state: { dir: stateDir },
+      plan: planJson(currentPlan),
+      result: { ...resultJson(result, after), undo: undo ?? null, probe: probed?.json ?? null, probeSkipped: probed?.skipped ?? null },
+    });
   } else {
     renderResult(output, result, { diagnosis: after, undo, summary: currentPlan.summary });
+    if (probed?.report?.ran) {
+      const { renderProbe } = await import('../probe/render.js');
+      const { compareClients, realVerdict } = await import('../probe/verdict.js');
+      if (after) renderProbe(output, probed.report, compareClients(after, probed.report), realVerdict(probed.report));
+    } else if (probed?.skipped) output.print(output.out.yellow(`! ${probed.skipped}`));
   }
   return exitCode;
 }
