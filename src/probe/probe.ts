@@ -9,7 +9,9 @@
  * which is reported, never undone. Nothing else is written by us.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { ClientKind, DeviceRecord, PendingRequest, Snapshot } from '../core/model.js';
 import { readDeviceAuth } from '../store/identity.js';
 import { readStore } from '../store/index.js';
@@ -17,7 +19,7 @@ import { jsonStorePaths } from '../store/json-store.js';
 import { portAnswers } from '../repair/service.js';
 import { ConflictError, vetTarget, writeFileAtomic } from '../repair/atomic.js';
 import { DRIVER_SOURCE, PROBE_ENV, PROBE_MARK, type DriverClient, type DriverRequest } from './driver.js';
-import { CannotProbe, locateReleaseClient } from './release-client.js';
+import { CannotProbe, locateReleaseClient, type ReleaseClient } from './release-client.js';
 
 export type ProbeOutcome = 'accepted' | 'refused' | 'cannot';
 export type RefusalKind = 'pairing-required' | 'scope-upgrade-pending' | 'other';
@@ -186,7 +188,6 @@ function cannot(why: string, started: number): ProbeReport {
 export async function runProbe(snapshot: Snapshot, options: ProbeOptions = {}): Promise<ProbeReport> {
   const started = Date.now();
   const env = options.env ?? process.env;
-  const note = options.note ?? (() => undefined);
   const { config, location } = snapshot;
   if (location.demo) return cannot('the demo state has no gateway', started);
   if (config.mode === 'remote' || config.remoteUrl) return cannot('the config points the clients at a remote gateway; the probe only connects to a local one', started);
@@ -199,6 +200,56 @@ export async function runProbe(snapshot: Snapshot, options: ProbeOptions = {}): 
     if (error instanceof CannotProbe) return cannot(error.message, started);
     throw error;
   }
+  let shadow: string | undefined;
+  if (snapshot.store.kind === 'json') {
+    try {
+      shadow = shadowStateDir(location.stateDir);
+    } catch (error) {
+      return cannot(error instanceof CannotProbe ? error.message : `the client's working copy of this host's identity could not be made (${error instanceof Error ? error.message : String(error)})`, started);
+    }
+  }
+  try {
+    return await probeWith(snapshot, client, shadow, options, started);
+  } finally {
+    if (shadow) rmSync(shadow, { recursive: true, force: true });
+  }
+}
+
+/**
+ * JSON era: the release's client keeps its device token in <state>/identity/device-auth.json and rewrites it on
+ * every accepted connect. The probe must not write the state, so the client runs on a private copy of this host's
+ * identity files (a 0700 temp dir, removed afterwards); the config is read where it is (OPENCLAW_CONFIG_PATH).
+ * Whatever the gateway itself writes to the store is seen and reported by the store diff.
+ */
+function shadowStateDir(stateDir: string): string {
+  const copy = (name: string, required: boolean, into: string) => {
+    const from = path.join(stateDir, 'identity', name);
+    let st;
+    try {
+      st = lstatSync(from);
+    } catch {
+      if (required) throw new CannotProbe(`this host has no device identity yet (${from}); the gateway's internal calls create it on first use`);
+      return;
+    }
+    if (!st.isFile() || st.size > 1024 * 1024) throw new CannotProbe(`${from} is not a regular file of a sane size`);
+    writeFileSync(path.join(into, 'identity', name), readFileSync(from), { mode: 0o600, flag: 'wx' });
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openclaw-fix-probe-'));
+  try {
+    mkdirSync(path.join(dir, 'identity'), { mode: 0o700 });
+    copy('device.json', true, dir);
+    copy('device-auth.json', false, dir);
+    return dir;
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: string | undefined, options: ProbeOptions, started: number): Promise<ProbeReport> {
+  const env = options.env ?? process.env;
+  const note = options.note ?? (() => undefined);
+  const { config, location } = snapshot;
   const hostId = snapshot.identity.deviceId ?? undefined;
   note(PROBE_SIDE_EFFECTS);
 
@@ -207,14 +258,14 @@ export async function runProbe(snapshot: Snapshot, options: ProbeOptions = {}): 
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
     [PROBE_ENV]: JSON.stringify(request),
-    OPENCLAW_STATE_DIR: location.stateDir,
+    OPENCLAW_STATE_DIR: shadow ?? location.stateDir,
     OPENCLAW_CONFIG_PATH: location.configPath,
     OPENCLAW_GATEWAY_PORT: String(config.port),
     NO_COLOR: '1',
     FORCE_COLOR: '0',
   };
   delete childEnv.NODE_OPTIONS;
-  const child = spawn(client.nodeBin, ['--input-type=module', '-e', DRIVER_SOURCE], { cwd: location.stateDir, env: childEnv, stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(client.nodeBin, ['--input-type=module', '-e', DRIVER_SOURCE], { cwd: shadow ?? location.stateDir, env: childEnv, stdio: ['pipe', 'pipe', 'ignore'] });
   const reader = new LineReader();
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d: string) => reader.push(d));
