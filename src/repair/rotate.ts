@@ -249,7 +249,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
       if (problems.length) return problems;
       // The prediction agrees with itself; the gateway, when it is up, has the last word.
       const { verifyWithProbe } = await import('../probe/verify.js');
-      probed = await verifyWithProbe(now.snapshot, now.diagnosis, { enabled: run.probe !== false, targetIsHost: currentPlan.target.isHost, note: (t) => output.note(t) });
+      probed = await verifyWithProbe(now.snapshot, now.diagnosis, { enabled: run.probe !== false, targetIsHost: currentPlan.target.isHost, env: run.snapshotOptions.env, note: (t) => output.note(t) });
       return probed.problems;
     },
     gateway,

