@@ -3,7 +3,7 @@
  * gateway's own internal calls (cron delivery/announce ask operator.write via `send`, the health probe
  * asks operator.read). This mirrors the connect check in openclaw-internals.md §5, driven by the table.
  */
-import { INTERNAL_CALLS, scopeForMethod, unsatisfiedScopes, type ReleaseKnowledge } from './knowledge.js';
+import { CLI_COMMANDS, INTERNAL_CALLS, scopeForMethod, unsatisfiedScopes, type ReleaseKnowledge } from './knowledge.js';
 import type { ClientKind, ClientVerdict, DeviceRecord, Snapshot } from './model.js';
 
 const LOCAL_BINDS = new Set([undefined, 'loopback', 'auto']);
@@ -16,6 +16,7 @@ export function hostDevice(snapshot: Snapshot): DeviceRecord | undefined {
 /** The scopes the connect check compares against on this release. */
 export function connectBaseline(release: ReleaseKnowledge, device: DeviceRecord): string[] {
   if (release.baseline === 'scopes') return device.scopes ?? [];
+  if (release.baseline === 'approved-then-scopes') return device.approvedScopes ?? device.scopes ?? [];
   return device.scopes ?? device.approvedScopes ?? [];
 }
 
@@ -34,7 +35,7 @@ export function isLocalBind(snapshot: Snapshot): boolean {
   return LOCAL_BINDS.has(snapshot.config.bind);
 }
 
-interface ClientSpec {
+export interface ClientSpec {
   client: ClientKind;
   clientId: string;
   clientMode: string;
@@ -51,14 +52,37 @@ export function clientSpecs(release: ReleaseKnowledge): ClientSpec[] {
     method: call.method,
     requests: release.internalCallsLeastPrivilege ? [scopeForMethod(call.method)] : [...release.cliDefaultScopes],
   }));
-  return [cli, ...internal];
+  const commands = CLI_COMMANDS.map((c) => ({
+    client: c.client,
+    clientId: 'cli',
+    clientMode: 'cli',
+    method: `${c.method} (${c.command})`,
+    requests: release.cliPerCommandScopes ? [scopeForMethod(c.method)] : [...release.cliDefaultScopes],
+  }));
+  // From 5.28 no CLI command asks the whole bundle: predicting it would make rotate grant scopes nobody asks.
+  return release.cliPerCommandScopes ? [...internal, ...commands] : [cli, ...internal, ...commands];
+}
+
+/**
+ * The CLI verdict rules speak about: the bundle client where the CLI asks its bundle; from 5.28 the weakest
+ * refused command class (a refused `cron list` breaks more than a refused `cron rm`), else `cron list`'s.
+ */
+export function cliClient(clients: readonly ClientVerdict[]): ClientVerdict | undefined {
+  const bundle = clients.find((c) => c.client === 'cli');
+  if (bundle) return bundle;
+  const commands = (['cli-read', 'cli-write', 'cli-admin'] as const).map((k) => clients.find((c) => c.client === k)).filter((c): c is ClientVerdict => !!c);
+  return commands.find((c) => c.verdict === 'refused') ?? commands[0];
+}
+
+export function isInternalClient(kind: ClientKind): boolean {
+  return kind === 'internal-write' || kind === 'internal-read';
 }
 
 export function predictClients(snapshot: Snapshot): ClientVerdict[] {
   return clientSpecs(snapshot.release).map((spec) => predictClient(snapshot, spec));
 }
 
-function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdict {
+export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdict {
   const { release } = snapshot;
   const auth = localAuth(snapshot);
   const local = isLocalBind(snapshot);
@@ -73,12 +97,13 @@ function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdict {
   });
 
   const sharedSecret = auth === 'token' || auth === 'password' || auth === 'none';
-  if (spec.client !== 'cli' && release.backendSkipsPairing && local) {
+  const internal = isInternalClient(spec.client);
+  if (internal && release.backendSkipsPairing && local) {
     return allowed('skips-pairing', 'local internal calls skip device pairing on this release');
   }
   // The CLI leaves its device identity out only with a shared token or password on loopback (`shouldOmitDeviceIdentityForGatewayCall`,
   // 7.35-9.6); with auth none it pairs like any client (measured on 8.2: `devices list` paired the host with operator.pairing).
-  if (spec.client === 'cli' && !release.localCliSharedTokenPairs && (auth === 'token' || auth === 'password') && local) {
+  if (!internal && !release.localCliSharedTokenPairs && (auth === 'token' || auth === 'password') && local) {
     return allowed('skips-pairing', 'the local CLI authenticates with the shared gateway token and is not paired on this release');
   }
 

@@ -47,8 +47,13 @@ export interface ReleaseKnowledge {
   /** Internal gateway-client calls ask the least-privilege scope of their method (2.19+). */
   internalCallsLeastPrivilege: boolean;
   scopeRule: ScopeRule;
-  /** Which paired field the connect check reads: `scopes` only (2.19/2.21) or `scopes ?? approvedScopes`. */
-  baseline: 'scopes' | 'scopes-then-approved';
+  /**
+   * Which paired field the connect check reads: `scopes` only (2.19/2.21), `scopes ?? approvedScopes`, or
+   * (measured from 2026.4.15) `approvedScopes ?? scopes`: the approved list wins when both are present.
+   */
+  baseline: 'scopes' | 'scopes-then-approved' | 'approved-then-scopes';
+  /** CLI commands ask the least-privilege scope of their gateway method, not the default bundle (measured from 2026.5.28). */
+  cliPerCommandScopes: boolean;
   hasApprovedScopes: boolean;
   silentLocalScopeUpgrade: SilentScopeUpgrade;
   /** Whether a LOCAL role upgrade (e.g. node -> operator) is approved silently. */
@@ -112,6 +117,7 @@ const JSON_ERA_DEFAULTS = {
   internalCallsLeastPrivilege: true,
   hasApprovedScopes: true,
   baseline: 'scopes-then-approved',
+  cliPerCommandScopes: false,
   localCliSharedTokenPairs: false,
   unpairedLocalSharedAuthSkipsPairing: false,
   localFallback: true,
@@ -268,16 +274,42 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     localCliSharedTokenPairs: true,
     silentLocalRoleUpgrade: true,
     from: '2026.4.15',
-    to: '2026.6.10',
-    summary: 'the CLI also asks operator.talk.secrets; scope upgrades never silent',
+    to: '2026.5.27',
+    summary: 'the CLI also asks operator.talk.secrets; the connect check reads approvedScopes before scopes; scope upgrades never silent',
     operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
     cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
     scopeRule: 'admin-superset',
+    baseline: 'approved-then-scopes',
     silentLocalScopeUpgrade: 'never',
     backendSkipsPairing: false,
     corruptStoreReadsEmpty: true,
     approveWithoutIdApprovesLatest: false,
-    uncertain: 'between 4.2 and 6.11 the backend pairing skip returned and corrupt stores began to fail closed; exact release unknown, judged strictly',
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '5.28',
+    metadataPinning: true,
+    approveNeedsAdmin: true,
+    sharedTokenScopesCleared: true,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: true,
+    // Measured (test/oracle/2026.5.28.json): the shared-token CLI presents the host identity; each command asks
+    // only its method's scope (`cron list` read, `system event` write, `cron rm` admin); internal calls skip pairing.
+    localCliSharedTokenPairs: true,
+    cliPerCommandScopes: true,
+    silentLocalRoleUpgrade: true,
+    from: '2026.5.28',
+    to: '2026.6.10',
+    summary: 'internal calls skip pairing; each CLI command asks only its scope, signed with the host device; approvedScopes before scopes; upgrades never silent',
+    operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
+    cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
+    scopeRule: 'admin-superset',
+    baseline: 'approved-then-scopes',
+    silentLocalScopeUpgrade: 'never',
+    backendSkipsPairing: true,
+    corruptStoreReadsEmpty: true,
+    approveWithoutIdApprovesLatest: false,
   },
   {
     ...JSON_ERA_DEFAULTS,
@@ -472,6 +504,16 @@ export const INTERNAL_CALLS = [
   { client: 'internal-read', method: 'health', feature: 'health probe, status' },
 ] as const;
 
+/**
+ * CLI commands by the scope class of their gateway method, as the sweep runs them (scripts/sweep.mjs). Up to
+ * 2026.5.27 every CLI command asks the CLI's default bundle; from 2026.5.28 it asks what its method needs.
+ */
+export const CLI_COMMANDS = [
+  { client: 'cli-read', method: 'cron.list', command: 'openclaw cron list' },
+  { client: 'cli-write', method: 'wake', command: 'openclaw system event' },
+  { client: 'cli-admin', method: 'cron.remove', command: 'openclaw cron rm' },
+] as const;
+
 /** The rows before `release` (older releases), newest first: what devices approved earlier were asked for (M04). */
 export function earlierReleases(release: ReleaseKnowledge): ReleaseKnowledge[] {
   const from = parseVersion(release.from);
@@ -486,3 +528,16 @@ export function earlierReleases(release: ReleaseKnowledge): ReleaseKnowledge[] {
 export const SCOPES_ADDED_BY_RELEASES: readonly string[] = [
   ...new Set(RELEASES.flatMap((r) => r.cliDefaultScopes).filter((s) => !RELEASES[0]!.cliDefaultScopes.includes(s))),
 ];
+
+/**
+ * Releases whose verdicts were MEASURED on the real gateway (`npm run sweep`, data in test/oracle/<release>.json,
+ * which test/unit/oracle.test.ts predicts cell by cell from this table): release -> date of the run. Doctor calls
+ * any other release "unverified": the table's row for it is an inference, never stated as fact.
+ */
+export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
+  '2026.5.28': '2026-12-04',
+};
+
+export function isMeasuredRelease(version: string | null | undefined): boolean {
+  return !!version && Object.hasOwn(MEASURED_RELEASES, version);
+}

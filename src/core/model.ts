@@ -277,7 +277,11 @@ export interface Finding {
   fix?: Fix;
 }
 
-export type ClientKind = 'cli' | 'internal-write' | 'internal-read';
+/**
+ * cli: a CLI command the gateway does not classify (asks the CLI's default bundle); cli-read/-write/-admin: CLI
+ * commands whose method needs that scope (`cron list`, `system event`, `cron rm`), which from 2026.5.28 ask only it.
+ */
+export type ClientKind = 'cli' | 'internal-write' | 'internal-read' | 'cli-read' | 'cli-write' | 'cli-admin';
 
 export interface ClientVerdict {
   client: ClientKind;

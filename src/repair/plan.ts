@@ -247,11 +247,19 @@ function nothingReason(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceR
     return `${who} needs ${heldBack.join(' and ')}, which it never had: that is a new grant, so openclaw-fix adds it only when you name it (--scope operator.admin) and confirm.`;
   }
   const info = diagnosis.findings.find((f) => f.severity === 'info' && f.id === 'service-device-missing-write' && isHost);
+  const holds = device.scopes && device.scopes.length ? `holding ${scopeList(device.scopes)}` : 'holding no scope';
   const base = isHost
-    ? `no client of this host is refused, and the scope lists of ${who} agree (${scopeList(device.scopes)}).`
-    : `${who} has no refused repair request and its scope lists agree (${scopeList(device.scopes)}); name the scopes it should get with --scope.`;
-  const stale = snapshot.store.pendingRequests.some((r) => r.deviceId === device.deviceId && r.isRepair)
-    ? ' A repair request on file for it is already satisfied; OpenClaw drops it after 5 minutes.'
-    : '';
+    ? `no client of this host is predicted to be refused, and the scope lists of ${who} agree (${holds}).`
+    : `${who} has no refused repair request and its scope lists agree (${holds}); name the scopes it should get with --scope.`;
+  // Say a request is satisfied only when the connect baseline really covers it; otherwise name what it asks.
+  const baseline = connectBaseline(snapshot.release, device);
+  const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId && r.isRepair);
+  const open = requests.filter((r) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, r.scopes ?? []).length > 0);
+  const stale =
+    open.length > 0
+      ? ` A repair request on file asks for ${scopeList(union(...open.map((r) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, r.scopes ?? []))))}, which ${who} does not hold: it came from a client openclaw-fix does not predict. Approve it (\`openclaw devices approve ${open[0]!.requestId}\`) or grant those scopes with --scope.`
+      : requests.length > 0
+        ? ' A repair request on file for it is already satisfied; OpenClaw drops it after 5 minutes.'
+        : '';
   return `Nothing to do: ${base}${info ? ` ${info.explanation}` : ''}${stale}`;
 }

@@ -40,7 +40,7 @@ export interface RestoreRun {
 
 function listLine(b: Backup): string {
   const files = b.manifest.files.map((f) => (f.kind === 'sqlite' ? `${f.path} (device tables)` : f.path)).join(', ');
-  return `${b.name}  ${b.manifest.command} ${b.manifest.status}  ${files}\n      ${b.manifest.description}`;
+  return `${b.name}  ${b.manifest.command} ${b.manifest.status}, ${b.manifest.createdAt} (${age(provenance(b).ageSec)})  ${files}\n      ${b.manifest.description}`;
 }
 
 function pick(backups: Backup[], name: string | undefined, root: string): Backup {
@@ -76,6 +76,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   }
 
   const backup = pick(backups, run.name, root);
+  await checkLatest(run, backups, backup);
   const sqliteEntry = backup.manifest.files.find((f) => f.kind === 'sqlite');
   if (sqliteEntry) return restoreSqlite(run, output, { snapshot, backup, entry: sqliteEntry });
   for (const f of backup.manifest.files) {
@@ -165,11 +166,54 @@ interface RestoreSpec {
   summary: (written: string[]) => string;
 }
 
+/** Where a backup came from, in words: which run made it, when, and what that run changed. */
+export function provenance(backup: Backup, nowMs = Date.now()) {
+  const createdMs = Date.parse(backup.manifest.createdAt);
+  const ageSec = Number.isFinite(createdMs) ? Math.max(0, Math.round((nowMs - createdMs) / 1000)) : null;
+  return {
+    madeBy: `openclaw-fix ${backup.manifest.version} ${backup.manifest.command}`,
+    createdAt: backup.manifest.createdAt,
+    ageSec,
+    changed: backup.manifest.description,
+    files: backup.manifest.files.map((f) => f.path),
+  };
+}
+
+function age(sec: number | null): string {
+  if (sec === null) return 'at an unknown time';
+  if (sec < 90) return `${sec} s ago`;
+  if (sec < 5400) return `${Math.round(sec / 60)} min ago`;
+  if (sec < 129600) return `${Math.round(sec / 3600)} h ago`;
+  return `${Math.round(sec / 86400)} days ago`;
+}
+
+/**
+ * A bare `restore` undoes the latest change. When the newest backup on disk is not the one it would put back (the
+ * latest run rolled back or never applied), what comes back is an OLDER, unrelated change: that needs the user's
+ * own choice, by name, never a --yes given for "undo the last thing".
+ */
+async function checkLatest(run: RestoreRun, backups: Backup[], backup: Backup): Promise<void> {
+  if (run.name || backups[0] === backup || run.list || run.dryRun) return;
+  const newest = backups[0]!;
+  const p = provenance(backup);
+  const message =
+    `Backup ${backup.name} was not made by the latest change: the newest backup, ${newest.name} (${newest.manifest.command}, ${newest.manifest.status}), left nothing to undo. ` +
+    `${backup.name} is from ${p.createdAt} (${age(p.ageSec)}) and changed: ${p.changed}.`;
+  if (run.yes || !process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new CannotRunError('needs-confirmation', `${message} To put it back anyway, name it: openclaw-fix restore ${backup.name}. Nothing was changed.`, backup.dir, EXIT.problems);
+  }
+  const { default: confirm } = await import('@inquirer/confirm');
+  if (!(await confirm({ message: `${message} Put it back anyway?`, default: false }, { output: process.stderr }))) {
+    throw new CannotRunError('declined', 'Declined. Nothing was changed.', backup.dir, EXIT.problems);
+  }
+}
+
 /** What both stores share: plan, dry run, confirmation, the apply protocol, and the report. */
 async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec): Promise<number> {
   const { snapshot, backup } = spec;
   const stateDir = snapshot.location.stateDir;
-  const jsonBase = { state: { dir: stateDir }, backup: { ...backupJson(backup), description: backup.manifest.description } };
+  const origin = provenance(backup);
+  const jsonBase = { state: { dir: stateDir }, backup: { ...backupJson(backup), description: backup.manifest.description, provenance: origin } };
   if (spec.already) {
     const leftover = staleLockNote(stateDir);
     if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
@@ -183,6 +227,7 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
   if (!output.json) {
     renderPlanHeader(output, snapshot, 'restore');
     output.print(`  ${output.out.dim('backup ')}  ${backup.name} ${output.out.dim(`(${backup.manifest.command}, ${backup.manifest.status})`)}`);
+    output.print(`  ${output.out.dim('made by')}  ${origin.madeBy}, ${origin.createdAt} ${output.out.dim(`(${age(origin.ageSec)})`)}`);
     output.print(`  ${output.out.dim('undoes ')}  ${backup.manifest.description}`);
     output.print(`  ${output.out.dim(label)}  ${target} ${output.out.dim(note)}`);
     output.print(`  ${output.out.dim('gateway')}  ${serviceAction(gateway, run.restart, run.timeoutSec)}`);

@@ -5,6 +5,11 @@
 import type { Diagnosis } from '../core/diagnose.js';
 import type { Snapshot, StoreView } from '../core/model.js';
 import { TOOL_VERSION } from '../version.js';
+import { FAILURE_KINDS } from '../logs/describe.js';
+
+function hostIdOf(snapshot: Snapshot): string | undefined {
+  return snapshot.identity.deviceId ?? undefined;
+}
 
 export const SCHEMA_VERSION = 1;
 
@@ -109,7 +114,13 @@ export function doctorJson(command: string, exitCode: number, snapshot: Snapshot
       fix: f.fix ?? null,
     })),
     logs: snapshot.logEvidence
-      ? { sources: snapshot.logEvidence.files, stats: snapshot.logEvidence.stats, problems: snapshot.logEvidence.problems, groups: snapshot.logEvidence.groups }
+      ? {
+          sources: snapshot.logEvidence.files,
+          stats: snapshot.logEvidence.stats,
+          problems: snapshot.logEvidence.problems,
+          // Same fields as `logs --json` (docs/json-schema.md): whether the group is a failure, whether it is this host's device.
+          groups: snapshot.logEvidence.groups.map((g) => ({ ...g, failure: FAILURE_KINDS.has(g.kind), isHost: g.deviceId !== undefined && g.deviceId === hostIdOf(snapshot) })),
+        }
       : null,
   };
 }

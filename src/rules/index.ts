@@ -24,9 +24,11 @@ import { gatewayTokenDrift } from './l2-gateway-token-drift.js';
 import { handshakeTimeout } from './l3-handshake-timeout.js';
 import { controlUiContext } from './l4-control-ui-context.js';
 import { logLoopAfterFix } from './log-loop-after-fix.js';
+import { logContradictsPrediction } from './log-contradicts-prediction.js';
 import { logRemoteDeviceLooping } from './log-remote-device-looping.js';
 import type { Rule } from './types.js';
 import { versionUnknown } from './version-unknown.js';
+import { releaseUnverified } from './release-unverified.js';
 
 export const RULES: readonly Rule[] = [
   storeUnreadable,
@@ -55,7 +57,9 @@ export const RULES: readonly Rule[] = [
   controlUiContext,
   // From the gateway's logs alone (src/logs): what the files cannot show.
   logLoopAfterFix,
+  logContradictsPrediction,
   logRemoteDeviceLooping,
   storePermissions,
   versionUnknown,
+  releaseUnverified,
 ];

@@ -3,7 +3,7 @@
  * Lists every such device before it starts looping (the "after `openclaw update`" check).
  */
 import { earlierReleases, SCOPES_ADDED_BY_RELEASES, unsatisfiedScopes } from '../core/knowledge.js';
-import { connectBaseline } from '../core/clients.js';
+import { cliClient, connectBaseline } from '../core/clients.js';
 import type { Finding } from '../core/model.js';
 import { describeMode, MODES } from '../explain/modes.js';
 import { approveStep, DeviceLabel, NONE, requestsByDevice, requestVsDevice, rolesOf, sameList } from './family.js';
@@ -18,7 +18,7 @@ export const scopeAddedByUpdate: Rule = {
     const { release } = snapshot;
     const older = earlierReleases(release);
     const findings: Finding[] = [];
-    const hostCli = clients.find((c) => c.client === 'cli');
+    const hostCli = cliClient(clients);
     const pendingOf = requestsByDevice(snapshot.store.pendingRequests);
     // A fleet's devices mostly hold the same list: the previous device's answer is reused when its list is equal.
     let lastHeld: string[] = [];

@@ -1,4 +1,5 @@
 /** M03 on this host: the host device cannot satisfy what the CLI asks for, so every CLI command loops. */
+import { cliClient, connectBaseline } from '../core/clients.js';
 import { SCOPE } from '../core/knowledge.js';
 import { officialScopeFix } from './official-fix.js';
 import { refusalReason, scopeList, versionLabel } from './text.js';
@@ -9,7 +10,7 @@ export const serviceDeviceMissingRead: Rule = {
   mode: 'M03',
   description: 'The CLI on this host is locked out: its device is approved for less than the CLI asks',
   detect({ snapshot, clients, host, command }) {
-    const cli = clients.find((c) => c.client === 'cli');
+    const cli = cliClient(clients);
     if (!cli || cli.verdict !== 'refused') return [];
     // Not in the store and not paired silently either (autoApproveLocal false, or a remote path):
     // without this, doctor would call a host "healthy" while predicting that its CLI is refused.
@@ -34,7 +35,7 @@ export const serviceDeviceMissingRead: Rule = {
         },
       ];
     }
-    const held = host.scopes ?? host.approvedScopes ?? [];
+    const held = connectBaseline(snapshot.release, host);
     const escalation = cli.missing.includes(SCOPE.admin) && !held.includes(SCOPE.admin);
     const probeHint = host.clientMode === 'probe' ? ' Its clientMode is "probe": a status or health probe made the first contact and fixed the baseline.' : '';
     return [
@@ -49,7 +50,7 @@ export const serviceDeviceMissingRead: Rule = {
           `The CLI signs with this host's device and asks for ${scopeList(cli.requests)}. The device is approved for ${scopeList(held)}: ${refusalReason(snapshot.release, versionLabel(snapshot.version.version), held, cli.missing)}. ` +
           `The approval would have to come from this same CLI, whose own connection is refused for the same reason: a deadlock by design, not corrupt data.${probeHint}`,
         deviceId: host.deviceId,
-        evidence: [`cli/cli asks ${scopeList(cli.requests)} -> refused (${cli.reason}); missing ${scopeList(cli.missing)}`],
+        evidence: [`cli/cli ${cli.method} asks ${scopeList(cli.requests)} -> refused (${cli.reason}); missing ${scopeList(cli.missing)}`],
         fix: {
           command: escalation ? command('rotate', '--scope', SCOPE.admin) : command('rotate'),
           automatic: !escalation,

@@ -1,4 +1,5 @@
 /** M01, the seed: this host's device lacks a scope the gateway's own internal calls ask for. */
+import { connectBaseline, isInternalClient } from '../core/clients.js';
 import { FEATURES_BY_SCOPE, SCOPE } from '../core/knowledge.js';
 import type { Finding } from '../core/model.js';
 import { officialScopeFix } from './official-fix.js';
@@ -10,12 +11,12 @@ export const serviceDeviceMissingWrite: Rule = {
   mode: 'M01',
   description: "The gateway's own internal calls (cron delivery, announce, sessions_spawn, health) are refused for this host's device",
   detect({ snapshot, clients, host, command }) {
-    const internal = clients.filter((c) => c.client !== 'cli');
+    const internal = clients.filter((c) => isInternalClient(c.client));
     const refused = internal.filter((c) => c.verdict === 'refused');
     const version = versionLabel(snapshot.version.version);
     if (refused.length === 0) {
       // Say why a device that looks like the seed state is fine here, so users who read old advice are not misled.
-      const held = host ? host.scopes ?? host.approvedScopes ?? [] : [];
+      const held = host ? connectBaseline(snapshot.release, host) : [];
       const lacksLiterally = host && (!held.includes(SCOPE.write) || !held.includes(SCOPE.read));
       const skip = internal.find((c) => c.reason === 'skips-pairing');
       if (skip) {
@@ -34,7 +35,11 @@ export const serviceDeviceMissingWrite: Rule = {
     const reason = refused[0]!.reason;
     const device = host?.deviceId ?? snapshot.identity.deviceId;
     const features = [...new Set(missing.flatMap((s) => FEATURES_BY_SCOPE[s] ?? []))];
-    const held = host ? host.scopes ?? host.approvedScopes ?? [] : [];
+    const held = host ? connectBaseline(snapshot.release, host) : [];
+    // Before 2.19 internal calls ask the CLI bundle, admin included: a bare rotate holds a never-held admin back and
+    // would leave this finding standing, so the fix line names it (a new grant is only made when named).
+    const everHeld = new Set([...(host?.scopes ?? []), ...(host?.approvedScopes ?? []), ...(host?.tokens.flatMap((t) => t.scopes ?? []) ?? [])]);
+    const escalation = missing.includes(SCOPE.admin) && !everHeld.has(SCOPE.admin);
     const finding: Finding = {
       id: 'service-device-missing-write',
       mode: 'M01',
@@ -57,8 +62,11 @@ export const serviceDeviceMissingWrite: Rule = {
         `host device ${shortId(device ?? '?')} = deviceId of identity/device.json`,
       ],
       fix: {
-        command: command('rotate'),
-        automatic: true,
+        command: escalation ? command('rotate', '--scope', SCOPE.admin) : command('rotate'),
+        automatic: !escalation,
+        steps: escalation
+          ? ['These calls ask for operator.admin, which this device never had: adding it is a new grant, so openclaw-fix does it only when you name it with --scope operator.admin and confirm.']
+          : undefined,
         alternative: officialScopeFix(snapshot, device ?? '<deviceId>', held, missing),
       },
     };
