@@ -322,12 +322,41 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     controlUiAsksNarrow: false,
     requestIdChurn: false,
     silentLocalRoleUpgrade: true,
+    // Measured on 2026.6.33 (test/oracle/2026.6.33.json): the shared-token CLI still signs with the host device and a
+    // narrow host is refused ("scope upgrade pending approval"); upgrades are not silent; each command asks its scope.
+    localCliSharedTokenPairs: true,
+    cliPerCommandScopes: true,
     from: '2026.6.11',
+    to: '2026.6.33',
+    summary: 'internal calls skip pairing; the shared-token CLI signs with the host device, one scope per command; approvedScopes before scopes; upgrades never silent',
+    operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
+    cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
+    scopeRule: 'admin-superset',
+    baseline: 'approved-then-scopes',
+    silentLocalScopeUpgrade: 'never',
+    backendSkipsPairing: true,
+    corruptStoreReadsEmpty: false,
+    approveWithoutIdApprovesLatest: false,
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '6.34',
+    tokenScopesImplied: true,
+    metadataPinning: true,
+    approveNeedsAdmin: true,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: false,
+    silentLocalRoleUpgrade: true,
+    cliPerCommandScopes: true,
+    from: '2026.6.34',
     to: '2026.7.999',
     summary: 'last JSON-store line: backend self-calls and the shared-token CLI skip pairing, scope upgrades never silent',
     operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
     cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
     scopeRule: 'admin-superset',
+    baseline: 'approved-then-scopes',
     silentLocalScopeUpgrade: 'never',
     backendSkipsPairing: true,
     corruptStoreReadsEmpty: false,
@@ -536,6 +565,7 @@ export const SCOPES_ADDED_BY_RELEASES: readonly string[] = [
  */
 export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
   '2026.5.28': '2026-12-04',
+  '2026.6.33': '2026-12-04',
 };
 
 export function isMeasuredRelease(version: string | null | undefined): boolean {

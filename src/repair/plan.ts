@@ -249,7 +249,7 @@ function nothingReason(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceR
   const info = diagnosis.findings.find((f) => f.severity === 'info' && f.id === 'service-device-missing-write' && isHost);
   const holds = device.scopes && device.scopes.length ? `holding ${scopeList(device.scopes)}` : 'holding no scope';
   const base = isHost
-    ? `no client of this host is predicted to be refused, and the scope lists of ${who} agree (${holds}).`
+    ? `no client of this host is refused, and the scope lists of ${who} agree (${holds}).`
     : `${who} has no refused repair request and its scope lists agree (${holds}); name the scopes it should get with --scope.`;
   // Say a request is satisfied only when the connect baseline really covers it; otherwise name what it asks.
   const baseline = connectBaseline(snapshot.release, device);

@@ -40,7 +40,7 @@ export interface RestoreRun {
 
 function listLine(b: Backup): string {
   const files = b.manifest.files.map((f) => (f.kind === 'sqlite' ? `${f.path} (device tables)` : f.path)).join(', ');
-  return `${b.name}  ${b.manifest.command} ${b.manifest.status}, ${b.manifest.createdAt} (${age(provenance(b).ageSec)})  ${files}\n      ${b.manifest.description}`;
+  return `${b.name}  ${b.manifest.command} ${b.manifest.status}  ${files}  (made ${age(provenance(b).ageSec)})\n      ${b.manifest.description}`;
 }
 
 function pick(backups: Backup[], name: string | undefined, root: string): Backup {

@@ -32,6 +32,10 @@ describe('doctor on the real 2026.2.19 sample state', () => {
       expect.objectContaining({ client: 'cli', verdict: 'allowed' }),
       expect.objectContaining({ client: 'internal-write', verdict: 'refused', reason: 'scope-upgrade' }),
       expect.objectContaining({ client: 'internal-read', verdict: 'refused', reason: 'scope-upgrade' }),
+      // Issue 20: one verdict per CLI command class; on 2.19 every command asks the bundle, so all three as `cli`.
+      expect.objectContaining({ client: 'cli-read', verdict: 'allowed' }),
+      expect.objectContaining({ client: 'cli-write', verdict: 'allowed' }),
+      expect.objectContaining({ client: 'cli-admin', verdict: 'allowed' }),
     ]);
     expect(leakedSecrets(SAMPLE_SECRETS, text.stdout, text.stderr, JSON.stringify(json))).toEqual([]);
   });
