@@ -12,6 +12,7 @@ const DEVICE_LOOP_KINDS = new Set(['access-upgrade', 'metadata-upgrade', 'pairin
 const CLIENT_OF_FINDING: Record<string, string> = {
   'service-device-missing-write': 'gateway-client',
   'service-device-missing-read': 'cli',
+  'cli-admin-refused': 'cli',
 };
 const MAX_LINES = 4;
 

@@ -86,7 +86,7 @@ export const LOCATIONS = {
 } as const;
 
 /** The findings a plan is for (`fixes`); with render.ts's LEFT_ALONE, all a plan and its display read of a diagnosis. */
-export const TARGET_FINDINGS: ReadonlySet<string> = new Set(['service-device-missing-write', 'service-device-missing-read', 'token-scopes-diverge', 'pending-repair-request']);
+export const TARGET_FINDINGS: ReadonlySet<string> = new Set(['service-device-missing-write', 'service-device-missing-read', 'cli-admin-refused', 'token-scopes-diverge', 'pending-repair-request']);
 
 function union(...lists: (readonly string[] | null | undefined)[]): string[] {
   return [...new Set(lists.flatMap((l) => l ?? []))];

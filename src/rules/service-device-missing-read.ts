@@ -3,15 +3,21 @@ import { cliClient, connectBaseline } from '../core/clients.js';
 import { SCOPE } from '../core/knowledge.js';
 import { officialScopeFix } from './official-fix.js';
 import { refusalReason, scopeList, versionLabel } from './text.js';
-import type { Rule } from './types.js';
+import type { ClientVerdict, DeviceRecord, Finding, Snapshot } from '../core/model.js';
+import type { Rule, RuleContext } from './types.js';
 
 export const serviceDeviceMissingRead: Rule = {
   id: 'service-device-missing-read',
   mode: 'M03',
   description: 'The CLI on this host is locked out: its device is approved for less than the CLI asks',
   detect({ snapshot, clients, host, command }) {
-    const cli = cliClient(clients);
-    if (!cli || cli.verdict !== 'refused') return [];
+    // From 5.28 each command asks its own scope: read/write commands are the lock-out a bare rotate fixes; admin
+    // commands (cron add/rm, config set) need a grant the device may never have had: a finding of their own.
+    const perCommand = snapshot.release.cliPerCommandScopes;
+    const cli = perCommand ? ['cli-read', 'cli-write'].map((k) => clients.find((c) => c.client === k)).find((c) => c?.verdict === 'refused') : cliClient(clients);
+    const admin = perCommand ? clients.find((c) => c.client === 'cli-admin' && c.verdict === 'refused') : undefined;
+    const adminFinding = admin && host ? [cliAdminRefused(snapshot, host, admin, command)] : [];
+    if (!cli || cli.verdict !== 'refused') return adminFinding;
     // Not in the store and not paired silently either (autoApproveLocal false, or a remote path):
     // without this, doctor would call a host "healthy" while predicting that its CLI is refused.
     if (!host) {
@@ -60,6 +66,31 @@ export const serviceDeviceMissingRead: Rule = {
           alternative: officialScopeFix(snapshot, host.deviceId, held, cli.missing),
         },
       },
+      ...adminFinding,
     ];
   },
 };
+
+/** 5.28+: the host's admin CLI commands are refused (the device is not approved for operator.admin). */
+function cliAdminRefused(snapshot: Snapshot, host: DeviceRecord, admin: ClientVerdict, command: RuleContext['command']): Finding {
+  const held = connectBaseline(snapshot.release, host);
+  return {
+    id: 'cli-admin-refused',
+    mode: 'M03',
+    severity: 'error',
+    title: 'Admin CLI commands on this host loop on "pairing required" (`openclaw cron add/rm`, `config set`)',
+    impact: 'Every CLI command that needs operator.admin is refused and files a repair request only a human can approve; read and write commands are not affected by this.',
+    explanation:
+      `On ${versionLabel(snapshot.version.version)} each CLI command asks only the scope its method needs; admin commands ask operator.admin. ` +
+      `This host's device is approved for ${scopeList(held)}: ${refusalReason(snapshot.release, versionLabel(snapshot.version.version), held, admin.missing)}. ` +
+      'Adding operator.admin is a new grant: openclaw-fix makes it only when you name it.',
+    deviceId: host.deviceId,
+    evidence: [`cli/cli ${admin.method} asks ${scopeList(admin.requests)} -> refused (${admin.reason})`],
+    fix: {
+      command: command('rotate', '--scope', SCOPE.admin),
+      automatic: false,
+      steps: ['Grant operator.admin to this host\'s device only if admin commands should run on it; otherwise leave it, the other commands work.'],
+      alternative: officialScopeFix(snapshot, host.deviceId, held, admin.missing),
+    },
+  };
+}

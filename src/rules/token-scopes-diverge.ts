@@ -45,20 +45,29 @@ export const tokenScopesDiverge: Rule = {
       }
       if (lines === undefined) continue;
       const isHost = device.deviceId === host?.deviceId;
+      // rotate only adds: a token wider than the approved lists agrees with them only once those scopes are
+      // approved too, which is a grant the user names (--scope), never one openclaw-fix makes alone.
+      const listed = [...(device.scopes ?? []), ...(device.approvedScopes ?? [])];
+      const covered = new Set(snapshot.release.tokenScopesImplied ? implied(listed) : listed);
+      const tokenOnly = [...new Set(device.tokens.filter((t) => t.role === 'operator' && !t.revokedAtMs).flatMap((t) => t.scopes ?? []))].filter((s) => !covered.has(s));
+      const named = tokenOnly.flatMap((s) => ['--scope', s]);
+      const reads = snapshot.release.baseline === 'approved-then-scopes' ? '`approvedScopes` (then `scopes`)' : snapshot.release.baseline === 'scopes' ? '`scopes`' : '`scopes` (then `approvedScopes`)';
       findings.push({
         id: 'token-scopes-diverge',
         mode: 'M10',
         severity: 'warning',
         title: `The scope lists of ${isHost ? "this host's device" : `device ${shortId(device.deviceId)}`} disagree`,
-        impact: 'A client can pass one check and fail the other: the connect check reads `scopes`, device-token logins read `tokens.operator.scopes` (and 2026.3.12+ rejects tokens above `approvedScopes`).',
+        impact: `A client can pass one check and fail the other: on this release the connect check reads ${reads}, device-token logins read \`tokens.operator.scopes\` (and 2026.3.12+ rejects tokens above \`approvedScopes\`).`,
         explanation:
           'OpenClaw keeps three overlapping lists of what a device may do. They disagree here, usually after a manual edit or a rotation that changed only one of them. Fixing only one list is a half fix.',
         deviceId: device.deviceId,
         evidence: lines,
         fix: {
-          command: isHost ? command('rotate') : command('rotate', '--device', device.deviceId),
-          automatic: true,
-          steps: ['openclaw-fix rotate adds what is missing so all lists agree; it never removes a scope.'],
+          command: isHost ? command('rotate', ...named) : command('rotate', '--device', device.deviceId, ...named),
+          automatic: tokenOnly.length === 0,
+          steps: tokenOnly.length
+            ? [`The device token carries ${scopeList(tokenOnly)}, which the device is not approved for. openclaw-fix never removes a scope: the lists agree once you approve those (the command names them), or re-issue the token within the approved scopes with \`openclaw devices rotate\`.`]
+            : ['openclaw-fix rotate adds what is missing so all lists agree; it never removes a scope.'],
         },
       });
     }

@@ -1,0 +1,144 @@
+/**
+ * Shared by the oracle tests. The knowledge table against the measurements (issue 20): every cell the sweep recorded on a REAL gateway
+ * (test/oracle/<release>.json, written by `npm run sweep`) is predicted from the table through the product's own
+ * pipeline (a real state dir -> takeSnapshot -> predictClient) and must agree, verdict and reason. One
+ * disagreement fails the test: the table is data checked against measurements, not against what we read.
+ *
+ * The gateway states no reason for a connect it lets in, so an allowed cell's reason is read from evidence:
+ *   auto-approved   the gateway logged `device pairing auto-approved` for this attempt
+ *   skips-pairing   the host had no record before or after, or this client left the EMPTY record untouched
+ *                   (it never presented the host identity)
+ *   store-consulted otherwise: the record let it in (`paired`) or a silent approval left no log line
+ *                   (`auto-approved`); from outside the two look the same, so either prediction agrees.
+ * A refusal's reason is the gateway's own (`security audit: ... reason=<r>`).
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+// @ts-expect-error plain .mjs generator shared with scripts/
+import { createStateDb, newIdentity } from '../scripts/gen-sqlite-fixtures.mjs';
+import { clientSpecs, predictClient } from '../src/core/clients.js';
+import type { ClientVerdict } from '../src/core/model.js';
+import { takeSnapshot } from '../src/core/snapshot.js';
+import { ROOT, tempDir } from './helpers.js';
+
+export const ORACLE_DIR = path.join(ROOT, 'test', 'oracle');
+
+interface Lists {
+  scopes: string[] | null;
+  approvedScopes: string[] | null;
+  tokenScopes: string[] | null;
+}
+export interface OracleCell {
+  state: string;
+  client: string;
+  allowed: boolean;
+  auditReason: string | null;
+  autoApprovedLogged: boolean;
+  clientSaid: string;
+  before: Lists | null;
+  after: Lists | null;
+  pendingAfter: unknown[];
+  log: string[];
+}
+export interface OracleDoc {
+  format: number;
+  release: string;
+  measuredAt: string;
+  store: 'json' | 'sqlite';
+  states: Array<{ name: string; pending?: { clientId: string; clientMode: string; scopes: string[] } }>;
+  cells: OracleCell[];
+}
+
+export function oracleDocs(): OracleDoc[] {
+  return readdirSync(ORACLE_DIR)
+    .filter((f) => /^\d{4}\.\d+\.\d+\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(path.join(ORACLE_DIR, f), 'utf8')) as OracleDoc);
+}
+
+export interface Outcome {
+  verdict: 'allowed' | 'refused';
+  reason: string;
+}
+
+/** The real outcome of one cell, from evidence only (header). */
+export function realOutcome(doc: OracleDoc, cell: OracleCell): Outcome {
+  if (!cell.allowed) {
+    return { verdict: 'refused', reason: cell.auditReason ?? (/device token/i.test(cell.clientSaid) ? 'device-token-mismatch' : `unexplained: ${cell.clientSaid}`) };
+  }
+  if (cell.autoApprovedLogged) return { verdict: 'allowed', reason: 'auto-approved' };
+  if (cell.before === null && cell.after === null) return { verdict: 'allowed', reason: 'skips-pairing' };
+  const empty = doc.cells.find((c) => c.state === 'empty' && c.client === cell.client);
+  const ignoresStore = empty && empty.allowed && !empty.autoApprovedLogged && JSON.stringify(empty.before) === JSON.stringify(empty.after);
+  if (ignoresStore) return { verdict: 'allowed', reason: 'skips-pairing' };
+  return { verdict: 'allowed', reason: 'store-consulted' };
+}
+
+export function agrees(predicted: Pick<ClientVerdict, 'verdict' | 'reason'>, real: Outcome): boolean {
+  if (predicted.verdict !== real.verdict) return false;
+  if (real.reason === 'store-consulted') return predicted.reason === 'paired' || predicted.reason === 'auto-approved';
+  return predicted.reason === real.reason;
+}
+
+const made: string[] = [];
+/** Remove every state dir stateFor() made (call from afterAll). */
+export function removeOracleStates(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+const IDENTITY = newIdentity();
+const REQUEST_ID = '11111111-2222-4333-8444-555555555555';
+
+/** The host-device state of one cell, as files the product reads (the same layout the gateway wrote). */
+export async function stateFor(doc: OracleDoc, cell: OracleCell): Promise<string> {
+  const root = tempDir('ocf-oracle-');
+  made.push(root);
+  const dir = path.join(root, 'state');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(
+    path.join(dir, 'openclaw.json'),
+    JSON.stringify({ gateway: { mode: 'local', port: 9, bind: 'loopback', auth: { mode: 'token', token: 'oracle-shared-token-0123456789' } } }),
+    { mode: 0o600 },
+  );
+  const spec = doc.states.find((s) => s.name === cell.state);
+  const now = Date.now();
+  const record = cell.before && {
+    deviceId: IDENTITY.deviceId,
+    publicKey: IDENTITY.publicKey,
+    platform: 'linux',
+    clientId: 'cli',
+    clientMode: 'cli',
+    role: 'operator',
+    roles: ['operator'],
+    scopes: cell.before.scopes ?? undefined,
+    ...(cell.before.approvedScopes ? { approvedScopes: cell.before.approvedScopes } : {}),
+    tokens: { operator: { token: 'oracle-device-token-0123456789', role: 'operator', scopes: cell.before.tokenScopes ?? [], createdAtMs: now } },
+    createdAtMs: now - 60_000,
+    approvedAtMs: now - 60_000,
+  };
+  const pending = spec?.pending
+    ? [{ requestId: REQUEST_ID, deviceId: IDENTITY.deviceId, publicKey: IDENTITY.publicKey, platform: 'linux', clientId: spec.pending.clientId, clientMode: spec.pending.clientMode, role: 'operator', roles: ['operator'], scopes: spec.pending.scopes, silent: false, isRepair: true, ts: now - 1000 }]
+    : [];
+  if (doc.store === 'sqlite') {
+    await createStateDb(dir, { identity: IDENTITY, devices: record ? [record] : [], pending, appVersion: doc.release });
+    return dir;
+  }
+  mkdirSync(path.join(dir, 'identity'), { mode: 0o700 });
+  writeFileSync(
+    path.join(dir, 'identity', 'device.json'),
+    JSON.stringify({ version: 1, deviceId: IDENTITY.deviceId, publicKeyPem: IDENTITY.publicKeyPem, privateKeyPem: IDENTITY.privateKeyPem, createdAtMs: now }),
+    { mode: 0o600 },
+  );
+  mkdirSync(path.join(dir, 'devices'), { mode: 0o700 });
+  writeFileSync(path.join(dir, 'devices', 'paired.json'), JSON.stringify(record ? { [IDENTITY.deviceId]: record } : {}), { mode: 0o600 });
+  writeFileSync(path.join(dir, 'devices', 'pending.json'), JSON.stringify(Object.fromEntries(pending.map((p) => [p.requestId, p]))), { mode: 0o600 });
+  return dir;
+}
+
+export async function predictCell(doc: OracleDoc, cell: OracleCell): Promise<ClientVerdict> {
+  const dir = await stateFor(doc, cell);
+  const snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: doc.release, env: {}, hashStore: false });
+  const spec = clientSpecs(snapshot.release).find((s) => s.client === cell.client);
+  if (!spec) throw new Error(`no client spec ${cell.client}`);
+  return predictClient(snapshot, spec);
+}
+
