@@ -560,11 +560,12 @@ export const SCOPES_ADDED_BY_RELEASES: readonly string[] = [
 
 /**
  * Releases whose verdicts were MEASURED on the real gateway (`npm run sweep`, data in test/oracle/<release>.json,
- * which test/unit/oracle.test.ts predicts cell by cell from this table): release -> date of the run. Doctor calls
- * any other release "unverified": the table's row for it is an inference, never stated as fact.
+ * which test/unit/oracle.test.ts predicts cell by cell from this table): release -> date of the run. For any other
+ * release the table's row is an inference from the measured neighbours.
  */
 export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
   '2026.5.28': '2026-12-04',
+  '2026.2.19': '2026-12-04',
   '2026.6.33': '2026-12-04',
 };
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs generator shared with scripts/
 import { createStateDb, newIdentity } from '../../scripts/gen-sqlite-fixtures.mjs';
-import { predictClients } from '../../src/core/clients.js';
+import { cliClient, predictClients } from '../../src/core/clients.js';
 import { takeSnapshot } from '../../src/core/snapshot.js';
 import { tempDir } from '../helpers.js';
 
@@ -20,7 +20,8 @@ async function unpairedHost(autoApproveLocal: boolean | undefined) {
 
 async function cli(dir: string, version: string) {
   const snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: version, env: {} });
-  return predictClients(snapshot).find((c) => c.client === 'cli')!;
+  // From 5.28 there is no bundle client: the CLI verdict is its commands' (cliClient).
+  return cliClient(predictClients(snapshot))!;
 }
 
 describe('first local pairing and autoApproveLocal', () => {
