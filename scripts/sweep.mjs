@@ -262,7 +262,8 @@ async function sweepRelease(version) {
   const rel = await installRelease(version);
   const { home } = makeTempHome(`ocf-sweep-${version}-`);
   const port = await freePort();
-  const gw = await startGateway(version, { home, port, maxLifetimeMs: 20 * 60_000 });
+  // A 2.x gateway's first start on a busy machine took over 90 s (2026.2.17 on 2 shared cores): wait up to 5 min.
+  const gw = await startGateway(version, { home, port, maxLifetimeMs: 25 * 60_000, readyTimeoutMs: 300_000 });
   const cells = [];
   let kind = "json";
   let host;
