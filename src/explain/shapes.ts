@@ -246,10 +246,37 @@ function canonicalKeyAt(text: string): boolean {
   return Boolean(m && canonicalKey(m[1]!));
 }
 
+/** A scope list in running words: `operator.admin, operator.pairing`, `admin/approvals/pairing`, `read and write`. */
+const WORD_LIST = String.raw`((?:operator\.)?(?:admin|approvals|pairing|read|write|talk\.secrets|questions)(?:\s*(?:,|/|\+|&|\band\b)\s*(?:operator\.)?(?:admin|approvals|pairing|read|write|talk\.secrets|questions))*)`;
+/**
+ * Asked vs held told without field names: "the device holds admin, approvals, pairing but asks for write",
+ * "approved for operator.read only; requesting operator.admin + operator.write". Both lists must be pure scope
+ * lists, so ordinary sentences never match.
+ */
+const PROSE_UPGRADE = new RegExp(
+  String.raw`\b(?:holds?|has|had|is approved for|approved for|was granted|granted|only got)\s+(?:only\s+)?(?:scopes?\s+)?\[?${WORD_LIST}\]?(?:\s+only)?\s*(?:,|;|\.|—|-)?\s*(?:(?:but|while|and|yet|then)\s+)?(?:(?:it|the|this|my|its)\s+)?(?:[\w-]+\s+)?(?:now\s+)?(?:asks?|asking|requests?|requesting|wants?|needs?)\s+(?:for\s+)?(?:scopes?\s+)?\[?${WORD_LIST}\]?`,
+  'gi',
+);
+const PROSE_CLIENT = /\b(gateway-client|cli|openclaw-control-ui|webchat|openclaw-tui|openclaw-macos|openclaw-ios|openclaw-android)\b/;
+
+function proseRecords(lines: string[]): JObject[] {
+  const out: JObject[] = [];
+  for (const line of lines) {
+    if (/"[\w.-]+"\s*:|[{}]/.test(line)) continue;
+    for (const m of line.matchAll(PROSE_UPGRADE)) {
+      const record: JObject = { scopesFrom: m[1]!, scopesTo: m[2]! };
+      const client = PROSE_CLIENT.exec(line)?.[1];
+      if (client) record.clientId = client;
+      out.push(record);
+    }
+  }
+  return out;
+}
+
 /** Every record the non-JSON shapes of a paste hold, keys canonical. */
 export function textRecords(text: string): JObject[] {
   const lines = plain(text).split('\n');
-  return [...tableRecords(lines), ...fieldRecords(lines)].map(canonicalRecord);
+  return [...tableRecords(lines), ...fieldRecords(lines), ...proseRecords(lines)].map(canonicalRecord);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -32,6 +32,14 @@ describe('the audit fields in any syntax', () => {
     expect(top(text)).toBe('M03');
   });
 
+  it.each([
+    ['M01', 'Since 2.19 the host device holds admin, approvals, pairing but the gateway-client asks for write, so cron announce fails.'],
+    ['M01', 'my device only has operator.admin/operator.approvals/operator.pairing and gateway-client now wants operator.write'],
+    ['M03', 'the cli is approved for read only; it requests admin + approvals + pairing + read + write every time'],
+  ])('%s from asked vs held told in words without field names: %s', (mode, text) => {
+    expect(top(text)).toBe(mode);
+  });
+
   it('a role upgrade in YAML is M07', () => {
     expect(top('reason: role-upgrade\nroleFrom: node\nroleTo: operator\nclient: openclaw-macos')).toBe('M07');
     expect(top('{"reason":"role-upgrade","roleFrom":"node","roleTo":"operator"}')).toBe('M07');
@@ -203,6 +211,8 @@ describe('no pairing mode from text without the facts', () => {
     'client: telegram\nreason: timeout\nscopes are fine I think, role is admin of the group',
     '[github] OAuth app: client_id=Iv1.8a61f9b3a7aba766 requested scopes: repo, read:org, workflow; granted scopes: repo',
     '[google] token refresh failed: reason=invalid_grant client=gog scopes=openid email https://www.googleapis.com/auth/gmail.readonly',
+    'I have admin rights on the server and it asks for my password again and again',
+    'The bot has read access to the channel but wants write permission to post',
     '$ ls -la ~/.openclaw\n-rw------- 1 bob bob 2048 Jun 12 08:00 openclaw.json\ndrwx------ 2 bob bob 4096 Jun 12 08:00 agents\ndrwx------ 2 bob bob 4096 Jun 12 08:00 logs',
   ])('%s', (text) => {
     const r = explain(text);
