@@ -431,9 +431,18 @@ export function listingFacts(text: string): FileFact[] {
       treeStack.length = 0;
       continue;
     }
-    const header = /^(\S*(?:\.openclaw|identity|devices|state)\S*):$/.exec(line);
+    const header = /^(\S*(?:\.openclaw|identity|devices|state)\S*):$/.exec(line) ?? /^\s*(?:Directory:|Directory of)\s+(.+?)\s*$/.exec(line);
     if (header) {
-      dir = header[1]!.replace(/\/$/, '');
+      dir = header[1]!.replace(/\\/g, '/').replace(/\/$/, '');
+      continue;
+    }
+    // Windows: `dir` (`09/02/2026  10:01 AM   1,893 paired.json`) and PowerShell (`-a---  9/2/2026 10:01 AM  1893 paired.json`).
+    const win = /^\s*(?:[-darhsl]{5,6}\s+)?\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?\s+(<DIR>|[\d,.]+)?\s+([^\s[\]()]+)$/i.exec(line);
+    if (win) {
+      const name = win[2]!;
+      if (name === '.' || name === '..') continue;
+      const isDir = win[1] === '<DIR>' || (win[1] === undefined && /^\s*d/.test(line));
+      out.push({ path: dir ? `${dir}/${name}` : name, type: isDir ? 'dir' : 'file', size: !isDir && win[1] ? Number(win[1].replace(/[,.]/g, '')) : undefined });
       continue;
     }
     const missing = /(?:cannot access|cannot stat|No such file)[^'"‘]*['"‘]?([^'"’:]+\.(?:json|sqlite))['"’]?:? No such file or directory/.exec(line) ?? /^(?:ls|stat|find): ['"‘]?([^'"’:]+)['"’]?: No such file or directory/.exec(line);

@@ -113,6 +113,8 @@ describe('listings of the state directory', () => {
     ['ls -la of devices/ and state/ on 8.1 with a re-created paired.json', '$ ls -la ~/.openclaw/devices\ntotal 20\ndrwx------  2 bob bob 4096 Sep  2 10:01 .\ndrwx------ 12 bob bob 4096 Sep  2 10:00 ..\n-rw-------  1 bob bob 1893 Sep  2 10:01 paired.json\n-rw-------  1 bob bob 1710 Aug 31 23:48 paired.json.migrated\n-rw-------  1 bob bob    2 Aug 31 23:48 pending.json.migrated\n$ ls -la ~/.openclaw/state\n-rw-r--r--  1 bob bob 356352 Sep  2 10:01 openclaw.sqlite\n-rw-r--r--  1 bob bob  32768 Sep  2 10:01 openclaw.sqlite-shm'],
     ['tree with the sqlite store and a legacy identity', '/home/bob/.openclaw\n├── identity\n│   ├── device-auth.json\n│   └── device.json\n├── openclaw.json\n└── state\n    ├── openclaw.sqlite\n    └── openclaw.sqlite-wal\n\n2 directories, 5 files'],
     ['find output, paths only', 'root@vps:~# find ~/.openclaw -maxdepth 2 -name "*.json*" -o -name "*.sqlite"\n/root/.openclaw/openclaw.json\n/root/.openclaw/identity/device-auth.json\n/root/.openclaw/devices/paired.json.migrated\n/root/.openclaw/state/openclaw.sqlite'],
+    ['macOS ls -la with extended-attribute marks', 'bob@mac ~ % ls -la ~/.openclaw/devices ~/.openclaw/state\n/Users/bob/.openclaw/devices:\n-rw-------@ 1 bob  staff  1893 Sep  2 10:01 paired.json\n-rw-------@ 1 bob  staff  1710 Aug 31 23:48 paired.json.migrated\n\n/Users/bob/.openclaw/state:\n-rw-r--r--  1 bob  staff  356352 Sep  2 10:01 openclaw.sqlite'],
+    ['PowerShell Get-ChildItem', '    Directory: C:\\Users\\bob\\.openclaw\\devices\n\nMode                 LastWriteTime         Length Name\n----                 -------------         ------ ----\n-a---           9/2/2026 10:01 AM           1893 paired.json\n-a---          8/31/2026 11:48 PM           1710 paired.json.migrated'],
   ])('M16 from %s', (_name, text) => {
     expect(top(text)).toBe('M16');
   });
@@ -121,6 +123,7 @@ describe('listings of the state directory', () => {
     ['ls -la with a 0-byte paired.json', 'ls -la /home/bob/.openclaw/devices/\n-rw------- 1 bob bob    0 Jun 12 08:00 paired.json\n-rw------- 1 bob bob  412 Jun 12 08:00 pending.json'],
     ['tree -pugs with paired.json owned by root', '.openclaw\n├── [drwx------ bob      bob          4096]  devices\n│   ├── [-rw------- root     root         1893]  paired.json\n│   └── [-rw------- bob      bob           412]  pending.json\n└── [drwx------ bob      bob          4096]  identity\n    └── [-rw------- bob      bob           380]  device.json'],
     ['find -ls with a store nobody can read and a temp leftover', 'find ~/.openclaw/devices -ls\n  1311  4 drwx------   2 bob  bob   4096 Jun 12 08:00 /home/bob/.openclaw/devices\n  1312  4 ----------   1 bob  bob   1893 Jun 12 08:00 /home/bob/.openclaw/devices/paired.json\n  1313  4 -rw-------   1 bob  bob   1893 Jun 12 07:59 /home/bob/.openclaw/devices/paired.json.4b1e2c3d-aaaa-bbbb-cccc-0123456789ab.tmp'],
+    ['cmd dir with a 0-byte paired.json', ' Directory of C:\\Users\\bob\\.openclaw\\devices\n\n06/12/2026  08:00 AM    <DIR>          .\n06/12/2026  08:00 AM    <DIR>          ..\n06/12/2026  08:00 AM                 0 paired.json\n06/12/2026  08:00 AM               412 pending.json\n               2 File(s)            412 bytes'],
   ])('M15 from %s', (_name, text) => {
     const r = explain(text);
     expect(r.modes[0]!.mode).toBe('M15');
@@ -211,6 +214,7 @@ describe('no pairing mode from text without the facts', () => {
     'client: telegram\nreason: timeout\nscopes are fine I think, role is admin of the group',
     '[github] OAuth app: client_id=Iv1.8a61f9b3a7aba766 requested scopes: repo, read:org, workflow; granted scopes: repo',
     '[google] token refresh failed: reason=invalid_grant client=gog scopes=openid email https://www.googleapis.com/auth/gmail.readonly',
+    '2026-06-12 08:00:01 [gateway] config reloaded from /home/bob/.openclaw/openclaw.json\n2026-06-12 08:00:02 [gateway] listening on ws://127.0.0.1:18789 (state dir /home/bob/.openclaw)\n2026-06-12 08:00:03 [gateway] backup written: /home/bob/.openclaw/devices/paired.json',
     'I have admin rights on the server and it asks for my password again and again',
     'The bot has read access to the channel but wants write permission to post',
     '$ ls -la ~/.openclaw\n-rw------- 1 bob bob 2048 Jun 12 08:00 openclaw.json\ndrwx------ 2 bob bob 4096 Jun 12 08:00 agents\ndrwx------ 2 bob bob 4096 Jun 12 08:00 logs',
