@@ -68,9 +68,14 @@ export function explain(input: string): Explanation {
   const likely = ranked.filter((s) => s.score >= LIKELY_MIN && s.score >= top - 2);
   const possible = ranked.filter((s) => !likely.includes(s)).slice(0, MAX_POSSIBLE);
   const modes = [...(likely.length ? likely : ranked.slice(0, 1)).map((s) => toMode(s, 'likely')), ...possible.filter((s) => likely.length || s !== ranked[0]).map((s) => toMode(s, 'possible'))];
-  const healthyOnly = modes.length === 0 && signals.events.some((e) => e.kind === 'auto-approved' || e.kind === 'approved' || e.kind === 'store-migrated');
+  const healthyLog = modes.length === 0 && signals.events.some((e) => e.kind === 'auto-approved' || e.kind === 'approved' || e.kind === 'store-migrated');
+  // A listing of the state dir that shows the store files and nothing wrong with them is an answer too.
+  const listed = [...new Set(signals.files.filter((f) => !f.missing && f.type !== 'dir').map((f) => f.path.split('/').slice(-2).join('/')))];
+  const healthyListing = modes.length === 0 && listed.length > 0;
+  const healthyOnly = healthyLog || healthyListing;
   const notes: string[] = [...signals.notes];
-  if (healthyOnly) notes.push('The paste shows the gateway pairing or approving a device normally (`device pairing auto-approved` is the healthy counterpart of the loop): no pairing failure in it.');
+  if (healthyListing) notes.push(`The listing shows ${listed.slice(0, 8).join(', ')}${listed.length > 8 ? ', ...' : ''}: nothing in it points at a pairing failure (no empty, unreadable or foreign-owned store, no legacy file beside a SQLite store, no missing identity).`);
+  if (healthyLog) notes.push('The paste shows the gateway pairing or approving a device normally (`device pairing auto-approved` is the healthy counterpart of the loop): no pairing failure in it.');
   if (signals.flags.has('local-fallback')) notes.push('"Direct scope access failed; using local fallback." is the official escape: the CLI approved in the local store.');
   if (modes.some((m) => m.lookAlike)) notes.push('A look-alike is not a pairing problem: the device store is fine and nothing in it should be edited.');
   const requestIds = [...new Set([...signals.requests.map((r) => r.requestId), ...signals.events.map((e) => e.requestId), ...signals.upgrades.map((u) => u.requestId), ...signals.requestIds].filter((x): x is string => Boolean(x)))];

@@ -137,9 +137,11 @@ describe('listings of the state directory', () => {
     expect(top(text)).toBe('M09');
   });
 
-  it('a healthy JSON-era listing names no mode, and a world-readable key file gets a note', () => {
+  it('a healthy JSON-era listing names no mode, says so, and a world-readable key file gets a note', () => {
     const r = explain('$ ls -la ~/.openclaw/identity\n-rw------- 1 bob bob 301 Feb 20 10:00 device-auth.json\n-rw-r--r-- 1 bob bob 380 Feb 20 10:00 device.json');
     expect(r.modes).toEqual([]);
+    expect(r.verdict).toBe('healthy');
+    expect(r.notes.join(' ')).toMatch(/identity\/device-auth\.json, identity\/device\.json: nothing in it points at a pairing failure/);
     expect(r.notes.join(' ')).toMatch(/device\.json is readable by group\/others/);
   });
 });
