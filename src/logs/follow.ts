@@ -4,11 +4,12 @@
  * some filesystems (network mounts, WSL's /mnt) and fires twice on others.
  */
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { openRegularFile } from '../core/bounded-read.js';
 import type { TimedEvent } from './evidence.js';
 import { lineHandler } from './index.js';
-import { CandidateSplitter, scanFile, scanStream } from './scan.js';
+import { CandidateSplitter, scanHandle, scanStream } from './scan.js';
 import type { LogSource } from './sources.js';
 
 export interface FollowOptions {
@@ -21,6 +22,15 @@ export interface FollowOptions {
   newest?: () => LogSource | undefined;
   pollMs?: number;
   stdin?: NodeJS.ReadableStream;
+}
+
+/** How much of the file's start is remembered to notice a copytruncate that refilled past the read position. */
+const HEAD_BYTES = 256;
+
+async function readHead(handle: FileHandle, upTo: number): Promise<Buffer> {
+  const buf = Buffer.alloc(Math.min(HEAD_BYTES, upTo));
+  const { bytesRead } = await handle.read(buf, 0, buf.length, 0).catch(() => ({ bytesRead: 0 }));
+  return buf.subarray(0, bytesRead);
 }
 
 export async function follow(options: FollowOptions): Promise<void> {
@@ -41,27 +51,54 @@ export async function follow(options: FollowOptions): Promise<void> {
     await scanStream(child.stdout, splitter).catch(() => undefined);
     return;
   }
-  let position = options.from ?? (await stat(source.path).then((s) => s.size).catch(() => 0));
+  // Like `tail -F`: the file stays open, so lines written to it before a rename rotation are still read; then
+  // the new file at the path is followed from its start. A copytruncate (size fell, or the first bytes changed
+  // because the file was truncated and refilled between two polls) starts over from the beginning too.
+  let handle = await openRegularFile(source.path).catch(() => undefined);
+  let position = options.from ?? (handle ? (await handle.stat()).size : 0);
+  let head = handle ? await readHead(handle, position) : Buffer.alloc(0);
   let splitter = new CandidateSplitter(lineHandler(source.label, undefined, options.onEvent));
+  const restart = () => {
+    splitter.end();
+    splitter = new CandidateSplitter(lineHandler(source.label, undefined, options.onEvent));
+    position = 0;
+    head = Buffer.alloc(0);
+  };
   let polls = 0;
-  while (!signal.aborted) {
-    const size = await stat(source.path).then((s) => s.size).catch(() => -1);
-    if (size >= 0 && size < position) {
-      // Truncated or replaced in place: start over from its beginning.
-      position = 0;
-      splitter = new CandidateSplitter(lineHandler(source.label, undefined, options.onEvent));
-    }
-    if (size > position) position = await scanFile(source.path, splitter, position, signal).catch(() => position);
-    if (++polls % 20 === 0 && options.newest) {
-      const newer = options.newest();
-      if (newer && newer.kind === 'file' && newer.path !== source.path) {
-        splitter.end();
-        source = newer;
-        position = 0;
-        splitter = new CandidateSplitter(lineHandler(source.label, undefined, options.onEvent));
+  try {
+    while (!signal.aborted) {
+      if (!handle) {
+        handle = await openRegularFile(source.path).catch(() => undefined);
+        if (handle && position > 0) restart();
       }
+      if (handle) {
+        const size = await handle.stat().then((s) => s.size).catch(() => -1);
+        if (size >= 0 && (size < position || !(await readHead(handle, head.length)).equals(head))) restart();
+        if (size > position) position = await scanHandle(handle, splitter, position, signal).catch(() => position);
+        if (head.length < HEAD_BYTES) head = await readHead(handle, position);
+        // The path names another file now (renamed away, a new one created): the old one was read to its end above.
+        const [atPath, open] = await Promise.all([stat(source.path).catch(() => undefined), handle.stat().catch(() => undefined)]);
+        if (atPath && open && (atPath.ino !== open.ino || atPath.dev !== open.dev)) {
+          await handle.close().catch(() => undefined);
+          handle = undefined;
+          restart();
+          continue;
+        }
+      }
+      if (++polls % 20 === 0 && options.newest) {
+        const newer = options.newest();
+        if (newer && newer.kind === 'file' && newer.path !== source.path) {
+          await handle?.close().catch(() => undefined);
+          handle = undefined;
+          source = newer;
+          restart();
+          continue;
+        }
+      }
+      await sleep(options.pollMs ?? 500, undefined, { signal }).catch(() => undefined);
     }
-    await sleep(options.pollMs ?? 500, undefined, { signal }).catch(() => undefined);
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
   splitter.end();
 }

@@ -5,6 +5,7 @@
  * measured) and only the lines around a hit are decoded, parsed and recognised. Memory is one chunk
  * plus at most one partial line (capped), whatever the size of the input.
  */
+import type { FileHandle } from 'node:fs/promises';
 import { openRegularFile } from '../core/bounded-read.js';
 import { PREFILTER_NEEDLES } from './patterns.js';
 
@@ -144,19 +145,24 @@ export class CandidateSplitter {
 export async function scanFile(file: string, splitter: CandidateSplitter, startAt = 0, signal?: AbortSignal): Promise<number> {
   const handle = await openRegularFile(file);
   try {
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    let position = startAt;
-    for (;;) {
-      if (signal?.aborted) break;
-      const { bytesRead } = await handle.read(buf, 0, buf.length, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      splitter.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-    }
-    return position;
+    return await scanHandle(handle, splitter, startAt, signal);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads an open file from `startAt` to its current end; returns the position reached. */
+export async function scanHandle(handle: FileHandle, splitter: CandidateSplitter, startAt = 0, signal?: AbortSignal): Promise<number> {
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  let position = startAt;
+  for (;;) {
+    if (signal?.aborted) break;
+    const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    splitter.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+  }
+  return position;
 }
 
 /** Any readable stream (stdin, gunzip, journalctl's stdout). */
