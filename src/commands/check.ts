@@ -59,8 +59,21 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
   const failOn = opts.failOn ?? 'error';
   // --fix on the demo must not write into the package: work on a copy, as rotate --demo does.
   const demoCopy = opts.fix && opts.demo ? await (await import('../repair/rotate.js')).copyDemo(demoDir(), output) : undefined;
+  try {
+    return await checkOn(opts, output, { started, format, failOn, demoCopy });
+  } finally {
+    if (demoCopy) await (await import('../repair/rotate.js')).removeDemoCopy(demoCopy);
+  }
+}
+
+async function checkOn(
+  opts: CheckOptions,
+  output: Output,
+  { started, format, failOn, demoCopy }: { started: number; format: string; failOn: Severity; demoCopy: string | undefined },
+): Promise<number> {
   const snapOpts = demoCopy ? { ...snapshotOptions(opts), demoDir: demoCopy } : snapshotOptions(opts);
-  const commandArgs = demoCopy ? ['--state-dir', demoCopy] : locationArgs(opts);
+  // The copy is removed when check ends: printed follow-ups name the demo, not the temp dir.
+  const commandArgs = demoCopy ? ['--demo'] : locationArgs(opts);
   const examineOptions = { logs: opts.logs, log: opts.log, since: opts.since, commandArgs, ignore: opts.ignore };
   let { snapshot, diagnosis } = await examine(snapOpts, examineOptions);
   let repair: { attempted: true; rotateExitCode: number } | null = null;

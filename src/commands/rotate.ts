@@ -1,6 +1,6 @@
 /** `openclaw-fix rotate`: options in, the rotate flow (src/repair/rotate.ts) out. */
 import type { Output } from '../report/output.js';
-import { copyDemo, rotate } from '../repair/rotate.js';
+import { copyDemo, removeDemoCopy, rotate } from '../repair/rotate.js';
 import { demoDir, locationArgs, snapshotOptions, type CommonOptions } from './common.js';
 
 export interface RotateCommandOptions extends CommonOptions {
@@ -16,13 +16,22 @@ export interface RotateCommandOptions extends CommonOptions {
 
 export async function run(opts: RotateCommandOptions, output: Output): Promise<number> {
   const demoCopy = opts.demo ? await copyDemo(demoDir(), output) : undefined;
+  try {
+    return await rotateDemoOrNot(opts, output, demoCopy);
+  } finally {
+    await removeDemoCopy(demoCopy);
+  }
+}
+
+function rotateDemoOrNot(opts: RotateCommandOptions, output: Output, demoCopy: string | undefined): Promise<number> {
   return rotate(
     {
       device: opts.device,
       scopes: opts.scope,
       newToken: opts.newToken,
       snapshotOptions: { ...snapshotOptions(opts), demoDir: demoCopy },
-      commandArgs: demoCopy ? ['--state-dir', demoCopy] : locationArgs(opts),
+      // The copy is gone when the command ends: printed follow-ups name the demo, not the temp dir.
+      commandArgs: demoCopy ? ['--demo'] : locationArgs(opts),
       demoSource: demoCopy ? demoDir() : undefined,
       yes: opts.yes,
       dryRun: opts.dryRun,

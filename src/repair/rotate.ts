@@ -47,8 +47,13 @@ export async function copyDemo(source: string, output: Output): Promise<string> 
   // fs-extra only here, loaded on demand: a tree copy that keeps modes, off the path of every real rotate.
   const { default: fse } = await import('fs-extra');
   await fse.copy(source, dir);
-  output.note(`--demo: working on a copy of the demo state in ${dir} (the bundled demo is not changed).`);
+  output.note(`--demo: working on a copy of the demo state in ${dir} (the bundled demo is not changed; the copy is removed afterwards).`);
   return dir;
+}
+
+/** The demo copy is ours: removed when the command ends, however it ends (applied, dry run, refused, failed). */
+export async function removeDemoCopy(dir: string | undefined): Promise<void> {
+  if (dir) await fsp.rm(path.dirname(dir), { recursive: true, force: true });
 }
 
 /** What a snapshot read of one file: the store's own bytes where it kept them, else the file's hash. */

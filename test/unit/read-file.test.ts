@@ -1,11 +1,12 @@
 /** readJsonFile decodes ASCII files as latin1 (the same text, kept off the JS heap when large) and anything else as UTF-8. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readJsonFile } from '../../src/store/read-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ocf-read-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, bytes: Buffer | string): string {
   const p = path.join(dir, name);
   writeFileSync(p, bytes);
