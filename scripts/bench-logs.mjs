@@ -16,6 +16,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// The CLI refuses a Node older than 22.13 (bin/openclaw-fix.js): say so before generating anything, not after.
+{
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 13)) {
+    process.stderr.write(`${path.basename(process.argv[1])}: openclaw-fix needs Node.js 22.13 or newer (this is ${process.versions.node}); run it with the project's pinned Node: npx node ${path.relative(process.cwd(), process.argv[1]) || process.argv[1]}\n`);
+    process.exit(2);
+  }
+  if (!existsSync(path.join(ROOT, 'dist', 'bundle', 'main.js'))) {
+    process.stderr.write(`${path.basename(process.argv[1])}: no build in dist/; run \`npm run build\` first.\n`);
+    process.exit(2);
+  }
+}
 const BIN = path.join(ROOT, 'bin', 'openclaw-fix.js');
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {

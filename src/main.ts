@@ -42,6 +42,12 @@ function seconds(value: string): number {
   return n;
 }
 
+/** `--device ''` (an unset shell variable) must not silently mean "this host". */
+function deviceId(value: string): string {
+  if (!value.trim()) throw new CannotRunError('usage', '--device needs a device id or a unique prefix of one; it was empty (an unset variable?). Leave --device out to change this host\'s own device.');
+  return value.trim();
+}
+
 function base(program: Command, name: string): Command {
   return addOutputOptions(addLocationOptions(program.command(name))).exitOverride();
 }
@@ -82,7 +88,7 @@ export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
 
   repairOptions(base(program, 'rotate'))
     .description('add the missing scopes to a device, atomically, with a backup; restart the gateway and verify')
-    .option('--device <id>', "the device to change (id or unique prefix); default: this host's own device")
+    .option('--device <id>', "the device to change (id or unique prefix); default: this host's own device", deviceId)
     .option('--scope <scope>', 'also grant this scope (repeatable); operator.admin only when named here', collect)
     .option('--new-token', 'also issue a new device token value (the client must then re-pair or be given it)')
     .option('--no-probe', "do not verify with the gateway's real connects after the change (the re-diagnosis alone decides, as before)")
@@ -146,8 +152,10 @@ export async function main(argv: string[], io: MainIO = { stdout: process.stdout
     });
   }
   let exitCode: number = EXIT.healthy;
-  let output = new Output({}, process.env, io.stdout, io.stderr);
-  let command = 'openclaw-fix';
+  // Until a command runs (a usage error while parsing), the error document goes where the user asked for it.
+  const wantsJson = argv.includes('--json') || /(^|\s)--format(=|\s)json(\s|$)/.test(argv.join(' '));
+  let output = new Output({ json: wantsJson }, process.env, io.stdout, io.stderr);
+  let command = argv.find((a) => Object.hasOwn(COMMANDS, a)) ?? 'openclaw-fix';
   let debug = false;
   const program = buildProgram(async (name, opts, args) => {
     command = name;
@@ -163,7 +171,10 @@ export async function main(argv: string[], io: MainIO = { stdout: process.stdout
   } catch (error) {
     if (error instanceof CommanderError) {
       // help and --version exit 0; every usage error is "could not run", never "problems found".
-      return error.exitCode === 0 ? EXIT.healthy : EXIT.cannotRun;
+      if (error.exitCode === 0) return EXIT.healthy;
+      // Commander printed its line to stderr; a program that asked for JSON still gets the error document.
+      if (wantsJson) output.printJson(errorJson(command, EXIT.cannotRun, 'usage', error.message.replace(/^error: /, '')));
+      return EXIT.cannotRun;
     }
     return reportError(error, output, command, debug);
   }

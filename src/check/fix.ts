@@ -2,6 +2,7 @@
  * `check --fix`: the rotate flow, never prompting (as if --yes), with its report sent to stderr so
  * check's own document (text, JSON, annotations, metrics) stays alone on stdout.
  */
+import { Writable } from 'node:stream';
 import { Output } from '../report/output.js';
 import { rotate } from '../repair/rotate.js';
 import { listBackups } from '../repair/backup.js';
@@ -15,7 +16,15 @@ export interface CheckRepair {
 }
 
 export async function applyRotateForCheck(opts: CheckOptions, output: Output, snapshotOptions: SnapshotOptions, commandArgs: string[]): Promise<CheckRepair> {
-  const toStderr = output.toStderr({ color: opts.color });
+  // --quiet means problems only: a repair that worked says nothing; one that did not shows rotate's whole report.
+  const held: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      held.push(chunk.toString());
+      done();
+    },
+  });
+  const toStderr = opts.quiet ? new Output({ color: false }, process.env, sink, sink) : output.toStderr({ color: opts.color });
   const rotateExitCode = await rotate(
     {
       snapshotOptions,
@@ -28,6 +37,7 @@ export async function applyRotateForCheck(opts: CheckOptions, output: Output, sn
     },
     toStderr,
   );
+  if (opts.quiet && rotateExitCode !== 0) output.note(held.join('').trimEnd());
   return { attempted: true, rotateExitCode };
 }
 

@@ -183,7 +183,7 @@ export async function run(opts: GuardOptions, output: Output, args: string[]): P
   if (unstable) {
     throw new CannotRunError(
       'unstable-path',
-      `openclaw-fix is running from ${unstable} (${self.bin}), which can disappear; a guard pointing there would silently stop working. Install it for good (\`npm install -g openclaw-fix\`), then run \`openclaw-fix guard install\` from there.`,
+      `openclaw-fix is running from ${unstable} (${self.bin}), which can disappear; a guard pointing there would silently stop working. Install it for good (\`npm pack\` in a clone, then \`npm install -g ./openclaw-fix-<version>.tgz\`: README "Installing on a server"), then run \`openclaw-fix guard install\` from there.`,
       self.bin,
     );
   }

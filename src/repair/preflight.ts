@@ -1,7 +1,7 @@
 /** Checks made before anything is shown or stopped: a store we cannot judge or write is refused early (exit 2). */
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { CannotRunError } from '../core/errors.js';
+import { CannotRunError, errnoCode } from '../core/errors.js';
 import type { Snapshot } from '../core/model.js';
 import { vetTarget } from './atomic.js';
 
@@ -24,7 +24,11 @@ export async function assertWritable(stateDir: string, files: string[]): Promise
   for (const dir of [stateDir, ...new Set(files.map((f) => path.dirname(f)))]) {
     try {
       await fsp.access(dir, constants.W_OK);
-    } catch {
+    } catch (error) {
+      // A read-only mount is not a permission problem: running as the owner would not help.
+      if (errnoCode(error) === 'EROFS') {
+        throw new CannotRunError('read-only', `Cannot write in ${dir}: it is on a read-only file system (remount it read-write, or run where the state is writable). Nothing was changed.`, dir);
+      }
       throw new CannotRunError('read-only', `Cannot write in ${dir}: it is read-only for this user. Run openclaw-fix as the user that owns the OpenClaw state. Nothing was changed.`, dir);
     }
   }

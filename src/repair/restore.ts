@@ -233,10 +233,11 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
     output.print(`  ${output.out.dim('gateway')}  ${serviceAction(gateway, run.restart, run.timeoutSec)}`);
     output.print();
   }
+  // One rule for every --dry-run (README "Exit codes"): a change shown but not made is exit 1, as in rotate.
   if (run.dryRun) {
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'dry-run', files: spec.changed } });
+    if (output.json) output.printJson({ ...envelope('restore', EXIT.problems), ...jsonBase, result: { status: 'dry-run', files: spec.changed } });
     else output.print(output.out.dim('Dry run: nothing was changed.'));
-    return EXIT.healthy;
+    return EXIT.problems;
   }
   assertPortForRestart(snapshot.config, run.restart);
   const what = spec.changed.join(', ');

@@ -93,7 +93,8 @@ describe('guard', () => {
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
     const fromTemp = runCli(['guard', 'install', '--yes'], { home: t.home, env: t.env, bin: path.join(copy, 'bin', 'openclaw-fix.js') });
     expect(fromTemp.code).toBe(2);
-    expect(fromTemp.stderr).toContain('npm install -g openclaw-fix');
+    // Issue 17 (13): the package is not published; the hint names the install that works.
+    expect(fromTemp.stderr).toContain('npm install -g ./openclaw-fix-<version>.tgz');
   });
 
   it('--system writes the drop-in beside a system unit and reloads the system manager', () => {

@@ -49,7 +49,8 @@ describe('restore', () => {
     runCli(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart'], { env });
     const fixed = read(dir);
     const dry = runCli(['restore', '--state-dir', dir, '--dry-run'], { env });
-    expect(dry.code).toBe(0);
+    // Issue 17: one rule for --dry-run, as rotate: a change shown but not made exits 1.
+    expect(dry.code).toBe(1);
     expect(dry.stdout).toContain('Dry run: nothing was changed.');
     const refused = runCli(['restore', '--state-dir', dir], { env });
     expect(refused.code).toBe(2);
