@@ -2,18 +2,19 @@
  * `openclaw-fix check`: the non-interactive doctor for servers and CI. Never prompts. Exit 0 healthy,
  * 1 problems at or above --fail-on, 2 could not run, whatever the format.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { githubAnnotations, junitXml, prometheusText } from '../check/formats.js';
 import type { Diagnosis } from '../core/diagnose.js';
 import { examine } from '../core/examine.js';
-import { CannotRunError, EXIT } from '../core/errors.js';
+import { CannotRunError, errnoCode, EXIT } from '../core/errors.js';
 import type { Severity, Snapshot } from '../core/model.js';
 import { doctorJson } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { renderDoctor } from '../report/text.js';
 import { RULES } from '../rules/index.js';
 import { writeFileAtomic } from '../repair/atomic.js';
+import { openDir, stateOwner } from '../repair/confined.js';
 import { demoDir, locationArgs, snapshotOptions, type CommonOptions } from './common.js';
 import { GUARD_LOG } from './guard.js';
 
@@ -45,7 +46,8 @@ export function exitCodeFor(diagnosis: Diagnosis, failOn: Severity): number {
 /** The textfile collector reads every *.prom file; our temp name ends in .tmp, so it never sees a partial one. */
 export async function writeTextfile(dir: string, name: string, content: string): Promise<string> {
   const target = path.join(dir, name);
-  await writeFileAtomic(target, Buffer.from(content), { mode: 0o644 });
+  // Stays inside the named directory, reached without following a link (confined.ts).
+  await writeFileAtomic(target, Buffer.from(content), { mode: 0o644, within: dir });
   return target;
 }
 
@@ -93,7 +95,7 @@ async function checkOn(
     // The gateway's answer decides; --fail-on warning still counts the warnings.
     exitCode = probe.exitCode === EXIT.problems || (failOn === 'warning' && diagnosis.summary.warning > 0) ? EXIT.problems : EXIT.healthy;
   }
-  if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, exitCode, repair ? (repair.rotateExitCode === 0 ? 'repaired' : 'repair-failed') : 'no-change');
+  if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, output, exitCode, repair ? (repair.rotateExitCode === 0 ? 'repaired' : 'repair-failed') : 'no-change');
   const ruleIds = RULES.map((r) => r.id).filter((id) => !(opts.ignore ?? []).includes(id));
   const elapsed = (Date.now() - started) / 1000;
   // The same safe writer as --textfile-dir: a CI reader never sees half a report, a bad path is one "Cannot write" line.
@@ -139,13 +141,29 @@ async function lastRepairMs(snapshot: Snapshot): Promise<number | undefined> {
   return (await import('../check/fix.js')).lastRepairMs(snapshot.location.stateDir);
 }
 
-/** One line per guard run, read back by `guard status`; a failure to log never fails the check. */
-function recordGuardRun(stateDir: string, exitCode: number, outcome: 'repaired' | 'repair-failed' | 'no-change'): void {
+/**
+ * One line per guard run, read back by `guard status`; a failure to log never fails the check. Appended without
+ * following a link (the guard runs as root on a state its owner can shape), and the file is the owner's.
+ */
+function recordGuardRun(stateDir: string, output: Output, exitCode: number, outcome: 'repaired' | 'repair-failed' | 'no-change'): void {
+  let dir;
   try {
-    const file = path.join(stateDir, GUARD_LOG);
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    appendFileSync(file, `${new Date().toISOString()} exit=${exitCode} ${outcome}\n`, { mode: 0o600 });
-  } catch {
-    // The journal still has the check's own output.
+    const owner = stateOwner(stateDir);
+    dir = openDir(stateDir, path.dirname(GUARD_LOG), { create: { mode: 0o700, owner } });
+    const fd = openSync(dir.join(path.basename(GUARD_LOG)), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0) | constants.O_NONBLOCK, 0o600);
+    try {
+      if (!fstatSync(fd).isFile()) throw new CannotRunError('not-regular', `${path.join(stateDir, GUARD_LOG)} is not a regular file`);
+      if (owner) fchownSync(fd, owner.uid, owner.gid);
+      writeSync(fd, `${new Date().toISOString()} exit=${exitCode} ${outcome}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    // The journal still has the check's own output; a link planted there is named, never written through.
+    const shown = path.join(stateDir, GUARD_LOG);
+    const why = errnoCode(error) === 'ELOOP' ? 'it is a symbolic link' : error instanceof Error ? error.message : String(error);
+    output.note(`openclaw-fix: did not record this run in ${shown} (${why}).`);
+  } finally {
+    dir?.close();
   }
 }

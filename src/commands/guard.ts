@@ -5,7 +5,7 @@
  * before the gateway serves.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { CannotRunError, EXIT } from '../core/errors.js';
 import { locateState } from '../core/locate.js';
 import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
 import { writeFileAtomic } from '../repair/atomic.js';
+import { openDir } from '../repair/confined.js';
 import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { snapshotOptions, type CommonOptions } from './common.js';
@@ -205,9 +206,10 @@ export async function run(opts: GuardOptions, output: Output, args: string[]): P
       return EXIT.problems;
     }
   }
-  mkdirSync(path.dirname(t.dropinPath), { recursive: true, mode: 0o755 });
+  const unitDir = path.dirname(path.dirname(t.dropinPath));
+  openDir(unitDir, path.basename(path.dirname(t.dropinPath)), { create: { mode: 0o755 } }).close();
   // systemd reads drop-ins as root or the user: 0644, like the unit beside it.
-  await writeFileAtomic(t.dropinPath, Buffer.from(content), { mode: 0o644 });
+  await writeFileAtomic(t.dropinPath, Buffer.from(content), { mode: 0o644, within: unitDir });
   await systemctl(t.scope, ['daemon-reload'], output);
   output.print(`guard: installed. It runs before every start of ${t.unit}; \`openclaw-fix guard status\` shows its runs.`);
   return EXIT.healthy;

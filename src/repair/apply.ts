@@ -13,9 +13,12 @@ import { createBackup, createStoreBackup, discardBackup, updateBackup, type Back
 import { crashPoint } from './crash.js';
 import type { StoreTransaction } from './editor.js';
 import { acquireLock } from './lock.js';
+import { WRITTEN_PLACES } from './places.js';
+import { refuseLinks } from './confined.js';
 import { waitForPort, type GatewayStatus } from './service.js';
 
 export const MAX_ATTEMPTS = 3;
+
 /** A gateway left running may be mid read-modify-write when we rename; give it time to show a lost update. */
 const SETTLE_MS = 600;
 /** OPENCLAW_FIX_TEST_SETTLE_MS: test-only override, read at each use (the 1,000-interleaving test). */
@@ -134,9 +137,17 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
     );
   }
 
+  // A link planted where we write (by the state's owner, say) is refused before anything is touched.
+  refuseLinks(spec.stateDir, WRITTEN_PLACES);
   const lock = await acquireLock(spec.stateDir, spec.command);
   const crashed = lock.recoveredFrom;
-  if (crashed) notes.push(`Recovered a stale lock left by openclaw-fix pid ${crashed.pid}, which is no longer running.`);
+  if (crashed) {
+    notes.push(
+      crashed.pid === undefined
+        ? `Took over an empty or unreadable lock file (${lock.path}) left by an openclaw-fix that failed while creating it.`
+        : `Recovered a stale lock left by openclaw-fix pid ${crashed.pid}, which is no longer running.`,
+    );
+  }
   // A run killed between stopping and starting the gateway left it down: this run starts it (unless --no-restart).
   const startLeftDown = Boolean(crashed?.stopped && spec.restart && service && !service.active && service.describe === crashed.stopped);
   let interrupted = false;
@@ -241,7 +252,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         await updateBackup(backup, { status: 'applied' }, new Map([[tx.rel, await tx.digest(tx.abs)]]));
         break;
       }
-      for (const f of prepared.files) await removeStaleTemps(f.abs);
+      for (const f of prepared.files) await removeStaleTemps(f.abs, spec.stateDir);
       const owners = new Map<string, FileOwner | undefined>();
       for (const f of prepared.files) owners.set(f.abs, await vetTarget(f.abs));
 
@@ -266,6 +277,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         for (const f of prepared.files) {
           const seen = await writeFileAtomic(f.abs, f.after, {
             expect: f.before,
+            within: spec.stateDir,
             owner: owners.get(f.abs),
             crashLabel: written.length === 0 ? 'temp-written' : undefined,
             detectRaces: live,
@@ -293,7 +305,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
         }
         const replaced = written.join(', ');
         try {
-          await restoreFiles(backup, prepared.files.filter((f) => written.includes(f.rel)), live && noteRace);
+          await restoreFiles(spec.stateDir, backup, prepared.files.filter((f) => written.includes(f.rel)), live && noteRace);
         } catch (undo) {
           throw withState(error, `${replaced} had already been replaced, and putting ${written.length > 1 ? 'them' : 'it'} back failed too (${undo instanceof Error ? undo.message : String(undo)}): the state before is in ${backup.dir} (openclaw-fix restore ${backup.name}).`);
         }
@@ -306,7 +318,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
       // Read back: what is on disk is what we wrote; with a live gateway, still there after it had time to rewrite.
       for (const f of prepared.files) {
         if (!live && !fileHolds(f.abs, f.after)) {
-          await restoreFiles(backup, prepared.files, false);
+          await restoreFiles(spec.stateDir, backup, prepared.files, false);
           throw new CannotRunError('verify-failed', `${f.abs} does not hold what was written; the backup was put back. Nothing was changed.`, f.abs);
         }
       }
@@ -356,7 +368,7 @@ export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
     if (prepared.transaction) await prepared.transaction.rollback(backupCopy(backup!, prepared.transaction));
     else {
       try {
-        await restoreFiles(backup!, prepared.files, live && noteRace);
+        await restoreFiles(spec.stateDir, backup!, prepared.files, live && noteRace);
       } catch (error) {
         // The change stays where the gateway wrote on top of it: a problem to act on, not a refusal (exit 1, not 2).
         if (error instanceof CannotRunError && error.code === 'conflict') throw new CannotRunError('conflict', `Verification failed (${problems.join('; ')}). ${error.message}`, error.path, 1);
@@ -413,7 +425,7 @@ async function backupOrSay<T>(make: () => Promise<T>): Promise<T> {
  * With a gateway left running (`live` given): only over our own bytes, so a gateway write made since is never
  * silently replaced; if the gateway rewrote the file, say so and leave it to `restore` with the gateway stopped.
  */
-async function restoreFiles(backup: Backup, files: PreparedFile[], live: false | ((rel: string, seen: AtomicWriteResult) => void)): Promise<void> {
+async function restoreFiles(stateDir: string, backup: Backup, files: PreparedFile[], live: false | ((rel: string, seen: AtomicWriteResult) => void)): Promise<void> {
   const rewritten = (names: string[], restored: string[]) =>
     new CannotRunError(
       'conflict',
@@ -430,11 +442,11 @@ async function restoreFiles(backup: Backup, files: PreparedFile[], live: false |
   for (const f of files) {
     const owner = await vetTarget(f.abs);
     if (!live) {
-      await writeFileAtomic(f.abs, f.before, { owner });
+      await writeFileAtomic(f.abs, f.before, { owner, within: stateDir });
       continue;
     }
     try {
-      live(f.rel, await writeFileAtomic(f.abs, f.before, { owner, expect: f.after, detectRaces: true }));
+      live(f.rel, await writeFileAtomic(f.abs, f.before, { owner, within: stateDir, expect: f.after, detectRaces: true }));
       restored.push(f.abs);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;

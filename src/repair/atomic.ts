@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import { ownerText, runAsHint } from '../core/users.js';
 import { sha256 } from '../store/read-file.js';
+import { openParent, type PinnedDir } from './confined.js';
 import { crashPoint } from './crash.js';
 import { waitWhileGatewayWrites, watchRenames, type RaceWatchOrReason } from './race-watch.js';
 
@@ -35,16 +36,16 @@ function uid(): number {
  * A target must be a regular file this user owns (root may write anyone's; ownership is kept).
  * Returns its owner, or undefined when it does not exist.
  */
-export async function vetTarget(file: string): Promise<FileOwner | undefined> {
+export async function vetTarget(file: string, via = file): Promise<FileOwner | undefined> {
   let st;
   try {
-    st = await fsp.lstat(file);
+    st = await fsp.lstat(via);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw new CannotRunError('cannot-inspect', `Cannot inspect ${file} (${errnoCode(error) ?? 'error'}); nothing was changed.`, file);
   }
   if (st.isSymbolicLink()) {
-    const to = await fsp.readlink(file).catch(() => '?');
+    const to = await fsp.readlink(via).catch(() => '?');
     throw new CannotRunError(
       'not-regular',
       `${file} is a symbolic link (to ${to}). OpenClaw's own next write replaces a link with a plain file, so an edit through it would not last; replace the link with the file it points to (cp --remove-destination "$(readlink -f ${file})" ${file}), then run again. Nothing was changed.`,
@@ -139,6 +140,11 @@ export interface AtomicWriteOptions {
   detectRaces?: boolean;
   /** Also return the sha256 of the bytes (hex), computed while the fsync runs (a backup manifest records it). */
   sha256?: boolean;
+  /**
+   * The dir the write must stay inside (the state dir, or a named output dir): every component between it and
+   * the file is reached without following a link (confined.ts). Default: the file's own directory.
+   */
+  within?: string;
 }
 
 export interface AtomicWriteResult {
@@ -178,8 +184,20 @@ function injectedFailure(stage: 'open' | 'write'): NodeJS.ErrnoException | undef
 }
 
 export async function writeFileAtomic(file: string, bytes: Buffer, options: AtomicWriteOptions = {}): Promise<AtomicWriteResult> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
+  const pinned = openParent(options.within ?? path.dirname(file), file);
+  try {
+    return await writeInPinned(pinned.dir, file, bytes, options);
+  } finally {
+    pinned.dir.close();
+  }
+}
+
+async function writeInPinned(pinned: PinnedDir, file: string, bytes: Buffer, options: AtomicWriteOptions): Promise<AtomicWriteResult> {
+  // Every file-system call goes through the held directory (pinned.via); messages name the real path.
+  const dir = pinned.via;
+  const target = pinned.join(path.basename(file));
+  const tempName = `${path.basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`;
+  const temp = pinned.join(tempName);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
   const mode = options.mode ?? 0o600;
   atomicWrites++;
@@ -216,27 +234,28 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
     }
     if (options.crashLabel) crashPoint(options.crashLabel);
     if (options.expect !== undefined) {
-      await vetTarget(file);
+      await vetTarget(file, target);
       if (options.detectRaces) {
-        watch = watchRenames(dir, path.basename(file), path.basename(temp), mode);
+        watch = watchRenames(dir, path.basename(file), tempName, mode);
         await waitWhileGatewayWrites(dir, path.basename(file), TEMP_MARK);
       }
       // Mark, check and rename back to back, synchronously: no event-loop turn between them. A writer's rename
       // can still land in between (nothing short of an atomic exchange closes that); the watch counts it.
       if (watch && 'mark' in watch) watch.mark();
-      if (!fileHolds(file, options.expect)) throw new ConflictError(file);
-      simulateForeignWrite(file);
-      renameSync(temp, file);
+      if (!fileHolds(target, options.expect)) throw new ConflictError(file);
+      simulateForeignWrite(target);
+      renameSync(temp, target);
       renamed = true;
       if (watch && 'mark' in watch) {
         result.replacedWrites = await watch.replaced();
-        if (result.replacedWrites === null) result.raceWatch = `the events for ${dir} did not arrive in time (inotify queue overflow?)`;
+        if (result.replacedWrites === null) result.raceWatch = `the events for ${path.dirname(file)} did not arrive in time (inotify queue overflow?)`;
       } else if (watch) {
         result.replacedWrites = null;
         result.raceWatch = watch.unavailable;
       }
     } else {
-      await fsp.rename(temp, file);
+      // rename replaces a link planted at the name; it never writes through it.
+      await fsp.rename(temp, target);
       renamed = true;
     }
     await fsyncDir(dir);
@@ -251,9 +270,13 @@ export async function writeFileAtomic(file: string, bytes: Buffer, options: Atom
 }
 
 /** Removes temp files a killed openclaw-fix left beside a state file (only ours, by name). */
-export async function removeStaleTemps(file: string): Promise<void> {
-  const dir = path.dirname(file);
-  const prefix = `${path.basename(file)}${TEMP_MARK}`;
-  const names = await fsp.readdir(dir).catch(() => [] as string[]);
-  for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) await fsp.unlink(path.join(dir, name)).catch(() => undefined);
+export async function removeStaleTemps(file: string, within = path.dirname(file)): Promise<void> {
+  const { dir } = openParent(within, file);
+  try {
+    const prefix = `${path.basename(file)}${TEMP_MARK}`;
+    const names = await fsp.readdir(dir.via).catch(() => [] as string[]);
+    for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) await fsp.unlink(dir.join(name)).catch(() => undefined);
+  } finally {
+    dir.close();
+  }
 }

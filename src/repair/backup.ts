@@ -3,7 +3,7 @@
  * files 0600, plus manifest.json (what changed, in words; sha256 before and after). Names carry only the
  * time, never device or token data. The manifest is written last, so a backup with a manifest is complete.
  */
-import { promises as fsp } from 'node:fs';
+import { fchmodSync, fchownSync, fstatSync, lchownSync, mkdirSync, promises as fsp, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_BACKUP_BYTES, readBoundedOrThrow, readSmallText } from '../core/bounded-read.js';
 import { CannotRunError, errnoCode } from '../core/errors.js';
@@ -11,6 +11,7 @@ import { sha256 } from '../store/read-file.js';
 import { TOOL_VERSION } from '../version.js';
 import { fileHolds, writeFileAtomic } from './atomic.js';
 import { crashPoint } from './crash.js';
+import { openDir, stateOwner, type Owner } from './confined.js';
 
 export const BACKUP_ROOT = path.join('backups', 'openclaw-fix');
 const MANIFEST = 'manifest.json';
@@ -50,13 +51,9 @@ export interface Backup {
   name: string;
   dir: string;
   manifest: Manifest;
-}
-
-function exists(p: string): Promise<boolean> {
-  return fsp.access(p).then(
-    () => true,
-    () => false,
-  );
+  /** Set for a backup this run made: the state dir every write in it stays inside, and who gets it. */
+  stateDir?: string;
+  owner?: Owner;
 }
 
 export function backupRoot(stateDir: string): string {
@@ -73,12 +70,13 @@ export async function createBackup(
   files: { rel: string; bytes: Buffer; mode: number }[],
   meta: { command: Manifest['command']; description: string; deviceId: string | null },
 ): Promise<Backup> {
-  const { dir, name, manifest } = await newBackupDir(stateDir, meta);
+  const backup = newBackupDir(stateDir, meta);
+  const { dir, manifest, owner } = backup;
   try {
     for (const file of files) {
       const target = path.join(dir, file.rel);
-      await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      const written = await writeFileAtomic(target, file.bytes, { sha256: true });
+      openDir(stateDir, path.relative(stateDir, path.dirname(target)), { create: { mode: 0o700 } }).close();
+      const written = await writeFileAtomic(target, file.bytes, { sha256: true, within: stateDir, owner });
       // Read back byte for byte (as strong as comparing hashes, and cheaper); the bytes are hashed once, for the manifest.
       if (!fileHolds(target, file.bytes)) {
         throw new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target);
@@ -86,13 +84,14 @@ export async function createBackup(
       manifest.files.push({ path: file.rel, sha256Before: written.sha256!, sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
       crashPoint('backup-copied');
     }
-    await writeManifest(dir, manifest);
+    await writeManifest(dir, manifest, backup);
+    handOver(backup);
   } catch (error) {
     // A half-made backup (disk full) is no backup: leave nothing that --list would have to call incomplete.
-    await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    await discardBackup(backup).catch(() => undefined);
     throw error;
   }
-  return { name, dir, manifest };
+  return backup;
 }
 
 /**
@@ -104,33 +103,87 @@ export async function createStoreBackup(
   store: { rel: string; abs: string; copy(dest: string): Promise<void>; digest(file: string): Promise<string> },
   meta: { command: Manifest['command']; description: string; deviceId: string | null },
 ): Promise<Backup> {
-  const { dir, name, manifest } = await newBackupDir(stateDir, meta);
+  const backup = newBackupDir(stateDir, meta);
+  const { dir, manifest } = backup;
   const target = path.join(dir, store.rel);
-  await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-  const mode = (await fsp.stat(store.abs)).mode & 0o7777;
-  await store.copy(target);
-  await fsp.chmod(target, 0o600);
-  crashPoint('backup-copied');
-  const bytes = await fsp.readFile(target);
-  manifest.files.push({ path: store.rel, sha256Before: sha256(bytes), sha256After: null, mode: mode.toString(8).padStart(4, '0'), kind: 'sqlite', tablesSha256Before: await store.digest(target), tablesSha256After: null });
-  await writeManifest(dir, manifest);
-  return { name, dir, manifest };
+  // Made in this run's own 0700 directory, not yet handed over: nobody else can put a link at the copy's name.
+  const parent = openDir(stateDir, path.relative(stateDir, path.dirname(target)), { create: { mode: 0o700 } });
+  try {
+    const mode = (await fsp.stat(store.abs)).mode & 0o7777;
+    await store.copy(target);
+    await fsp.chmod(target, 0o600);
+    crashPoint('backup-copied');
+    const bytes = await fsp.readFile(target);
+    manifest.files.push({ path: store.rel, sha256Before: sha256(bytes), sha256After: null, mode: mode.toString(8).padStart(4, '0'), kind: 'sqlite', tablesSha256Before: await store.digest(target), tablesSha256After: null });
+    await writeManifest(dir, manifest, backup);
+    handOver(backup);
+  } finally {
+    parent.close();
+  }
+  return backup;
 }
 
-async function newBackupDir(stateDir: string, meta: { command: Manifest['command']; description: string; deviceId: string | null }): Promise<{ dir: string; name: string; manifest: Manifest }> {
-  const root = backupRoot(stateDir);
+/**
+ * Root working on another user's state: the finished backup (its directory, sub-directories and files) goes to
+ * the state's owner, so they can list and restore it. Done last, so they cannot plant anything in it while
+ * this run writes there; walked through held directories, never following a link.
+ */
+function handOver(backup: Backup): void {
+  const { owner, stateDir } = backup;
+  if (!owner || !stateDir) return;
+  const walk = (rel: string) => {
+    const dir = openDir(stateDir, rel);
+    try {
+      fchownOwned(dir.fd, owner);
+      for (const entry of readdirSync(dir.via, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(path.join(rel, entry.name));
+        else if (entry.isFile()) lchownSync(dir.join(entry.name), owner.uid, owner.gid);
+      }
+    } finally {
+      dir.close();
+    }
+  };
+  walk(path.relative(stateDir, backup.dir));
+}
+
+function fchownOwned(fd: number, owner: Owner): void {
+  // fchown on what we hold: the directory itself, whatever its name points at now.
+  const st = fstatSync(fd);
+  if (st.uid !== owner.uid || st.gid !== owner.gid) fchownSync(fd, owner.uid, owner.gid);
+}
+
+function newBackupDir(stateDir: string, meta: { command: Manifest['command']; description: string; deviceId: string | null }): Backup {
+  const rootShown = backupRoot(stateDir);
+  const owner = stateOwner(stateDir);
   let name = stamp(new Date());
+  let root;
   try {
-    await fsp.mkdir(root, { recursive: true, mode: 0o700 });
-    await fsp.chmod(path.join(stateDir, 'backups'), 0o700);
-    await fsp.chmod(root, 0o700);
+    // backups/ and backups/openclaw-fix/ hold tokens: 0700, the state owner's; never reached through a link.
+    const backups = openDir(stateDir, 'backups', { create: { mode: 0o700, owner } });
+    try {
+      fchmodSync(backups.fd, 0o700);
+    } finally {
+      backups.close();
+    }
+    root = openDir(stateDir, BACKUP_ROOT, { create: { mode: 0o700, owner } });
+    fchmodSync(root.fd, 0o700);
     // Two runs in one millisecond (or a clock step back) must not share a directory.
-    for (let i = 1; await exists(path.join(root, name)); i++) name = `${stamp(new Date())}-${i}`;
-    await fsp.mkdir(path.join(root, name), { mode: 0o700 });
+    for (let i = 1; ; i++) {
+      try {
+        mkdirSync(root.join(name), { mode: 0o700 });
+        break;
+      } catch (error) {
+        if (errnoCode(error) !== 'EEXIST') throw error;
+        name = `${stamp(new Date())}-${i}`;
+      }
+    }
   } catch (error) {
-    throw new CannotRunError('backup-failed', `Cannot create the backup directory in ${root} (${errnoCode(error) ?? 'error'}); nothing was changed.`, root);
+    if (error instanceof CannotRunError) throw error;
+    throw new CannotRunError('backup-failed', `Cannot create the backup directory in ${rootShown} (${errnoCode(error) ?? 'error'}); nothing was changed.`, rootShown);
+  } finally {
+    root?.close();
   }
-  const dir = path.join(root, name);
+  const dir = path.join(rootShown, name);
   const manifest: Manifest = {
     tool: 'openclaw-fix',
     version: TOOL_VERSION,
@@ -141,11 +194,11 @@ async function newBackupDir(stateDir: string, meta: { command: Manifest['command
     deviceId: meta.deviceId,
     files: [],
   };
-  return { dir, name, manifest };
+  return { dir, name, manifest, stateDir, owner };
 }
 
-export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
-  await writeFileAtomic(path.join(dir, MANIFEST), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+export async function writeManifest(dir: string, manifest: Manifest, backup?: Backup): Promise<void> {
+  await writeFileAtomic(path.join(dir, MANIFEST), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), { within: backup?.stateDir, owner: backup?.owner });
 }
 
 export async function updateBackup(backup: Backup, change: Partial<Pick<Manifest, 'status' | 'description'>>, after?: Map<string, string>): Promise<void> {
@@ -156,11 +209,21 @@ export async function updateBackup(backup: Backup, change: Partial<Pick<Manifest
       else f.sha256After = after.get(f.path) ?? f.sha256After;
     }
   }
-  await writeManifest(backup.dir, backup.manifest);
+  await writeManifest(backup.dir, backup.manifest, backup);
 }
 
 export async function discardBackup(backup: Backup): Promise<void> {
-  await fsp.rm(backup.dir, { recursive: true, force: true });
+  if (!backup.stateDir) {
+    await fsp.rm(backup.dir, { recursive: true, force: true });
+    return;
+  }
+  // Removed through the held backups directory: a link put in its place is removed, not followed.
+  const root = openDir(backup.stateDir, path.relative(backup.stateDir, path.dirname(backup.dir)));
+  try {
+    await fsp.rm(root.join(backup.name), { recursive: true, force: true });
+  } finally {
+    root.close();
+  }
 }
 
 /** Every complete backup, newest first. A directory without a readable manifest is reported as incomplete. */

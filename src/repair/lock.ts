@@ -2,16 +2,21 @@
  * Our own lock against a second openclaw-fix on the same state (git-style O_EXCL lock file). It cannot
  * stop the gateway, whose lock is in-process only; that is what stopping the service and compare-and-swap
  * are for.
+ *
+ * The state's owner may be less trusted than the user running (root): the lock is created without following
+ * a link, then only ever written through the descriptor this run holds, so replacing the file with a link
+ * while the gateway stops redirects nothing. It is handed to the state's owner, who can remove it.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync, constants } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, ftruncateSync, lstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CannotRunError, errnoCode } from '../core/errors.js';
+import { linkRefused, openDir, stateOwner, type PinnedDir } from './confined.js';
 
 export const LOCK_NAME = 'openclaw-fix.lock';
 
 export interface Lock {
   path: string;
-  /** A lock left by a dead openclaw-fix was taken over. */
+  /** A lock left by a dead or failed openclaw-fix was taken over. */
   recoveredFrom?: Holder;
   /** Records what this run did that a crash would leave behind (a stopped gateway). */
   update(extra: Partial<Holder>): void;
@@ -19,7 +24,8 @@ export interface Lock {
 }
 
 export interface Holder {
-  pid: number;
+  /** Undefined: the lock was empty or unreadable (a run that failed while writing it). */
+  pid?: number;
   startedAt: string;
   command?: string;
   /** The gateway service this run stopped, and how to start it by hand. */
@@ -27,12 +33,42 @@ export interface Holder {
   startCommand?: string;
 }
 
-function readHolder(file: string): Holder | undefined {
+/** What a lock file says: a holder, 'unparsable' (empty or not ours), or undefined when there is none. */
+type Found = { holder: Holder; ino: number } | { unparsable: true; ino: number } | undefined;
+
+const MAX_LOCK_BYTES = 64 * 1024;
+
+function readLock(dir: PinnedDir): Found {
+  const shown = path.join(dir.shown, LOCK_NAME);
+  let fd;
   try {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<Holder>;
-    return typeof value.pid === 'number' ? { ...value, pid: value.pid, startedAt: String(value.startedAt ?? '?') } : undefined;
-  } catch {
-    return undefined;
+    fd = openSync(dir.join(LOCK_NAME), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw linkRefused(shown);
+    throw new CannotRunError('lock-failed', `Cannot read the lock file ${shown} (${code ?? 'error'}). Nothing was changed.`, shown);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      throw new CannotRunError('lock-failed', `${shown} is not a regular file; it is not a lock openclaw-fix made. Remove it, then run again. Nothing was changed.`, shown);
+    }
+    const buffer = Buffer.alloc(Math.min(st.size, MAX_LOCK_BYTES));
+    const got = buffer.length ? readSync(fd, buffer, 0, buffer.length, 0) : 0;
+    try {
+      const value = JSON.parse(buffer.subarray(0, got).toString('utf8')) as Partial<Holder>;
+      if (typeof value.pid !== 'number' || !Number.isInteger(value.pid) || value.pid <= 0) return { unparsable: true, ino: st.ino };
+      const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      return {
+        holder: { pid: value.pid, startedAt: text(value.startedAt) ?? '?', command: text(value.command), stopped: text(value.stopped), startCommand: text(value.startCommand) },
+        ino: st.ino,
+      };
+    } catch {
+      return { unparsable: true, ino: st.ino };
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -46,71 +82,149 @@ function alive(pid: number): boolean {
   }
 }
 
-function tryCreate(file: string, command: string, startedAt: string): boolean {
-  let fd;
-  try {
-    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
-  } catch (error) {
-    if (errnoCode(error) === 'EEXIST') return false;
-    throw new CannotRunError('lock-failed', `Cannot create the lock file ${file} (${errnoCode(error) ?? 'error'}): this user may not write in the state directory. Nothing was changed.`, file);
-  }
-  try {
-    writeSync(fd, JSON.stringify({ pid: process.pid, startedAt, command }));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
+function lockError(error: unknown, shown: string): CannotRunError {
+  const code = errnoCode(error);
+  const why =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'the disk is full'
+      : code === 'EROFS'
+        ? 'the file system is read-only'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'this user may not write in the state directory'
+          : `the write failed (${code ?? (error instanceof Error ? error.message : 'error')})`;
+  return new CannotRunError('lock-failed', `Cannot create the lock file ${shown}: ${why}. Nothing was changed.`, shown);
 }
 
-/** The lock of an openclaw-fix that died (killed, crashed), if there is one. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) {
+    const n = writeSync(fd, bytes, at, bytes.length - at, at);
+    if (n === 0) throw Object.assign(new Error('the file system accepted no bytes'), { code: 'EIO' });
+    at += n;
+  }
+}
+
+/** Creates the lock; undefined when one exists. On a write error nothing is left behind (a lock nobody holds blocks every later run). */
+function tryCreate(dir: PinnedDir, content: string): number | undefined {
+  const shown = path.join(dir.shown, LOCK_NAME);
+  let fd;
+  try {
+    fd = openSync(dir.join(LOCK_NAME), constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return undefined;
+    throw lockError(error, shown);
+  }
+  try {
+    if (process.env.OPENCLAW_FIX_TEST_FAIL_LOCK) throw Object.assign(new Error(`${process.env.OPENCLAW_FIX_TEST_FAIL_LOCK} (injected)`), { code: process.env.OPENCLAW_FIX_TEST_FAIL_LOCK });
+    writeAll(fd, content);
+    const owner = stateOwner(dir.shown);
+    if (owner) fchownSync(fd, owner.uid, owner.gid);
+  } catch (error) {
+    closeSync(fd);
+    try {
+      unlinkSync(dir.join(LOCK_NAME));
+    } catch {
+      // Already gone.
+    }
+    throw lockError(error, shown);
+  }
+  return fd;
+}
+
+/** Removes the lock at the name only while it is still the file judged (same inode): never a newer run's. */
+function removeIfSame(dir: PinnedDir, ino: number): void {
+  try {
+    if (lstatSync(dir.join(LOCK_NAME)).ino === ino) unlinkSync(dir.join(LOCK_NAME));
+  } catch {
+    // Another run removed it first; the next create decides.
+  }
+}
+
+/** The lock of an openclaw-fix that died (killed, crashed) or failed writing it, if there is one. */
 export function staleLock(stateDir: string): Holder | undefined {
-  const holder = readHolder(path.join(stateDir, LOCK_NAME));
-  return holder && !alive(holder.pid) ? holder : undefined;
+  let dir;
+  try {
+    dir = openDir(stateDir, '');
+  } catch {
+    return undefined;
+  }
+  try {
+    const found = readLock(dir);
+    if (!found) return undefined;
+    if ('unparsable' in found) return { startedAt: '?' };
+    return found.holder.pid && !alive(found.holder.pid) ? found.holder : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    dir.close();
+  }
 }
 
 export async function acquireLock(stateDir: string, command: string, waitMs = 3000): Promise<Lock> {
   const file = path.join(stateDir, LOCK_NAME);
+  const dir = openDir(stateDir, '');
   const deadline = Date.now() + waitMs;
   let recoveredFrom: Holder | undefined;
   const startedAt = new Date().toISOString();
-  for (;;) {
-    if (tryCreate(file, command, startedAt)) break;
-    const holder = readHolder(file);
-    if (holder && !alive(holder.pid)) {
-      // A crashed openclaw-fix: its pid is gone, so nobody is writing; take over.
-      recoveredFrom = holder;
-      try {
-        unlinkSync(file);
-      } catch {
-        // Another run removed it first; the next create decides.
+  const content = (extra: Partial<Holder> = {}) => JSON.stringify({ pid: process.pid, startedAt, command, ...extra });
+  /** An empty or unparsable lock seen on an earlier look: a run that failed writing it, not one mid-write. */
+  let unparsableSeen: number | undefined;
+  let fd: number | undefined;
+  try {
+    for (;;) {
+      fd = tryCreate(dir, content());
+      if (fd !== undefined) break;
+      const found = readLock(dir);
+      if (found && 'unparsable' in found) {
+        // A run writes its lock right after creating it; still empty or garbled one poll later, it never will be.
+        if (unparsableSeen === found.ino) {
+          recoveredFrom = { startedAt: '?' };
+          removeIfSame(dir, found.ino);
+          continue;
+        }
+        unparsableSeen = found.ino;
+      } else if (found && !alive(found.holder.pid!)) {
+        // A crashed openclaw-fix: its pid is gone, so nobody is writing; take over.
+        recoveredFrom = found.holder;
+        removeIfSame(dir, found.ino);
+        continue;
       }
-      continue;
+      if (Date.now() >= deadline) {
+        const holder = found && 'holder' in found ? found.holder : undefined;
+        const who = holder ? `pid ${holder.pid}, ${holder.command ?? 'openclaw-fix'}, started ${holder.startedAt}` : 'unknown process';
+        throw new CannotRunError(
+          'locked',
+          `Another openclaw-fix seems to be running on this state (${who}): ${file} exists. Wait for it to finish; if none is running, an openclaw-fix may have crashed: remove the file manually to continue. Nothing was changed.`,
+          file,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
-    if (Date.now() >= deadline) {
-      const who = holder ? `pid ${holder.pid}, ${holder.command ?? 'openclaw-fix'}, started ${holder.startedAt}` : 'unknown process';
-      throw new CannotRunError(
-        'locked',
-        `Another openclaw-fix seems to be running on this state (${who}): ${file} exists. Wait for it to finish; if none is running, an openclaw-fix may have crashed: remove the file manually to continue. Nothing was changed.`,
-        file,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  } catch (error) {
+    dir.close();
+    throw error;
   }
+  const held = fd;
+  const ino = fstatSync(held).ino;
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
     process.off('exit', release);
+    removeIfSame(dir, ino);
     try {
-      if (readHolder(file)?.pid === process.pid) unlinkSync(file);
+      closeSync(held);
     } catch {
-      // Already gone.
+      // Closed already.
     }
+    dir.close();
   };
   process.on('exit', release);
   const update = (extra: Partial<Holder>) => {
-    // Rewritten in place (same inode): only this process holds it.
-    writeFileSync(file, JSON.stringify({ pid: process.pid, startedAt, command, ...extra }), { mode: 0o600 });
+    // Through the descriptor this run holds: a link put at the name since cannot redirect it.
+    const text = content(extra);
+    ftruncateSync(held, 0);
+    writeAll(held, text);
   };
   return { path: file, recoveredFrom, update, release };
 }

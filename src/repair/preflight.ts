@@ -4,6 +4,8 @@ import path from 'node:path';
 import { CannotRunError, errnoCode } from '../core/errors.js';
 import type { Snapshot } from '../core/model.js';
 import { vetTarget } from './atomic.js';
+import { refuseLinks } from './confined.js';
+import { WRITTEN_PLACES } from './places.js';
 
 export function assertStoreReadable(snapshot: Snapshot): void {
   const paired = snapshot.store.paired;
@@ -20,6 +22,9 @@ export function assertStoreReadable(snapshot: Snapshot): void {
 
 /** Every file is a regular file we may replace, and every directory we write in (state dir for the lock and backups) is writable. */
 export async function assertWritable(stateDir: string, files: string[]): Promise<void> {
+  // A link where a change writes is refused before the plan is confirmed (apply checks again before the lock).
+  const inside = files.map((f) => path.relative(stateDir, f)).filter((rel) => !rel.startsWith('..') && !path.isAbsolute(rel));
+  refuseLinks(stateDir, [...WRITTEN_PLACES, ...inside]);
   for (const file of files) await vetTarget(file);
   for (const dir of [stateDir, ...new Set(files.map((f) => path.dirname(f)))]) {
     try {

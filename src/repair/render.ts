@@ -17,6 +17,7 @@ export function staleLockNote(stateDir: string): string | undefined {
   if (holder.stopped) {
     return `An earlier openclaw-fix (pid ${holder.pid}, ${holder.startedAt}) was interrupted after stopping the ${holder.stopped} and did not start it again: run ${holder.startCommand ?? 'openclaw gateway start'}.`;
   }
+  if (holder.pid === undefined) return `An earlier openclaw-fix failed while creating ${stateDir}/${LOCK_NAME} and left it empty or unreadable; the next change takes it over.`;
   return `An earlier openclaw-fix (pid ${holder.pid}) was interrupted and left ${stateDir}/${LOCK_NAME}; it is harmless, and the next change removes it.`;
 }
 
