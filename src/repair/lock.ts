@@ -115,7 +115,6 @@ function tryCreate(dir: PinnedDir, content: string): number | undefined {
     throw lockError(error, shown);
   }
   try {
-    if (process.env.OPENCLAW_FIX_TEST_FAIL_LOCK) throw Object.assign(new Error(`${process.env.OPENCLAW_FIX_TEST_FAIL_LOCK} (injected)`), { code: process.env.OPENCLAW_FIX_TEST_FAIL_LOCK });
     writeAll(fd, content);
     const owner = stateOwner(dir.shown);
     if (owner) fchownSync(fd, owner.uid, owner.gid);
