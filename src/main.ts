@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CannotRunError, EXIT } from './core/errors.js';
 import { errorJson } from './report/json.js';
 import { Output } from './report/output.js';
+import { printable } from './report/escape.js';
 import { addLocationOptions, addOutputOptions, type CommonOptions } from './commands/common.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -184,7 +185,8 @@ export async function main(argv: string[], io: MainIO = { stdout: process.stdout
 function reportError(error: unknown, output: Output, command: string, debug: boolean): number {
   if (error instanceof CannotRunError) {
     if (output.json) output.printJson(errorJson(command, error.exitCode, error.code, error.message, error.path, error.replacedGatewayWrites));
-    else output.note(`openclaw-fix: ${error.message}`);
+    // One line, whatever a device id or a path quoted in it holds.
+    else output.note(`openclaw-fix: ${printable(error.message)}`);
     return error.exitCode;
   }
   if (error instanceof Error && error.name === 'ExitPromptError') {
@@ -195,7 +197,7 @@ function reportError(error: unknown, output: Output, command: string, debug: boo
   const message = error instanceof Error ? error.message : String(error);
   if (output.json) output.printJson(errorJson(command, EXIT.cannotRun, 'internal', message));
   else {
-    output.note(`openclaw-fix: unexpected error: ${message}`);
+    output.note(`openclaw-fix: unexpected error: ${printable(message)}`);
     output.note(debug && error instanceof Error && error.stack ? error.stack : 'This is a bug in openclaw-fix; run again with --debug for details and report it.');
   }
   return EXIT.cannotRun;

@@ -1,4 +1,5 @@
 /** `openclaw-fix explain [FILE|-]`: names the failure mode(s) behind a pasted error, log excerpt or store fragment. */
+import { printable } from '../report/escape.js';
 import { readBoundedOrThrow, readStreamBounded } from '../core/bounded-read.js';
 import { EXIT } from '../core/errors.js';
 import { explain, type Explanation } from '../explain/index.js';
@@ -56,7 +57,7 @@ function render(o: Output, r: Explanation): void {
     o.print();
   }
   if (r.decide) o.print(`  ${c.bold('Decides')} ${wrap(r.decide, w - 10, '          ')}`);
-  for (const cmd of r.commands) o.print(`  ${c.green(cmd)}`);
+  for (const cmd of r.commands) o.print(`  ${c.green(printable(cmd))}`);
   for (const note of r.notes) o.print(`  ${c.dim(wrap(note, w - 2, '  '))}`);
-  if (r.signals.versions.length) o.print(c.dim(`  Versions mentioned: ${r.signals.versions.map((v) => `${v.version} (${v.rules})`).join('; ')}`));
+  if (r.signals.versions.length) o.print(c.dim(`  Versions mentioned: ${printable(r.signals.versions.map((v) => `${v.version} (${v.rules})`).join('; '))}`));
 }

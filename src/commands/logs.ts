@@ -4,6 +4,7 @@
  * Exit 0 when the logs show no refusal, 1 when they do, 2 when no log could be found or read;
  * a follow stopped with Ctrl-C is its normal end (0).
  */
+import { printable } from '../report/escape.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import { locateState } from '../core/locate.js';
 import type { LogEvidence, LogGroup, StateLocation } from '../core/model.js';
@@ -91,11 +92,11 @@ function size(bytes: number): string {
 export function renderLogs(o: Output, evidence: LogEvidence, hostId: string | undefined, nowMs: number, verbose: boolean, since?: string): void {
   const c = o.out;
   o.print(c.bold('openclaw-fix logs'));
-  evidence.files.forEach((f, i) => o.print(`  ${c.dim(i === 0 ? 'read  ' : '      ')}  ${f}`));
+  evidence.files.forEach((f, i) => o.print(`  ${c.dim(i === 0 ? 'read  ' : '      ')}  ${printable(f)}`));
   const { stats } = evidence;
   o.print(`  ${c.dim('      ')}  ${c.dim(`${size(stats.bytes)}, ${stats.events} event${stats.events === 1 ? '' : 's'}${stats.skipped ? `, ${stats.skipped} binary or over-long line(s) skipped` : ''}`)}`);
   o.print(`  ${c.dim('window')}  ${since ? `lines since ${when(evidence.sinceMs!, nowMs, false)} (--since ${since})` : 'all lines of the files written in the last 7 days (--since to narrow)'}`);
-  for (const p of evidence.problems) o.print(`  ${c.yellow('!')} ${p}`);
+  for (const p of evidence.problems) o.print(`  ${c.yellow('!')} ${printable(p)}`);
   o.print();
   const failing = evidence.groups.filter((g) => FAILURE_KINDS.has(g.kind));
   const context = evidence.groups.filter((g) => !FAILURE_KINDS.has(g.kind));
@@ -118,8 +119,8 @@ export function renderLogs(o: Output, evidence: LogEvidence, hostId: string | un
 function renderGroup(o: Output, g: LogGroup, hostId: string | undefined, nowMs: number, verbose: boolean, mark: string): void {
   const c = o.out;
   o.print(`  ${mark} ${wrap(describeGroup(g, nowMs, { device: true, hostId }), o.width - 4, '    ')}`);
-  if (g.feature) o.print(`    ${c.dim(`breaks: ${g.feature}`)}`);
-  if (g.deviceId && verbose) o.print(`    ${c.dim(`device ${g.deviceId}`)}`);
+  if (g.feature) o.print(`    ${c.dim(`breaks: ${printable(g.feature)}`)}`);
+  if (g.deviceId && verbose) o.print(`    ${c.dim(`device ${printable(g.deviceId)}`)}`);
   if (verbose) o.print(`    ${c.dim(wrap(g.sample, o.width - 4, '    '))}`);
 }
 
@@ -141,9 +142,9 @@ async function runFollow(opts: LogsOptions, output: Output, collect: Parameters<
   const print = (e: TimedEvent) => {
     if (output.json) {
       const { timeMs, ...fields } = e;
-      output.print(JSON.stringify({ ...fields, time: timeMs !== undefined ? new Date(timeMs).toISOString() : null, failure: FAILURE_KINDS.has(e.kind) }));
+      output.printJsonLine({ ...fields, time: timeMs !== undefined ? new Date(timeMs).toISOString() : null, failure: FAILURE_KINDS.has(e.kind) });
     }
-    else output.print(eventLine(e, hostId, Date.now()));
+    else output.print(printable(eventLine(e, hostId, Date.now())));
   };
   try {
     let from: number | undefined;

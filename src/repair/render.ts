@@ -1,4 +1,5 @@
 /** Text and JSON forms of a rotate plan and of what apply did. All printing goes through Output. */
+import { printable } from '../report/escape.js';
 import type { Diagnosis } from '../core/diagnose.js';
 import type { Snapshot } from '../core/model.js';
 import { verdictLine } from '../report/text.js';
@@ -45,35 +46,35 @@ export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, 
   const c = o.out;
   const t = plan.target;
   const where = t.isHost ? c.dim(plan.store === 'sqlite' ? '(this host: device_identities)' : '(this host: identity/device.json)') : c.yellow(`REMOTE device${t.remoteIp ? ` (remoteIp ${t.remoteIp})` : ''}, not this host's own`);
-  o.print(`  ${c.dim('device ')}  ${shortId(t.deviceId)} ${where}`);
-  o.print(`  ${' '.repeat(7)}  ${c.dim(t.deviceId)}`);
+  o.print(`  ${c.dim('device ')}  ${printable(shortId(t.deviceId))} ${printable(where)}`);
+  o.print(`  ${' '.repeat(7)}  ${c.dim(printable(t.deviceId))}`);
   o.print();
   if (plan.nothing) {
     o.print(c.green(`✓ ${plan.nothing}`));
     return;
   }
   const fixes = diagnosis.findings.filter((f) => plan.fixes.includes(f.id) && (f.deviceId === t.deviceId || !f.deviceId));
-  for (const f of fixes) o.print(`${f.severity === 'error' ? c.red('✗') : c.yellow('!')} ${f.title} ${c.dim(`[${f.id}]`)}`);
+  for (const f of fixes) o.print(`${f.severity === 'error' ? c.red('✗') : c.yellow('!')} ${printable(f.title)} ${c.dim(`[${f.id}]`)}`);
   // State files the plan leaves alone because they cannot be used as they are (pending.json, device-auth.json, the config): name them.
   const broken = diagnosis.findings.filter((f) => LEFT_ALONE.has(f.id) && !fixes.includes(f));
-  for (const f of broken) o.print(`${c.yellow('!')} ${f.title} ${c.dim(`[${f.id}; not changed]`)}`);
+  for (const f of broken) o.print(`${c.yellow('!')} ${printable(f.title)} ${c.dim(`[${f.id}; not changed]`)}`);
   if (fixes.length || broken.length) o.print();
   o.print(c.bold('Plan:') + (plan.store === 'sqlite' ? c.dim(` one transaction in ${SQLITE_DB_FILE}`) : ''));
   for (const file of plan.files) {
     o.print(`  ${file}`);
     for (const a of plan.arrays.filter((x) => x.file === file)) {
-      o.print(`    ${a.field.padEnd(24)} ${c.green(`+ ${a.added.join(', ')}`)} ${c.dim(`(kept: ${scopeList(a.before)})`)}`);
+      o.print(`    ${a.field.padEnd(24)} ${c.green(printable(`+ ${a.added.join(', ')}`))} ${c.dim(printable(`(kept: ${scopeList(a.before)})`))}`);
     }
     if (file.endsWith('paired.json') || file === SQLITE_PAIRED) {
       if (plan.addRole) o.print(`    ${'roles'.padEnd(24)} ${c.green(`+ ${plan.addRole}`)}`);
       o.print(`    ${'token value'.padEnd(24)} ${plan.newToken ? c.yellow('NEW value (the client must be given it or re-pair)') : "kept (the client's stored copy stays valid)"}`);
     }
     if (file.endsWith('pending.json') || file === SQLITE_PENDING) {
-      for (const r of plan.removePending) o.print(`    remove repair request ${r.requestId} ${c.dim(`(${r.clientId ?? '?'} asked ${scopeList(r.scopes)}; satisfied now)`)}`);
+      for (const r of plan.removePending) o.print(`    remove repair request ${printable(r.requestId)} ${c.dim(printable(`(${r.clientId ?? '?'} asked ${scopeList(r.scopes)}; satisfied now)`))}`);
     }
   }
-  if (plan.escalation.length) o.print(`  ${c.red.bold('escalation')}  GRANTS ${plan.escalation.join(', ')}, which this device never had (named with --scope)`);
-  if (plan.heldBack.length) o.print(`  ${c.yellow('held back')}   ${plan.heldBack.join(', ')}: a new grant, added only with --scope operator.admin`);
+  if (plan.escalation.length) o.print(`  ${c.red.bold('escalation')}  GRANTS ${printable(plan.escalation.join(', '))}, which this device was never approved for (named with --scope)`);
+  if (plan.heldBack.length) o.print(`  ${c.yellow('held back')}   ${printable(plan.heldBack.join(', '))}: a new grant, added only with --scope operator.admin`);
   const copy = plan.store === 'sqlite' ? `${SQLITE_DB_FILE}, an online-backup copy of the database; ` : '';
   o.print(`  ${c.dim('backup ')}  ${snapshot.location.stateDir}/backups/openclaw-fix/<UTC time>/${copy ? SQLITE_DB_FILE : ''} (${copy}0600; restore with openclaw-fix restore)`);
   o.print(`  ${c.dim('gateway')}  ${serviceAction(gateway, opts.restart, opts.timeoutSec)}`);
@@ -86,18 +87,18 @@ export function renderResult(o: Output, result: ApplyResult, after: { diagnosis?
   if (result.status === 'nothing') {
     o.print(c.green('✓ Nothing left to do: the store already holds the change (another writer made it). Nothing was changed.'));
   } else if (result.status === 'applied') {
-    o.print(c.green(`✓ Done: ${after.summary}.`));
+    o.print(c.green(`✓ Done: ${printable(after.summary)}.`));
     if (result.backup) o.print(`  ${c.dim('backup ')}  ${result.backup.dir}`);
     o.print(`  ${c.dim('gateway')}  ${gatewayLine(result)}`);
     if (after.diagnosis) o.print(`  ${c.dim('now    ')}  ${verdictLine(o, after.diagnosis)}`);
     if (after.undo) o.print(`  ${c.dim('undo   ')}  ${after.undo}`);
   } else {
-    o.print(c.red(`✗ Rolled back: ${result.problems.join('; ')}.`));
+    o.print(c.red(`✗ Rolled back: ${printable(result.problems.join('; '))}.`));
     const db = result.written.some((w) => w.endsWith('.sqlite'));
     o.print(`  ${db ? 'The device tables are back to their rows' : 'The files are back to their bytes'} before the change (backup ${result.backup?.dir}).`);
     o.print(`  ${c.dim('gateway')}  ${gatewayLine(result)}${result.rollbackOk === false ? c.red(' — check it: openclaw gateway status') : ''}`);
   }
-  for (const n of result.notes) o.print(c.yellow(`! ${n}`));
+  for (const n of result.notes) o.print(c.yellow(`! ${printable(n)}`));
 }
 
 function gatewayLine(result: ApplyResult): string {

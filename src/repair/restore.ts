@@ -2,6 +2,7 @@
  * `restore`: list openclaw-fix backups, or put one back with the same protocol as rotate (lock, stop,
  * back up the current state first, atomic writes, start, verify, roll back on failure).
  */
+import { printable } from '../report/escape.js';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { MAX_BACKUP_BYTES, readBoundedOrThrow } from '../core/bounded-read.js';
@@ -40,7 +41,8 @@ export interface RestoreRun {
 
 function listLine(b: Backup): string {
   const files = b.manifest.files.map((f) => (f.kind === 'sqlite' ? `${f.path} (device tables)` : f.path)).join(', ');
-  return `${b.name}  ${b.manifest.command} ${b.manifest.status}  ${files}  (made ${age(provenance(b).ageSec)})\n      ${b.manifest.description}`;
+  // A manifest is written by whoever can write the state: every word of it is shown escaped.
+  return `${printable(b.name)}  ${printable(String(b.manifest.command))} ${printable(String(b.manifest.status))}  ${printable(files)}  (made ${age(provenance(b).ageSec)})\n      ${printable(String(b.manifest.description))}`;
 }
 
 function pick(backups: Backup[], name: string | undefined, root: string): Backup {
@@ -71,7 +73,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
       output.print(output.out.bold(`Backups in ${root} (newest first):`));
       for (const b of backups) output.print(`  ${listLine(b)}`);
     }
-    for (const name of incomplete) output.print(output.out.yellow(`  ${name}  incomplete (no manifest: openclaw-fix was interrupted while backing up; the live files were not changed by it)`));
+    for (const name of incomplete) output.print(output.out.yellow(`  ${printable(name)}  incomplete (no manifest: openclaw-fix was interrupted while backing up; the live files were not changed by it)`));
     return EXIT.healthy;
   }
 
@@ -226,10 +228,10 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
   const [label, target, note] = spec.target;
   if (!output.json) {
     renderPlanHeader(output, snapshot, 'restore');
-    output.print(`  ${output.out.dim('backup ')}  ${backup.name} ${output.out.dim(`(${backup.manifest.command}, ${backup.manifest.status})`)}`);
-    output.print(`  ${output.out.dim('made by')}  ${origin.madeBy}, ${origin.createdAt} ${output.out.dim(`(${age(origin.ageSec)})`)}`);
-    output.print(`  ${output.out.dim('undoes ')}  ${backup.manifest.description}`);
-    output.print(`  ${output.out.dim(label)}  ${target} ${output.out.dim(note)}`);
+    output.print(`  ${output.out.dim('backup ')}  ${printable(backup.name)} ${output.out.dim(printable(`(${backup.manifest.command}, ${backup.manifest.status})`))}`);
+    output.print(`  ${output.out.dim('made by')}  ${printable(`${origin.madeBy}, ${origin.createdAt}`)} ${output.out.dim(`(${age(origin.ageSec)})`)}`);
+    output.print(`  ${output.out.dim('undoes ')}  ${printable(String(backup.manifest.description))}`);
+    output.print(`  ${output.out.dim(label)}  ${printable(target)} ${output.out.dim(printable(note))}`);
     output.print(`  ${output.out.dim('gateway')}  ${serviceAction(gateway, run.restart, run.timeoutSec)}`);
     output.print();
   }

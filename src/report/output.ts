@@ -4,6 +4,7 @@
  */
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
 import { redact } from '../core/secrets.js';
+import { printable, terminalText } from './escape.js';
 
 export interface OutputOptions {
   color?: boolean;
@@ -50,8 +51,9 @@ export class Output {
     return Boolean(this.stderr.isTTY);
   }
 
+  /** Text for a person or a CI log: redacted, then every control character we did not put there made visible. */
   print(text = ''): void {
-    this.stdout.write(`${redact(text)}\n`);
+    this.stdout.write(`${terminalText(redact(text), this.out.level > 0)}\n`);
   }
 
   /**
@@ -72,7 +74,17 @@ export class Output {
 
   /** Diagnostics and progress: never mixed into the report on stdout. */
   note(text: string): void {
-    this.stderr.write(`${redact(text)}\n`);
+    this.stderr.write(`${terminalText(redact(text), this.err.level > 0)}\n`);
+  }
+
+  /** GitHub Actions workflow commands (check --format github), escaped by their own rules (check/formats.ts). */
+  printWorkflowCommand(line: string): void {
+    this.stdout.write(`${redact(line)}\n`);
+  }
+
+  /** One JSON document per line (logs --follow --json): JSON already escapes what it must. */
+  printJsonLine(value: unknown): void {
+    this.stdout.write(`${redact(JSON.stringify(value))}\n`);
   }
 
   raw(text: string): void {
@@ -82,7 +94,8 @@ export class Output {
 
 /** Wraps a paragraph to `width`, every line after the first indented by `indent`. */
 export function wrap(text: string, width: number, indent: string): string {
-  const words = text.split(/\s+/).filter(Boolean);
+  // Untrusted words (a device's display name, a log field) arrive here: their control characters are shown.
+  const words = text.split(/\s+/).filter(Boolean).map(printable);
   const lines: string[] = [];
   let line = '';
   for (const word of words) {

@@ -1,4 +1,5 @@
 /** Human rendering of a diagnosis: verdict first, then each problem as what breaks / why / device / fix. */
+import { printable } from '../report/escape.js';
 import type { Diagnosis } from '../core/diagnose.js';
 import type { Finding, Snapshot } from '../core/model.js';
 import { shortId } from '../rules/text.js';
@@ -66,19 +67,19 @@ function renderFinding(o: Output, finding: Finding, snapshot: Snapshot, options:
   o.print(`${indent}${label('Why')}${wrap(finding.explanation, width - 10, indent + ' '.repeat(10))}`);
   if (finding.deviceId) {
     const isHost = finding.deviceId === snapshot.identity.deviceId;
-    o.print(`${indent}${label('Device')}${shortId(finding.deviceId)}${isHost ? c.dim(' (this host)') : ''}`);
-    o.print(`${indent}${' '.repeat(10)}${c.dim(finding.deviceId)}`);
+    o.print(`${indent}${label('Device')}${printable(shortId(finding.deviceId))}${isHost ? c.dim(' (this host)') : ''}`);
+    o.print(`${indent}${' '.repeat(10)}${c.dim(printable(finding.deviceId))}`);
   }
   if (finding.logEvidence?.length) {
     const pad = indent + ' '.repeat(10);
     o.print(`${indent}${label('Logs')}${finding.logEvidence.map((e, i) => (i ? pad : '') + c.dim(wrap(e, width - 10, pad))).join('\n')}`);
   }
   if (options.verbose && finding.evidence.length) {
-    o.print(`${indent}${label('Evidence')}${finding.evidence.map((e, i) => (i ? `${indent}${' '.repeat(10)}` : '') + c.dim(e)).join('\n')}`);
+    o.print(`${indent}${label('Evidence')}${finding.evidence.map((e, i) => (i ? `${indent}${' '.repeat(10)}` : '') + c.dim(printable(e))).join('\n')}`);
   }
   const fix = finding.fix;
   if (fix) {
-    if (fix.command) o.print(`${indent}${label('Fix')}${c.green(fix.command)}`);
+    if (fix.command) o.print(`${indent}${label('Fix')}${c.green(printable(fix.command))}`);
     (fix.steps ?? []).forEach((step, i) => {
       o.print(`${indent}${label(fix.command || i > 0 ? '' : 'Fix')}${wrap(step, width - 10, indent + ' '.repeat(10))}`);
     });
@@ -92,9 +93,9 @@ export function renderClients(o: Output, diagnosis: Diagnosis): void {
   o.print(c.bold('What the gateway does when this host connects:'));
   for (const client of diagnosis.clients) {
     const ok = client.verdict === 'allowed';
-    const who = `${client.clientId} ${client.method}`.padEnd(30);
+    const who = printable(`${client.clientId} ${client.method}`).padEnd(30);
     const asks = `asks ${client.requests.join(', ')}`;
-    o.print(`  ${ok ? c.green('✓') : c.red('✗')} ${who} ${ok ? c.green('allowed') : c.red('refused')} ${c.dim(`(${client.reason})`)}`);
+    o.print(`  ${ok ? c.green('✓') : c.red('✗')} ${who} ${ok ? c.green('allowed') : c.red('refused')} ${c.dim(printable(`(${client.reason})`))}`);
     o.print(`      ${c.dim(wrap(`${asks}: ${client.explanation}`, o.width - 6, '      '))}`);
   }
   o.print();
