@@ -172,10 +172,13 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
   };
 
   const held = everHeld(device);
+  // What a person approved: the device's `scopes` (and `approvedScopes`). A token list holding more is not an
+  // approval (a hand edit, another tool): operator.admin found only there is still a new grant.
+  const approved = new Set(union(device.scopes, device.approvedScopes));
   const need = neededScopes(snapshot, diagnosis, device, isHost);
-  // A scope or role the device never had is a new grant: only an explicit --scope operator.admin allows it.
+  // A scope or role the device was never approved for is a new grant: only an explicit --scope operator.admin allows it.
   const adminNamed = named.includes(SCOPE.admin);
-  const heldBack = need.scopes.filter((s) => s === SCOPE.admin && !held.has(s) && !adminNamed);
+  const heldBack = need.scopes.filter((s) => s === SCOPE.admin && !approved.has(s) && !adminNamed);
   const roles = device.roles ?? (device.role ? [device.role] : []);
   // Operator scopes on a device without the operator role would do nothing: the role is part of the grant.
   const needsRole = !roles.includes('operator') && (need.role || (roles.length > 0 && named.length > 0));
@@ -183,7 +186,7 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
   const addRole = needsRole && adminNamed ? 'operator' : undefined;
 
   const grant = union(need.scopes.filter((s) => !heldBack.includes(s)), named);
-  const escalation = [...grant.filter((s) => s === SCOPE.admin && !held.has(s)), ...(addRole ? [`role ${addRole}`] : [])];
+  const escalation = [...grant.filter((s) => s === SCOPE.admin && !approved.has(s)), ...(addRole ? [`role ${addRole}`] : [])];
   // Every list ends up holding everything the device is approved for plus the grant; nothing is removed.
   const final = union(device.scopes, device.approvedScopes, grant);
 
