@@ -111,10 +111,19 @@ function newTokenValue(): string {
   return value;
 }
 
+/**
+ * A number JSON.stringify would not write back as it was read (1e400 becomes null, 1.0 becomes 1, a 20-digit id
+ * loses digits) is kept as its source text: a rewrite of the file leaves every untouched value's bytes alone.
+ */
+const rawJSON = (JSON as unknown as { rawJSON?: (text: string) => unknown }).rawJSON;
+function keepNumberText(_key: string, value: unknown, context?: { source?: string }): unknown {
+  return typeof value === 'number' && rawJSON && context?.source !== undefined && String(value) !== context.source ? rawJSON(context.source) : value;
+}
+
 function parse(file: string, bytes: Buffer | undefined): Record<string, unknown> {
   let value: unknown;
   try {
-    value = bytes === undefined ? undefined : JSON.parse(bytes.toString('utf8'));
+    value = bytes === undefined ? undefined : JSON.parse(bytes.toString('utf8'), keepNumberText as (key: string, value: unknown) => unknown);
   } catch {
     value = undefined;
   }
@@ -274,7 +283,7 @@ export class JsonStoreEditor implements FileStoreEditor {
       const changed =
         splice?.file === file
           ? changedPaths({ [splice.key]: splice.before }, { [splice.key]: JSON.parse(splice.after) as unknown })
-          : changedPaths(parse(file, current.get(file)), JSON.parse(bytes.toString('utf8')) as unknown);
+          : changedPaths(parse(file, current.get(file)), parse(file, bytes));
       const stray = changed.filter((p) => !ok.some((a) => p === a || p.startsWith(`${a}.`)));
       if (stray.length) throw new Error(`internal: the rendered ${path.basename(file)} changes ${stray.join(', ')} beyond the plan`);
     }
