@@ -5,7 +5,7 @@
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, copyState, ROOT, runCli, SAMPLE, tempDir } from '../helpers.js';
+import { copyState, runCli, SAMPLE, tempDir } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
 import { NOBODY, STACK_LINE, TEST_BIN } from './corpus.js';
 
@@ -120,26 +120,6 @@ describe.runIf(linux)('a link planted where openclaw-fix writes is refused, noth
   });
 });
 
-/**
- * The built CLI where uid 65534 can run it: the repo itself when every directory above it is open to others,
- * else a world-readable copy of bin/, dist/ and package.json in a temp dir.
- */
-function nobodyBin(): string | undefined {
-  if (TEST_BIN) return TEST_BIN;
-  let open = true;
-  for (let d = ROOT; d !== path.dirname(d); d = path.dirname(d)) if ((statSync(d).mode & 0o001) === 0) open = false;
-  if (open) return undefined;
-  const copy = tempDir('ocf-bin-');
-  chmodSync(copy, 0o755);
-  for (const part of ['bin', 'dist', 'package.json']) cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
-  const walk = (d: string) => {
-    chmodSync(d, 0o755);
-    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name));
-  };
-  walk(copy);
-  return path.join(copy, 'bin', path.basename(BIN));
-}
-
 function giveTo(dir: string, uid: number): void {
   for (let d = path.dirname(dir); d !== '/' && d.startsWith('/tmp/'); d = path.dirname(d)) chmodSync(d, 0o755);
   const walk = (d: string) => {
@@ -174,7 +154,8 @@ describe.runIf(linux && isRoot)('root on a state owned by another user (uid 6553
     const home = tempDir('ocf-home-');
     chownSync(home, NOBODY, NOBODY);
     const { env } = await fakeServices();
-    const bin = nobodyBin() ?? TEST_BIN;
+    // As uid 65534, runCli runs the copy of the CLI that user can reach (test/global-setup.ts).
+    const bin = TEST_BIN;
 
     const r = runCli(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart'], { env, bin });
     expect(r.code, r.stdout + r.stderr).toBe(0);
