@@ -4,7 +4,7 @@
  * install --force` rewriting the unit, so a reinstall or update that resets the device is repaired
  * before the gateway serves.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,22 +64,89 @@ export function unitEnvironment(unitPath: string): Record<string, string> {
   return env;
 }
 
-/** The command systemd will run: absolute, stable paths to this Node and this CLI. */
-function selfCommand(): { node: string; bin: string } {
+/** The command systemd will run: absolute, stable paths to a Node and this CLI. */
+function selfCommand(output: Output): { node: string; bin: string } {
   const bin = realpathSync(process.argv[1] ?? '');
-  return { node: realpathSync(process.execPath), bin };
+  return { node: stableNode(output), bin };
 }
 
-/** A path npm or the OS may delete: an npx cache or anything under the temp dir. */
-export function unstablePathReason(p: string): string | undefined {
+/** The oldest Node openclaw-fix runs on (package.json engines; the launcher refuses anything older). */
+const NODE_FLOOR = [22, 13];
+
+/**
+ * A path npm, a version manager or the OS may delete or switch away from: an npx cache, a project's
+ * node_modules, a version manager's per-version directory (nvm, fnm, volta, asdf, n, nodenv), or the temp dir.
+ * A guard pinned there stops working silently at the next upgrade or cleanup.
+ */
+export function unstablePathReason(p: string, kind: 'node' | 'tool' = 'tool'): string | undefined {
   if (/[\\/]_npx[\\/]/.test(p)) return 'a temporary npx cache';
+  // A Node binary from the \`node\` npm package (node_modules/.bin/node) goes with the project's next npm ci; the
+  // tool itself is at home in a global node_modules.
+  if (kind === 'node' && /[\\/]node_modules[\\/]/.test(p)) return "a project's node_modules (npm ci or an uninstall removes it)";
+  const managers: [RegExp, string][] = [
+    [/[\\/]\.nvm[\\/]versions[\\/]/, 'an nvm version directory'],
+    [/[\\/](fnm_multishells|\.fnm|fnm[\\/]node-versions)[\\/]/, 'an fnm version directory'],
+    [/[\\/]\.volta[\\/]tools[\\/]image[\\/]/, 'a volta version directory'],
+    [/[\\/]\.asdf[\\/]installs[\\/]/, 'an asdf version directory'],
+    [/[\\/]n[\\/]versions[\\/]node[\\/]/, 'an n version directory'],
+    [/[\\/]\.nodenv[\\/]versions[\\/]/, 'a nodenv version directory'],
+  ];
+  for (const [pattern, what] of managers) if (pattern.test(p)) return what;
   const tmp = realpathSync(os.tmpdir());
   if (p.startsWith(tmp + path.sep)) return 'the temporary directory';
   return undefined;
 }
 
-function systemdQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+function nodeVersion(node: string): number[] | undefined {
+  try {
+    const out = execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const m = /^v(\d+)\.(\d+)\./.exec(out.trim());
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Node the drop-in runs: this one when its path is stable; else the first `node` on PATH (then
+ * /usr/local/bin, /usr/bin) that is stable and new enough, said out loud; else refused.
+ */
+function stableNode(output: Output): string {
+  const self = realpathSync(process.execPath);
+  const why = unstablePathReason(self, 'node');
+  if (!why) return self;
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter((d) => path.isAbsolute(d)), '/usr/local/bin', '/usr/bin'];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, 'node');
+    let real;
+    try {
+      real = realpathSync(candidate);
+    } catch {
+      continue;
+    }
+    if (unstablePathReason(real, 'node')) continue;
+    const v = nodeVersion(real);
+    if (!v || v[0]! < NODE_FLOOR[0]! || (v[0] === NODE_FLOOR[0] && v[1]! < NODE_FLOOR[1]!)) continue;
+    output.note(`openclaw-fix: this Node (${self}) is in ${why}, which can disappear; the guard uses ${real} (v${v.join('.')}) instead.`);
+    return real;
+  }
+  throw new CannotRunError(
+    'unstable-path',
+    `The Node running openclaw-fix (${self}) is in ${why}, which can disappear or switch versions, and no other Node ${NODE_FLOOR.join('.')}+ was found outside such places on PATH, /usr/local/bin or /usr/bin: a guard pinned there would silently stop working. Install Node ${NODE_FLOOR.join('.')}+ system-wide, then run \`openclaw-fix guard install\` again. Nothing was changed.`,
+    self,
+  );
+}
+
+/**
+ * One argument of an ExecStartPre= line, as systemd reads it back: `%` starts a specifier and `$` a variable
+ * (so `%%` and `$$`), whitespace splits words and quotes group them (so quoted, with `\\` and `\"`).
+ */
+export function systemdQuote(arg: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(arg)) {
+    throw new CannotRunError('unsupported-path', `${JSON.stringify(arg)} holds a control character, which a systemd unit line cannot carry; move it to a plain path. Nothing was changed.`);
+  }
+  const escaped = arg.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  return /^[\w@%+=:,./$-]+$/.test(escaped) ? escaped : `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 export function dropinContent(node: string, bin: string, stateDir: string): string {
@@ -179,7 +246,7 @@ export async function run(opts: GuardOptions, output: Output, args: string[]): P
       t.unitPath,
     );
   }
-  const self = selfCommand();
+  const self = selfCommand(output);
   const unstable = unstablePathReason(self.bin);
   if (unstable) {
     throw new CannotRunError(

@@ -173,8 +173,10 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
 
   const held = everHeld(device);
   // What a person approved: the device's `scopes` (and `approvedScopes`). A token list holding more is not an
-  // approval (a hand edit, another tool): operator.admin found only there is still a new grant.
-  const approved = new Set(union(device.scopes, device.approvedScopes));
+  // approval (a hand edit, another tool): operator.admin found only there is still a new grant. Only when
+  // `scopes` itself is missing or not a list is every list the device holds what it was approved for (the
+  // repair of a broken field rebuilds it from them, docs/guarantees.md).
+  const approved = device.scopes ? new Set(union(device.scopes, device.approvedScopes)) : held;
   const need = neededScopes(snapshot, diagnosis, device, isHost);
   // A scope or role the device was never approved for is a new grant: only an explicit --scope operator.admin allows it.
   const adminNamed = named.includes(SCOPE.admin);

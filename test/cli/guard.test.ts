@@ -6,6 +6,14 @@ import { copyFixture, ROOT, runCli, tempDir } from '../helpers.js';
 
 const FAKES = path.join(ROOT, 'test', 'fakes');
 
+/** A `node` outside node_modules and the temp dir: a wrapper that runs the Node running the tests. */
+function stableNodeOnPath(home: string): string {
+  const dir = path.join(home, 'bin');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'node'), `#!/bin/sh\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
 /** A unit as `openclaw gateway install` (2026.2.19) writes it, in a temp XDG config dir. */
 function install(stateDir: string, unit = 'openclaw-gateway.service') {
   const home = tempDir();
@@ -35,7 +43,10 @@ function install(stateDir: string, unit = 'openclaw-gateway.service') {
   // in /tmp (a CI clone), so the CLI gets a temp dir of its own that holds only what a test puts there.
   const tmp = path.join(home, 'tmp');
   mkdirSync(tmp);
-  const env = { XDG_CONFIG_HOME: config, PATH: `${FAKES}:${process.env.PATH}`, FAKE_SERVICE_LOG: log, TMPDIR: tmp };
+  // The Node running the tests is the project's pinned one (node_modules/node): guard will not pin a drop-in to it
+  // and looks on PATH for a stable one, as on a server with Node installed system-wide.
+  const nodeBin = stableNodeOnPath(home);
+  const env = { XDG_CONFIG_HOME: config, PATH: `${FAKES}:${nodeBin}:${process.env.PATH}`, FAKE_SERVICE_LOG: log, TMPDIR: tmp };
   return { home, unitDir, env, log, tmp, dropin: path.join(unitDir, `${unit}.d`, 'openclaw-fix.conf') };
 }
 
