@@ -184,7 +184,12 @@ function injectedFailure(stage: 'open' | 'write'): NodeJS.ErrnoException | undef
 }
 
 export async function writeFileAtomic(file: string, bytes: Buffer, options: AtomicWriteOptions = {}): Promise<AtomicWriteResult> {
-  const pinned = openParent(options.within ?? path.dirname(file), file);
+  let pinned;
+  try {
+    pinned = openParent(options.within ?? path.dirname(file), file);
+  } catch (error) {
+    throw error instanceof CannotRunError ? error : writeError(error, file);
+  }
   try {
     return await writeInPinned(pinned.dir, file, bytes, options);
   } finally {
@@ -271,7 +276,14 @@ async function writeInPinned(pinned: PinnedDir, file: string, bytes: Buffer, opt
 
 /** Removes temp files a killed openclaw-fix left beside a state file (only ours, by name). */
 export async function removeStaleTemps(file: string, within = path.dirname(file)): Promise<void> {
-  const { dir } = openParent(within, file);
+  let dir;
+  try {
+    ({ dir } = openParent(within, file));
+  } catch (error) {
+    // A link where we write is refused; a directory that is not there holds no temp file of ours.
+    if (error instanceof CannotRunError) throw error;
+    return;
+  }
   try {
     const prefix = `${path.basename(file)}${TEMP_MARK}`;
     const names = await fsp.readdir(dir.via).catch(() => [] as string[]);

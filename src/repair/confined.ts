@@ -142,12 +142,9 @@ export interface OpenDirOptions {
  */
 export function openDir(root: string, relDir: string, options: OpenDirOptions = {}): PinnedDir {
   const parts = components(root, relDir);
-  let fd: number;
-  try {
-    fd = openSync(root, constants.O_RDONLY | DIRECTORY);
-  } catch (error) {
-    throw new CannotRunError('cannot-inspect', `Cannot open ${root} (${errnoCode(error) ?? 'error'}); nothing was changed.`, root);
-  }
+  // The root's own open error (ENOENT, EACCES...) goes to the caller as is: each says it in its own words
+  // ("Cannot write X: ... is not an existing directory", "Cannot create the lock file ...").
+  const fd = openSync(root, constants.O_RDONLY | DIRECTORY);
   let dir = pin(fd, root);
   for (const part of parts) {
     const shown = path.join(dir.shown, part);

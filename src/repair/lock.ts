@@ -161,7 +161,12 @@ export function staleLock(stateDir: string): Holder | undefined {
 
 export async function acquireLock(stateDir: string, command: string, waitMs = 3000): Promise<Lock> {
   const file = path.join(stateDir, LOCK_NAME);
-  const dir = openDir(stateDir, '');
+  let dir: PinnedDir;
+  try {
+    dir = openDir(stateDir, '');
+  } catch (error) {
+    throw error instanceof CannotRunError ? error : lockError(error, file);
+  }
   const deadline = Date.now() + waitMs;
   let recoveredFrom: Holder | undefined;
   const startedAt = new Date().toISOString();
