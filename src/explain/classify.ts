@@ -28,6 +28,13 @@ class Board {
     if (!s.because.includes(because)) s.because.push(because);
     this.scores.set(mode, s);
   }
+  /** Weakens a mode already on the board (a fact that argues against it), keeping the reason. */
+  weaken(mode: ModeId, weight: number, because: string): void {
+    const s = this.scores.get(mode);
+    if (!s) return;
+    s.score -= weight;
+    s.because.push(because);
+  }
   ranked(): Score[] {
     return [...this.scores.values()].sort((a, b) => b.score - a.score);
   }
@@ -178,6 +185,11 @@ export function classify(signals: Signals): Score[] {
   if ((flags.has('close-1000') || flags.has('close-1006')) && !events.some((e) => e.kind === 'handshake-timeout')) {
     board.add('L3', 4, 'closed with 1000/1006 and no close reason');
     board.add('M15', 1, 'a store that fails to load also closes every connection with 1000');
+  }
+  // M01 exists only on 2026.2.19-2.21: a paste that names only other releases argues against it.
+  const named = signals.versions.map((v) => /^2026\.(\d+)\.(\d+)/.exec(v)).filter((m): m is RegExpExecArray => Boolean(m));
+  if (named.length && named.every((m) => !(Number(m[1]) === 2 && Number(m[2]) >= 19 && Number(m[2]) <= 21))) {
+    board.weaken('M01', 3, `but the paste names ${signals.versions.join(', ')}, and M01 occurs only on 2026.2.19-2.21`);
   }
   const ranked = board.ranked();
   // A bare "pairing required" with nothing more: the CLI lockout is the common case; say what else it can be.

@@ -40,6 +40,14 @@ describe('the audit fields in any syntax', () => {
     expect(top(text)).toBe(mode);
   });
 
+  it('the release named in the paste weighs in: the same fields on 2026.5.7 are not the 2.19 seed loop first', () => {
+    const fields = 'reason: scope-upgrade\nclient: gateway-client\nscopesFrom: operator.admin, operator.approvals, operator.pairing\nscopesTo: operator.write';
+    expect(top(`openclaw 2026.2.19\n${fields}`)).toBe('M01');
+    const later = explain(`openclaw --version\n2026.5.7\n${fields}`);
+    expect(later.modes.find((m) => m.mode === 'M01')!.because.join(' ')).toMatch(/occurs only on 2026\.2\.19-2\.21/);
+    expect(later.modes.find((m) => m.mode === 'M01')!.score).toBeLessThan(explain(fields).modes.find((m) => m.mode === 'M01')!.score);
+  });
+
   it('a role upgrade in YAML is M07', () => {
     expect(top('reason: role-upgrade\nroleFrom: node\nroleTo: operator\nclient: openclaw-macos')).toBe('M07');
     expect(top('{"reason":"role-upgrade","roleFrom":"node","roleTo":"operator"}')).toBe('M07');
