@@ -5,7 +5,7 @@
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyState, runCli, SAMPLE, tempDir } from '../helpers.js';
+import { copyFixture, copyState, runCli, SAMPLE, tempDir } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
 import { NOBODY, STACK_LINE, TEST_BIN } from './corpus.js';
 
@@ -49,6 +49,8 @@ describe.runIf(linux)('a link planted where openclaw-fix writes is refused, noth
   const PLACES: [string, string][] = [
     ['devices', 'devices'],
     ['identity', 'devices'],
+    // The SQLite era's directory: refused on a JSON-era state too (nothing writes through it, ever).
+    ['state', '.'],
     ['backups', '.'],
     ['backups/openclaw-fix', 'openclaw-fix'],
     ['openclaw-fix.lock', 'important.conf'],
@@ -76,6 +78,20 @@ describe.runIf(linux)('a link planted where openclaw-fix writes is refused, noth
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(tree(v.dir)).toEqual(victimBefore);
     expect(tree(dir)).toEqual(stateBefore);
+  });
+
+  it('a SQLite store whose state/ is a link: refused before the database is opened for writing, its bytes unchanged', async () => {
+    const { dir } = copyFixture('sqlite-8.2-cli-narrow-no-autoapprove');
+    const v = victim();
+    const { env } = await fakeServices();
+    const moved = path.join(v.dir, 'state-moved');
+    renameSync(path.join(dir, 'state'), moved);
+    symlinkSync(moved, path.join(dir, 'state'));
+    const before = tree(v.dir);
+    const r = runCli(['rotate', '--state-dir', dir, '--yes', '--no-restart'], { env, bin: TEST_BIN });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain(`${path.join(dir, 'state')} is a symbolic link`);
+    expect(tree(v.dir)).toEqual(before);
   });
 
   it('guard.log as a link: check --fix --from-guard never appends to the target, and says so', async () => {
