@@ -24,8 +24,12 @@ export interface FollowOptions {
   stdin?: NodeJS.ReadableStream;
 }
 
-/** How much of the file's start is remembered to notice a copytruncate that refilled past the read position. */
-const HEAD_BYTES = 256;
+/**
+ * How much of the file's start is remembered to notice a copytruncate that refilled past the read position.
+ * Gateway lines share their first few hundred bytes (the JSON prefix); their times come later, so several
+ * whole lines are compared, not a prefix every line has.
+ */
+const HEAD_BYTES = 4096;
 
 async function readHead(handle: FileHandle, upTo: number): Promise<Buffer> {
   const buf = Buffer.alloc(Math.min(HEAD_BYTES, upTo));
