@@ -106,7 +106,7 @@ export function cliEnv(home: string, extra: Record<string, string | undefined> =
 export function runCli(args: string[], options: { env?: Record<string, string | undefined>; home?: string; input?: string; uid?: number; gid?: number; cwd?: string; bin?: string } = {}): CliResult {
   const home = options.home ?? tempDir('ocf-home-');
   const env = cliEnv(home, options.env);
-  const spawnOptions: SpawnSyncOptions = { env, encoding: 'utf8', input: options.input ?? '', cwd: options.cwd ?? home, timeout: 60_000 };
+  const spawnOptions: SpawnSyncOptions = { env, encoding: 'utf8', input: options.input ?? '', cwd: options.cwd ?? home, timeout: 240_000 };
   if (options.uid !== undefined) spawnOptions.uid = options.uid;
   if (options.gid !== undefined) spawnOptions.gid = options.gid;
   let node = process.execPath;

@@ -136,7 +136,8 @@ describe('openclaw-fix logs', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const waitFor = async (re: RegExp) => {
-      for (let i = 0; i < 100 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      // Up to two minutes: a loaded box can take many seconds to start the CLI.
+      for (let i = 0; i < 1200 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
       expect(out).toMatch(re);
     };
     await waitFor(/Refused:/);

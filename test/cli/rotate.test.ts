@@ -119,12 +119,13 @@ describe('rotate changes nothing when it should not', () => {
     const dir = copyState(SAMPLE);
     const { env } = await fakeServices();
     const before = bytes(dir);
-    // `script` gives the CLI a real terminal; the answer is typed after the prompt is up.
-    const cmd = `sleep 1.5; printf 'n\\r'`;
+    // `script` gives the CLI a real terminal. The answer is typed every half second until the CLI is gone: a
+    // loaded machine may put the prompt up late, and whatever comes after the first answer is never read.
+    const cmd = `for i in $(seq 1 400); do sleep 0.5; printf 'n\\r' 2>/dev/null || exit 0; done`;
     const r = spawnSync('bash', ['-c', `(${cmd}) | script -qec "${process.execPath} ${BIN} rotate --state-dir ${dir} --openclaw-version 2026.2.19 --no-color; echo EXIT=\\$?" /dev/null`], {
       env: { ...process.env, ...env },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 240_000,
     });
     expect(r.stdout).toContain('Apply this change');
     expect(r.stdout).toContain('Declined. Nothing was changed.');

@@ -40,7 +40,7 @@ function cli(args: string[], opts: { uid?: number; input?: string } = {}): Run {
     cwd: home,
     encoding: 'utf8',
     input: opts.input ?? '',
-    timeout: 20_000,
+    timeout: 120_000,
     ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
   });
   return { code: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
@@ -171,7 +171,7 @@ describe('case 7: the paste limit is enforced while reading', () => {
     child.stdin.on('drain', feed);
     child.stdin.on('error', () => undefined); // EPIPE once the CLI stops reading: that is the point
     feed();
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearTimeout(killer);
     expect(code).toBe(2);

@@ -141,7 +141,7 @@ interface Failure {
 }
 
 describe('fuzzing parse + diagnose + plan + render', () => {
-  it(`${ITERATIONS} mutated inputs, zero uncaught exceptions (seed ${SEED})`, { timeout: 180_000 }, async () => {
+  it(`${ITERATIONS} mutated inputs, zero uncaught exceptions (seed ${SEED})`, { timeout: 900_000 }, async () => {
     const fixtures = fixtureNames().filter((n) => !n.startsWith('sqlite-') && readdirSync(path.join(FIXTURES, n)).includes('devices'));
     const root = tempDir('ocf-fuzz-');
     const dirs = new Map<string, string>();

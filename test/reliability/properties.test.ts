@@ -164,7 +164,7 @@ function freshDir(root: string): string {
 }
 
 describe('planner and JSON editor properties (fast-check)', () => {
-  it(`never removes a scope, never touches another device, keeps key order and unknown fields (${RUNS} stores)`, { timeout: 120_000 }, async () => {
+  it(`never removes a scope, never touches another device, keeps key order and unknown fields (${RUNS} stores)`, { timeout: 600_000 }, async () => {
     const root = tempDir('ocf-prop-');
     let planned = 0;
     await fc.assert(
@@ -221,7 +221,7 @@ describe('planner and JSON editor properties (fast-check)', () => {
     expect(planned).toBeGreaterThan(RUNS / 10);
   });
 
-  it(`is idempotent and round-trips: write with the real atomic writer, read back, plan again = nothing (${RUNS} stores)`, { timeout: 120_000 }, async () => {
+  it(`is idempotent and round-trips: write with the real atomic writer, read back, plan again = nothing (${RUNS} stores)`, { timeout: 600_000 }, async () => {
     const root = tempDir('ocf-prop-');
     let spliced = 0;
     await fc.assert(

@@ -25,7 +25,7 @@ function follower(file: string) {
   const done = follow({ source: { kind: 'file', path: file, label: 'm.log' } as never, from, signal: controller.signal, onEvent: (e) => seen.push(e), pollMs: 10 });
   const ips = () => seen.map((e) => e.message.match(/ip=(\S+)/)?.[1]);
   const until = async (count: number) => {
-    for (let i = 0; i < 1000 && seen.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 12_000 && seen.length < count; i++) await new Promise((r) => setTimeout(r, 10));
   };
   const stop = async () => {
     controller.abort();
