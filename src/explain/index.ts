@@ -3,6 +3,7 @@
  * what to check on the machine). No I/O; src/commands/explain.ts reads the input and prints.
  */
 import { knowledgeForString } from '../core/knowledge.js';
+import { printable } from '../report/escape.js';
 import { classify, type Score } from './classify.js';
 import { decidingFact } from './decide.js';
 import { MODES, type ModeId } from './modes.js';
@@ -70,7 +71,7 @@ export function explain(input: string): Explanation {
   const modes = [...(likely.length ? likely : ranked.slice(0, 1)).map((s) => toMode(s, 'likely')), ...possible.filter((s) => likely.length || s !== ranked[0]).map((s) => toMode(s, 'possible'))];
   const healthyLog = modes.length === 0 && signals.events.some((e) => e.kind === 'auto-approved' || e.kind === 'approved' || e.kind === 'store-migrated');
   // A listing of the state dir that shows the store files and nothing wrong with them is an answer too.
-  const listed = [...new Set(signals.files.filter((f) => !f.missing && f.type !== 'dir').map((f) => f.path.split('/').slice(-2).join('/')))];
+  const listed = [...new Set(signals.files.filter((f) => !f.missing && f.type !== 'dir').map((f) => printable(f.path.split('/').slice(-2).join('/'))))];
   const healthyListing = modes.length === 0 && listed.length > 0;
   const healthyOnly = healthyLog || healthyListing;
   const notes: string[] = [...signals.notes];

@@ -6,16 +6,13 @@
  * facts, never wording. Everything here is pure and never throws.
  */
 import { SCOPE } from '../core/knowledge.js';
+import { printable } from '../report/escape.js';
 import { parseLenient, type JObject, type JValue } from './lenient-json.js';
 import type { ModeId } from './modes.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Field names and values
 
-/** Control characters in a paste (other than line breaks and tabs) never reach a fact we print back. */
-function plain(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
-}
 
 /** Field names as people and tools spell them (camelCase, snake_case, sqlite columns, words), lowercased without separators. */
 const KEY_ALIASES: Record<string, string> = {
@@ -275,7 +272,7 @@ function proseRecords(lines: string[]): JObject[] {
 
 /** Every record the non-JSON shapes of a paste hold, keys canonical. */
 export function textRecords(text: string): JObject[] {
-  const lines = plain(text).split('\n');
+  const lines = text.split('\n');
   return [...tableRecords(lines), ...fieldRecords(lines), ...proseRecords(lines)].map(canonicalRecord);
 }
 
@@ -329,12 +326,13 @@ const DOCTOR_MARKERS = /Pending (?:scope|role|device)|Paired device|Local cached
 export function doctorFacts(raw: string): DoctorFacts {
   const facts: DoctorFacts = { hints: [], upgrades: [], requestIds: [], deviceIds: [] };
   if (!DOCTOR_MARKERS.test(raw)) return facts;
-  const t = unboxed(plain(raw));
+  const t = unboxed(raw);
   const hint = (mode: ModeId, weight: number, because: string) => facts.hints.push({ mode, weight, because });
   const device = (m: RegExpExecArray, at: number) => {
     const id = m[at + 1] ?? m[at + 2];
     if (id) facts.deviceIds.push(id);
-    return { label: m[at], id };
+    // A display name is chosen by the remote client: escaped where it enters our sentences.
+    return { label: m[at] === undefined ? undefined : printable(m[at]), id: id === undefined ? undefined : printable(id) };
   };
   const pending = new RegExp(String.raw`Pending (scope upgrade|role upgrade|device repair|device pairing request) (\S+) for ${DEVICE}(?::|\.)\s*([^]*?)(?=Pending (?:scope upgrade|role upgrade|device repair|device pairing request) |Paired device |Local cached |$)`, 'g');
   for (let m = pending.exec(t); m; m = pending.exec(t)) {
@@ -423,7 +421,7 @@ export function listingFacts(text: string): FileFact[] {
   const out: FileFact[] = [];
   let dir = '';
   const treeStack: string[] = [];
-  for (const raw of plain(text).split('\n')) {
+  for (const raw of text.split('\n')) {
     const line = raw.replace(/\s+$/, '');
     const cmd = /(?:^|[$#>]\s*)(?:sudo\s+)?(?:ls|tree|find|stat)\s+(?:-\S+\s+)*(\S*\.openclaw\S*)/.exec(line);
     if (cmd) {
@@ -492,7 +490,8 @@ export function judgeListing(files: FileFact[]): { hints: ModeHint[]; notes: str
   const present = files.filter((f) => !f.missing);
   if (!present.length && !files.some((f) => f.missing)) return { hints, notes };
   const find = (re: RegExp) => present.filter((f) => is(f, re) && !MIGRATED.test(f.path));
-  const name = (f: FileFact) => f.path.split('/').slice(-2).join('/');
+  // File names and owners come from the paste: escaped where they enter our sentences.
+  const name = (f: FileFact) => printable(f.path.split('/').slice(-2).join('/'));
   const sqlite = find(SQLITE)[0];
   const migrated = present.filter((f) => MIGRATED.test(f.path));
   const legacy = [...find(PAIRED), ...find(PENDING), ...find(DEVICE_AUTH), ...find(DEVICE_JSON)];
@@ -525,7 +524,7 @@ export function judgeListing(files: FileFact[]): { hints: ModeHint[]; notes: str
       if (f.perms && /[r]/.test(f.perms.slice(3)) && (is(f, DEVICE_JSON) || is(f, DEVICE_AUTH) || is(f, PAIRED))) notes.push(`${name(f)} is readable by group/others (${f.perms}): it holds keys or tokens and should be 0600.`);
       continue;
     }
-    const why = foreign ? `owned by ${f.owner} while the rest is owned by ${usual}` : `not readable by its owner (${f.perms})`;
+    const why = foreign ? `owned by ${printable(f.owner!)} while the rest is owned by ${printable(usual!)}` : `not readable by its owner (${f.perms})`;
     if (is(f, DEVICE_JSON)) hints.push({ mode: 'M09', weight: 5, because: `listing: identity/device.json is ${why}: a gateway/CLI that cannot read it uses a new identity` });
     else if (is(f, SQLITE)) hints.push({ mode: 'M16', weight: 4, because: `listing: state/openclaw.sqlite is ${why}` });
     else hints.push({ mode: 'M15', weight: 6, because: `listing: ${name(f)} is ${why}: the gateway cannot read its store (fails closed on 6.11+, treated as empty on <= 4.2)` });

@@ -94,6 +94,14 @@ describe("OpenClaw's own `openclaw doctor` output (2026.6.11+)", () => {
     expect(r.signals.requestIds).toContain(req);
   });
 
+  it('a display name with terminal escapes enters the evidence visibly escaped, never raw', () => {
+    const evil = 'Bob\u001b]0;owned\u0007';
+    const r = explain(`- Paired device ${evil} (${id}) has a operator token outside the approved scope baseline [operator.read]. Rotate it with openclaw devices rotate.`);
+    const because = r.modes[0]!.because.join(' ');
+    expect(because).toContain('Bob\\x1b]0;owned\\x07');
+    expect(because).not.toMatch(/[\u0000-\u001f]/);
+  });
+
   it('a pending upgrade for a gateway-client asking write from the seed bundle is M01', () => {
     const text = doctorBox('Device pairing', `- Pending scope upgrade ${req} for gateway-client (${id}): approved scopes [${SEED.join(', ')}], requested scopes [operator.write]. Review with openclaw devices list, then approve with openclaw devices approve ${req}.`);
     expect(top(text)).toBe('M01');
