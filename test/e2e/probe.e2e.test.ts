@@ -192,6 +192,63 @@ describe.skipIf(!E2E)("probe on a looping JSON-store release", () => {
   }, 600_000);
 });
 
+// 2.21 (seed loop on write; read is covered by admin and the gateway merges operator.read into `scopes` itself) and
+// 2.17 (approves local scope upgrades silently, issue 20): what the gateway writes because of the probe is reported.
+const AUTO = envList("OPENCLAW_FIX_E2E_PROBE_AUTO", "2026.2.21,2026.2.17");
+
+describe.skipIf(!E2E)("releases that change the store on a connect; check --probe and check --fix", () => {
+  it.each(AUTO)("%s", async (version) => {
+    await withGateway(version, async (gw) => {
+      const host = await firstCliCommand(version, gw);
+      expect(readPaired(gw.stateDir)[host]?.scopes).toEqual(SEED_SCOPES);
+      const grantsBefore = grants(gw, host);
+      const r = await runFix(version, gw.home, ["doctor", "--probe", "--json", "--no-logs"]);
+      const doc = r.json!;
+      expect(doc.probe.ran, JSON.stringify(doc.probe)).toBe(true);
+      const changed = new RegExp(`device ${host.slice(0, 12)} \\(this host\\) changed: scopes \\[${SEED_SCOPES.join(",")}\\]`);
+      const after = readPaired(gw.stateDir)[host]?.scopes as string[];
+      if (version === "2026.2.21") {
+        expect(probeClient(doc, "internal-write")!.real).toMatchObject({ outcome: "refused", closeCode: 1008 });
+        expect(probeClient(doc, "internal-read")!.real.outcome).toBe("accepted");
+        expect(after).toContain("operator.read");
+        expect(doc.probe.storeChanges.join("\n")).toMatch(changed);
+        expect(r.code).toBe(1);
+
+        // check --probe in the formats servers use carries both verdicts.
+        const gh = await runFix(version, gw.home, ["check", "--probe", "--format", "github", "--no-logs"]);
+        expect(gh.code).toBe(1);
+        expect(gh.stdout.trim().split("\n").pop()).toBe("openclaw-fix check: predicted problems, gateway refused");
+        const prom = await runFix(version, gw.home, ["check", "--probe", "--format", "prometheus", "--no-logs"]);
+        expect(prom.stdout).toMatch(/openclaw_fix_client_allowed\{[^}]*client="internal-write"[^}]*\} 0/);
+        expect(prom.stdout).toMatch(/openclaw_fix_probe_client_accepted\{[^}]*client="internal-write",refusal="pairing-required"\} 0/);
+        expect(prom.stdout).toMatch(/openclaw_fix_probe_agrees\{[^}]*client="internal-write"\} 1/);
+
+        // check --fix: the repair is verified by the real connects; the check's own probe then sees them accepted.
+        const fix = await runFix(version, gw.home, ["check", "--fix", "--probe", "--format", "json", "--no-logs"]);
+        const fixDoc = JSON.parse(fix.stdout) as Doc;
+        expect(fixDoc.repair, fix.stderr).toEqual({ attempted: true, rotateExitCode: 0 });
+        // rotate's own report (stderr): the gateway's answer after the change.
+        expect(fix.stderr).toMatch(/What the gateway answered[\s\S]*real verdict: accepted/);
+        expect(fixDoc.probe.verdict).toEqual({ predicted: "healthy", real: "accepted" });
+        expect(fix.code).toBe(0);
+      } else {
+        // The gateway approves the write upgrade itself: accepted; whatever it changed in the host's grants is reported.
+        expect(probeClient(doc, "internal-write")!.real.outcome).toBe("accepted");
+        if (grants(gw, host) !== grantsBefore) expect(doc.probe.storeChanges.join("\n"), grants(gw, host)).toMatch(new RegExp(`device ${host.slice(0, 12)} \\(this host\\) changed`));
+        else expect(doc.probe.storeChanges).toEqual([]);
+        expect(pendingIds(gw)).toEqual([]);
+        // Whatever the knowledge predicts for 2.17, the verdict and exit code are the gateway's.
+        expect(doc.probe.verdict.real).toBe("accepted");
+        for (const c of doc.probe.clients as Doc[]) {
+          if (c.agree === false) expect((doc.findings as Doc[]).some((f) => f.id === "probe-disagrees" && f.severity === "warning")).toBe(true);
+        }
+        expect(r.code).toBe(0);
+      }
+      timings.push({ test: "auto", version, probeMs: [doc.probe.ms] });
+    });
+  }, 600_000);
+});
+
 describe.skipIf(!E2E)("probe on healthy states", () => {
   it.each(HEALTHY_JSON)("%s (JSON store): every client accepted; what the gateway wrote because of the probe is reported", async (version) => {
     await withGateway(version, async (gw) => {

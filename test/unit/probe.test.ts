@@ -131,3 +131,24 @@ describe('withProbe: the real verdict decides', () => {
     expect(out.diagnosis.findings.some((f) => f.id === 'probe-could-not-run' && /cannot probe: no gateway answers/.test(f.title))).toBe(true);
   });
 });
+
+describe('check --probe metrics', () => {
+  it('carry the gateway answer and whether the prediction agreed, beside the predicted client metric', async () => {
+    const { prometheusText } = await import('../../src/check/formats.js');
+    const snapshot = { location: { stateDir: '/srv/oc' }, version: { version: '2026.2.19' } } as unknown as Snapshot;
+    const diagnosis: Diagnosis = { findings: [], clients: [], summary: { error: 0, warning: 0, info: 0 } };
+    const text = prometheusText({
+      ruleIds: [],
+      diagnosis,
+      snapshot,
+      nowMs: 0,
+      exitCode: 1,
+      probe: { ran: true, clients: [{ client: 'internal-write', outcome: 'refused', refusal: 'pairing-required', ms: 250 }], agreeing: { 'internal-write': false } },
+    });
+    expect(text).toContain('openclaw_fix_probe_ran{state_dir="/srv/oc"} 1');
+    expect(text).toContain('openclaw_fix_probe_client_accepted{state_dir="/srv/oc",client="internal-write",refusal="pairing-required"} 0');
+    expect(text).toContain('openclaw_fix_probe_agrees{state_dir="/srv/oc",client="internal-write"} 0');
+    expect(text).toContain('openclaw_fix_probe_connect_seconds{state_dir="/srv/oc",client="internal-write"} 0.25');
+    expect(prometheusText({ ruleIds: [], diagnosis, snapshot, nowMs: 0, exitCode: 0 })).not.toContain('probe');
+  });
+});
