@@ -78,8 +78,12 @@ export async function follow(options: FollowOptions): Promise<void> {
       if (handle) {
         const size = await handle.stat().then((s) => s.size).catch(() => -1);
         if (size >= 0 && (size < position || !(await readHead(handle, head.length)).equals(head))) restart();
-        if (size > position) position = await scanHandle(handle, splitter, position, signal).catch(() => position);
-        if (head.length < HEAD_BYTES) head = await readHead(handle, position);
+        // The remembered start is built from the bytes actually read, never re-read: a refill landing between
+        // two reads must not become the reference it is compared with.
+        const extendHead = (chunk: Buffer, at: number) => {
+          if (at === head.length && head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
+        };
+        if (size > position) position = await scanHandle(handle, splitter, position, signal, extendHead).catch(() => position);
         // The path names another file now (renamed away, a new one created): the old one was read to its end above.
         const [atPath, open] = await Promise.all([stat(source.path).catch(() => undefined), handle.stat().catch(() => undefined)]);
         if (atPath && open && (atPath.ino !== open.ino || atPath.dev !== open.dev)) {

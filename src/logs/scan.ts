@@ -151,16 +151,24 @@ export async function scanFile(file: string, splitter: CandidateSplitter, startA
   }
 }
 
-/** Reads an open file from `startAt` to its current end; returns the position reached. */
-export async function scanHandle(handle: FileHandle, splitter: CandidateSplitter, startAt = 0, signal?: AbortSignal): Promise<number> {
+/** Reads an open file from `startAt` to its current end; returns the position reached. `seen` gets each chunk read (reused: copy it). */
+export async function scanHandle(
+  handle: FileHandle,
+  splitter: CandidateSplitter,
+  startAt = 0,
+  signal?: AbortSignal,
+  seen?: (chunk: Buffer, at: number) => void,
+): Promise<number> {
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   let position = startAt;
   for (;;) {
     if (signal?.aborted) break;
     const { bytesRead } = await handle.read(buf, 0, buf.length, position);
     if (bytesRead === 0) break;
+    const chunk = bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+    seen?.(chunk, position);
     position += bytesRead;
-    splitter.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    splitter.push(chunk);
   }
   return position;
 }
