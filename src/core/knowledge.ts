@@ -566,6 +566,7 @@ export const SCOPES_ADDED_BY_RELEASES: readonly string[] = [
 export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
   '2026.5.28': '2026-12-04',
   '2026.2.19': '2026-12-04',
+  '2026.2.22': '2026-12-04',
   '2026.6.33': '2026-12-04',
 };
 

@@ -145,7 +145,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   const demoNote = run.demoSource ? 'demo copy' : undefined;
 
   if (plan.nothing) {
-    const exitIfUnfixed = diagnose(snapshot, { commandArgs: run.commandArgs }).summary.error > 0 ? EXIT.problems : EXIT.healthy;
+    const exitIfUnfixed = repairableErrors(diagnose(snapshot, { commandArgs: run.commandArgs })) > 0 ? EXIT.problems : EXIT.healthy;
     const leftover = staleLockNote(stateDir);
     if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
     else {
@@ -265,7 +265,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
 
   const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
   // A gateway write replaced in the same instant is a problem to look at, even when the fix itself holds.
-  const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && after.summary.error > 0 ? EXIT.problems : EXIT.healthy;
+  const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && repairableErrors(after) > 0 ? EXIT.problems : EXIT.healthy;
   if (output.json) {
     output.printJson({
       ...envelope('rotate', exitCode),
@@ -282,4 +282,12 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     } else if (probed?.skipped) output.print(output.out.yellow(`! ${probed.skipped}`));
   }
   return exitCode;
+}
+
+/**
+ * Errors a repair is judged by. `release-unverified` says the release was never measured: no change to the store
+ * clears it, so it does not turn a successful repair into "problems remain" (doctor and check still exit 1 on it).
+ */
+function repairableErrors(diagnosis: Diagnosis): number {
+  return diagnosis.findings.filter((f) => f.severity === 'error' && f.id !== 'release-unverified').length;
 }

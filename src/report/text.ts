@@ -47,6 +47,10 @@ export function verdictLine(o: Output, diagnosis: Diagnosis): string {
     warning ? c.yellow(`${warning} warning${warning === 1 ? '' : 's'}`) : '',
   ].filter(Boolean);
   const loop = diagnosis.findings.some((f) => f.severity === 'error' && /missing-(write|read)/.test(f.id));
+  const unverified = diagnosis.findings.some((f) => f.id === 'release-unverified');
+  if (unverified && error === 1) {
+    return `${c.yellow('?')} Unverified for this release: nothing below was measured on it, so it is not called healthy${warning ? ` (${c.yellow(`${warning} warning${warning === 1 ? '' : 's'}`)})` : ''}.`;
+  }
   return `${error ? c.red('✗') : c.yellow('!')} ${parts.join(', ')}${loop ? ': this install is looping on "pairing required"' : ''}`;
 }
 

@@ -28,6 +28,7 @@ import { logContradictsPrediction } from './log-contradicts-prediction.js';
 import { logRemoteDeviceLooping } from './log-remote-device-looping.js';
 import type { Rule } from './types.js';
 import { versionUnknown } from './version-unknown.js';
+import { releaseUnverified } from './release-unverified.js';
 
 export const RULES: readonly Rule[] = [
   storeUnreadable,
@@ -60,4 +61,5 @@ export const RULES: readonly Rule[] = [
   logRemoteDeviceLooping,
   storePermissions,
   versionUnknown,
+  releaseUnverified,
 ];

@@ -1,12 +1,13 @@
 /**
  * Issue 20, as a user sees it: the verdict is the real gateway's. Measured releases are judged from the table the
  * oracle test checks cell by cell (test/unit/oracle.test.ts); these tests cover what the user reads around it:
- * logs that contradict the prediction win, rotate's "nothing to do" says
+ * unmeasured releases are "unverified", logs that contradict the prediction win, rotate's "nothing to do" says
  * only true things, restore says where a backup came from, doctor's JSON log groups carry isHost/failure.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MEASURED_RELEASES } from '../../src/core/knowledge.js';
 import { oracleDocs, removeOracleStates, stateFor, type OracleCell, type OracleDoc } from '../oracle-helpers.js';
 import { parseJson, runCli, tempDir } from '../helpers.js';
 
@@ -42,6 +43,28 @@ function hostOf(dir: string): string {
 function doctor(dir: string, version: string, extra: string[] = ['--no-logs']): Doc {
   return parseJson<Doc>(runCli(['doctor', '--state-dir', dir, '--openclaw-version', version, '--json', ...extra]).stdout);
 }
+
+describe('releases nobody measured are unverified, never healthy', () => {
+  it('a healthy-looking state on an unmeasured release: exit 1, "Unverified for this release", the measured neighbours named', async () => {
+    expect(MEASURED_RELEASES['2026.6.12']).toBeUndefined();
+    const dir = await state('2026.6.12', lists(['operator.admin', R, W, 'operator.approvals', 'operator.pairing']));
+    const json = doctor(dir, '2026.6.12');
+    expect(json.exitCode).toBe(1);
+    expect(json.findings.map((f) => f.id)).toEqual(['release-unverified']);
+    const text = runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.6.12', '--no-logs']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('Unverified for this release');
+    expect(text.stdout).not.toContain('Healthy');
+  });
+
+  it('the same state on a measured release is healthy (exit 0)', async () => {
+    const measured = oracleDocs()[0]!.release;
+    const dir = await state(measured, lists(['operator.admin', R, W, 'operator.approvals', 'operator.pairing']));
+    const json = doctor(dir, measured);
+    expect(json.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(json.exitCode).toBe(0);
+  });
+});
 
 describe('logs beat the prediction', () => {
   it("refused CLI connects of this host in the log, on a release where the CLI is predicted to skip pairing: an error, exit 1, and doctor's JSON log groups carry isHost/failure", async () => {
