@@ -122,7 +122,8 @@ export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdi
       : refused('not-paired', 'no host identity, and first pairing over a non-loopback address needs approval');
   }
   const device = hostDevice(snapshot);
-  if (!device && local && sharedSecret && auth !== 'none' && release.unpairedLocalSharedAuthSkipsPairing) {
+  const unpairedSkip = release.unpairedLocalSharedAuthSkipsPairing === true || (release.unpairedLocalSharedAuthSkipsPairing === 'internal' && internal);
+  if (!device && local && sharedSecret && auth !== 'none' && unpairedSkip) {
     return allowed('skips-pairing', 'this host is not in the device store, and on this release a local client with the shared gateway token is let in without being paired');
   }
   const keyMismatch = device && snapshot.identity.publicKey && device.publicKey && device.publicKey !== snapshot.identity.publicKey;

@@ -65,8 +65,9 @@ export interface ReleaseKnowledge {
   /**
    * A local client that authenticates with the shared token/password and whose device is NOT in the store
    * is let in without being paired (nothing written, no approval logged). Measured on 2.22 (docs/e2e-notes.md §9).
+   * 'internal': only the gateway's own calls are (measured on 4.15: the CLI is paired silently instead).
    */
-  unpairedLocalSharedAuthSkipsPairing: boolean;
+  unpairedLocalSharedAuthSkipsPairing: boolean | 'internal';
   /** `openclaw devices list/approve` fall back to the local store when the gateway refuses them. */
   localFallback: boolean;
   /** `openclaw devices rotate --scope` also rewrites the connect baseline `scopes`. */
@@ -139,7 +140,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     controlUiAsksNarrow: true,
     requestIdChurn: false,
     from: '2026.1.0',
-    to: '2026.2.18',
+    to: '2026.2.16',
     summary: 'before least-privilege internal calls: every client asks the CLI bundle',
     cliDefaultScopes: SEED_CLI_BUNDLE,
     internalCallsLeastPrivilege: false,
@@ -153,6 +154,31 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     rotateWidensScopes: true,
     corruptStoreReadsEmpty: true,
     uncertain: 'releases before 2026.2.19 were not examined',
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '2.17',
+    metadataPinning: false,
+    approveNeedsAdmin: false,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: true,
+    requestIdChurn: false,
+    from: '2026.2.17',
+    to: '2026.2.18',
+    summary: 'every client asks the CLI bundle; the gateway approves a local scope upgrade by itself (logs device pairing auto-approved, widens scopes)',
+    cliDefaultScopes: SEED_CLI_BUNDLE,
+    internalCallsLeastPrivilege: false,
+    scopeRule: 'exact',
+    baseline: 'scopes',
+    hasApprovedScopes: false,
+    // Measured (test/oracle/2026.2.17.json): every local upgrade is approved silently and merged into `scopes`.
+    silentLocalScopeUpgrade: 'local',
+    backendSkipsPairing: false,
+    localCliSharedTokenPairs: true,
+    localFallback: false,
+    rotateWidensScopes: true,
+    corruptStoreReadsEmpty: true,
   },
   {
     ...JSON_ERA_DEFAULTS,
@@ -282,6 +308,8 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     baseline: 'approved-then-scopes',
     silentLocalScopeUpgrade: 'never',
     backendSkipsPairing: false,
+    // Measured (test/oracle/2026.4.15.json): an unpaired host's internal calls are let in unpaired; its CLI is paired silently.
+    unpairedLocalSharedAuthSkipsPairing: 'internal',
     corruptStoreReadsEmpty: true,
     approveWithoutIdApprovesLatest: false,
   },
@@ -565,8 +593,10 @@ export const SCOPES_ADDED_BY_RELEASES: readonly string[] = [
  */
 export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
   '2026.5.28': '2026-12-04',
+  '2026.2.17': '2026-12-04',
   '2026.2.19': '2026-12-04',
   '2026.2.22': '2026-12-04',
+  '2026.4.15': '2026-12-04',
   '2026.6.33': '2026-12-04',
 };
 

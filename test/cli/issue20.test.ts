@@ -50,7 +50,7 @@ describe('releases nobody measured are unverified, never healthy', () => {
     const dir = await state('2026.6.12', lists(['operator.admin', R, W, 'operator.approvals', 'operator.pairing']));
     const json = doctor(dir, '2026.6.12');
     expect(json.exitCode).toBe(1);
-    expect(json.findings.map((f) => f.id)).toEqual(['release-unverified']);
+    expect(json.findings.filter((f) => f.severity !== 'info').map((f) => f.id)).toEqual(['release-unverified']);
     const text = runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.6.12', '--no-logs']);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('Unverified for this release');
@@ -90,6 +90,19 @@ describe('logs beat the prediction', () => {
     expect(json.exitCode).toBe(1);
     const group = json.logs!.groups.find((g) => g.kind === 'access-upgrade');
     expect(group).toMatchObject({ isHost: true, failure: true });
+  });
+});
+
+describe('the fix line for refused internal calls clears them', () => {
+  it('before 2.19 internal calls ask the CLI bundle: a host without admin gets `rotate --scope operator.admin`, and running it clears the finding', async () => {
+    const dir = await state('2026.2.16', lists([R, W], null));
+    const before = doctor(dir, '2026.2.16');
+    const finding = before.findings.find((f) => f.id === 'service-device-missing-write');
+    expect(finding).toMatchObject({ severity: 'error' });
+    expect(finding!.fix!.command).toContain('--scope operator.admin');
+    const argv = finding!.fix!.command!.split(/\s+/).slice(1);
+    expect(runCli([...argv, '--yes', '--no-restart']).code).toBe(0);
+    expect(doctor(dir, '2026.2.16').findings.filter((f) => f.id === 'service-device-missing-write' && f.severity !== 'info')).toEqual([]);
   });
 });
 
