@@ -31,6 +31,9 @@ export const scopeAddedByUpdate: Rule = {
       const isHost = device.deviceId === host?.deviceId;
       // A host client already refused is M01/M03's finding, with the same fix; saying it twice is noise.
       if (isHost && clients.some((c) => c.verdict === 'refused')) continue;
+      // Where the gateway approves this host's local upgrades by itself (2.17, 2.22 - 3.27; measured 2.17, 2.22), its
+      // request on file is granted on the next connect: nothing loops, and a bare rotate would have nothing to do.
+      if (isHost && release.silentLocalScopeUpgrade === 'local') continue;
       const requests = (pendingOf.size > 0 && pendingOf.get(device.deviceId)) || NONE;
       // (a) complete for an older release's clients, not for this one's: the new scope came with the update.
       const bundleMissing = sameList(held, lastHeld) ? lastBundleMissing : unsatisfiedScopes(release.scopeRule, held, release.cliDefaultScopes);
