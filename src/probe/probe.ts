@@ -269,6 +269,8 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
   const reader = new LineReader();
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d: string) => reader.push(d));
+  // The release's code writes beside its state dir (the private copy) until it exits: the copy is removed after.
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   child.on('close', () => reader.end());
   child.on('error', () => reader.end());
   const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutMs + 2000) * CLIENTS.length + 20_000);
@@ -321,7 +323,12 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
   } finally {
     clearTimeout(killer);
     child.stdin.end();
-    if (child.exitCode === null) child.kill('SIGTERM');
+    const wait = (ms: number) => Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+    await wait(5000);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await wait(2000);
+    }
   }
 
   const requests = { created: [...new Set(created)], removed: [] as string[], kept: [] as string[], problem: null as string | null };
