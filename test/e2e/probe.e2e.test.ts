@@ -259,7 +259,10 @@ describe.skipIf(!E2E)("probe on healthy states", () => {
       const r = await runFix(version, gw.home, ["doctor", "--probe", "--json", "--no-logs"]);
       const doc = r.json!;
       expect(doc.probe.verdict.real, JSON.stringify(doc.probe)).toBe("accepted");
-      for (const c of doc.probe.clients as Doc[]) expect(c.agree, JSON.stringify(c)).toBe(true);
+      // Every probed client agrees (a client kind the probe does not make, e.g. cli-read, has real: null).
+      const probed = (doc.probe.clients as Doc[]).filter((c) => c.real !== null);
+      expect(probed.map((c) => c.client)).toEqual(expect.arrayContaining(["cli", "internal-write", "internal-read"]));
+      for (const c of probed) expect(c.agree, JSON.stringify(c)).toBe(true);
       expect(r.code).toBe(0);
       expect(doc.probe.requests.created).toEqual([]);
       expect(pendingIds(gw)).toEqual(pendingBefore);
