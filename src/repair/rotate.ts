@@ -129,13 +129,23 @@ function askGatewayEarly(run: RotateRun): { where: GatewayQuestion; answer: Prom
 }
 
 export async function rotate(run: RotateRun, output: Output): Promise<number> {
+  const early = askGatewayEarly(run);
+  try {
+    return await rotateAsked(run, output, early);
+  } finally {
+    // Never return with the early question's systemctl still running: an in-process caller (check --fix, the
+    // tests) goes on and may remove what it writes to; a spawned CLI waited for it at exit anyway.
+    await early?.answer.catch(() => undefined);
+  }
+}
+
+async function rotateAsked(run: RotateRun, output: Output, early: ReturnType<typeof askGatewayEarly>): Promise<number> {
   const load = async (): Promise<Loaded> => {
     // The store's bytes are kept (not hashed) for the check in prepare that the plan was made from them.
     const storeBytes = new Map<string, Buffer>();
     const snapshot = await takeSnapshot({ ...run.snapshotOptions, hashStore: false, keepStoreBytes: storeBytes });
     return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs, rules: PLAN_RULES }), storeBytes };
   };
-  const early = askGatewayEarly(run);
   const first = await load();
   const { snapshot } = first;
   const editor = editorFor(snapshot);
