@@ -598,6 +598,8 @@ export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
   '2026.2.22': '2026-12-04',
   '2026.4.15': '2026-12-04',
   '2026.6.33': '2026-12-04',
+  '2026.8.2': '2026-12-04',
+  '2026.9.6': '2026-12-04',
 };
 
 export function isMeasuredRelease(version: string | null | undefined): boolean {
