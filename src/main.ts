@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CannotRunError, EXIT } from './core/errors.js';
+import { isFindingId, isIgnorable, type FindingId } from './core/findings.js';
 import { errorJson } from './report/json.js';
 import { Output } from './report/output.js';
 import { printable } from './report/escape.js';
@@ -44,6 +45,18 @@ function seconds(value: string): number {
 }
 
 /** `--device ''` (an unset shell variable) must not silently mean "this host". */
+/** --ignore takes a finding id, as doctor prints it in [brackets] and --json in findings[].id; a typo is an error, not a silent no-op. */
+function ignoredFinding(value: string, previous: FindingId[] = []): FindingId[] {
+  const id = value.trim();
+  if (isFindingId(id) && !isIgnorable(id)) {
+    throw new CannotRunError('usage', `--ignore cannot leave out ${id}: it is the gateway's own answer to --probe. Run without --probe instead.`);
+  }
+  if (!isFindingId(id)) {
+    throw new CannotRunError('usage', `--ignore takes a finding id, as doctor shows it in [brackets] (e.g. pending-repair-request); "${printable(value)}" is not one. The ids are listed in README "Failure modes" and docs/json-schema.md.`);
+  }
+  return [...previous, id];
+}
+
 function deviceId(value: string): string {
   if (!value.trim()) throw new CannotRunError('usage', '--device needs a device id or a unique prefix of one; it was empty (an unset variable?). Leave --device out to change this host\'s own device.');
   return value.trim();
@@ -81,7 +94,7 @@ export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
   logOptions(base(program, 'doctor'))
     .description('diagnose: which devices the gateway will refuse, why, and the exact fix (read-only)')
     .option('-q, --quiet', 'print only problems')
-    .option('--ignore <rule>', 'skip a rule by id (repeatable)', collect)
+    .option('--ignore <id>', 'leave out findings with this id, as shown in [brackets] (repeatable)', ignoredFinding)
     .option('--no-logs', 'do not read the gateway logs')
     .option('--probe', "also ask the running gateway: connect as this host's clients with the installed release's own client code (a refused connect records a pending request, removed again)")
     .option('--keep-requests', 'with --probe: leave the pending requests the refused connects created')
@@ -112,7 +125,7 @@ export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
     .option('--keep-requests', 'with --probe: leave the pending requests the refused connects created')
     .option('--no-logs', 'do not read the gateway logs')
     .option('-q, --quiet', 'print only problems')
-    .option('--ignore <rule>', 'skip a rule by id (repeatable)', collect)
+    .option('--ignore <id>', 'leave out findings with this id, as shown in [brackets] (repeatable)', ignoredFinding)
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the check').choices(['warning', 'error']).default('error'))
     // Set by the guard's drop-in, so each pre-start run leaves a line for `guard status`.
     .addOption(new Option('--from-guard').hideHelp())

@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../repair/atomic.js';
 import { openDir, stateOwner } from '../repair/confined.js';
 import { demoDir, locationArgs, snapshotOptions, type CommonOptions } from './common.js';
 import { GUARD_LOG } from './guard.js';
+import type { FindingId } from '../core/findings.js';
 
 export interface CheckOptions extends CommonOptions {
   format?: 'text' | 'json' | 'github' | 'prometheus';
@@ -24,7 +25,8 @@ export interface CheckOptions extends CommonOptions {
   textfileDir?: string;
   fix?: boolean;
   quiet?: boolean;
-  ignore?: string[];
+  /** --ignore: finding ids (validated where the flag is parsed). */
+  ignore?: FindingId[];
   failOn?: Severity;
   restart?: boolean;
   timeout?: number;

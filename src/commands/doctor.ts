@@ -7,10 +7,12 @@ import { doctorJson } from '../report/json.js';
 import { Output } from '../report/output.js';
 import { renderDoctor } from '../report/text.js';
 import { locationArgs, snapshotOptions, type CommonOptions } from './common.js';
+import type { FindingId } from '../core/findings.js';
 
 export interface DoctorOptions extends CommonOptions {
   quiet?: boolean;
-  ignore?: string[];
+  /** --ignore: finding ids (validated where the flag is parsed). */
+  ignore?: FindingId[];
   /** --log FILE (repeatable); --since; --no-logs sets logs to false. */
   log?: string[];
   since?: string;

@@ -2,6 +2,7 @@
 import { RULES } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
 import { hostDevice, predictClients } from './clients.js';
+import { modeOf, type FindingId } from './findings.js';
 import type { ClientVerdict, Finding, Severity, Snapshot } from './model.js';
 
 export interface Diagnosis {
@@ -15,7 +16,8 @@ const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export interface DiagnoseOptions {
   /** Location flags to repeat in fix commands, e.g. ['--state-dir', '/srv/oc']. */
   commandArgs?: string[];
-  ignore?: string[];
+  /** Finding ids to leave out of the report (`--ignore`). */
+  ignore?: readonly FindingId[];
   rules?: readonly Rule[];
 }
 
@@ -30,14 +32,16 @@ export function diagnose(snapshot: Snapshot, options: DiagnoseOptions = {}): Dia
   const commandArgs = options.commandArgs ?? [];
   const command = (name: string, ...extra: string[]) =>
     ['openclaw-fix', name, ...extra.map((e) => (e.startsWith('<') ? e : shellQuote(e))), ...commandArgs.map(shellQuote)].join(' ');
-  const ignore = new Set(options.ignore ?? []);
+  const ignore = new Set<string>(options.ignore ?? []);
   const findings: Finding[] = [];
   for (const rule of options.rules ?? RULES) {
     try {
-      findings.push(...rule.detect({ snapshot, clients, host, command }));
+      // The mode is the registry's, whatever a rule says: one table decides which mode a finding is.
+      for (const f of rule.detect({ snapshot, clients, host, command })) findings.push({ ...f, mode: modeOf(f.id) });
     } catch (error) {
       findings.push({
         id: 'internal-rule-error',
+        mode: null,
         severity: 'warning',
         title: `The check "${rule.id}" failed to run`,
         explanation: `This is a bug in openclaw-fix, not a problem with your install; the other checks ran. (${error instanceof Error ? error.message : String(error)})`,

@@ -3,6 +3,7 @@ import { diagnose, type Diagnosis } from './diagnose.js';
 import type { Snapshot } from './model.js';
 import { takeSnapshot, type SnapshotOptions } from './snapshot.js';
 import { portAnswers } from '../repair/service.js';
+import type { FindingId } from './findings.js';
 
 export interface ExamineOptions {
   /** false = --no-logs. */
@@ -10,7 +11,8 @@ export interface ExamineOptions {
   log?: string[];
   since?: string;
   commandArgs: string[];
-  ignore?: string[];
+  /** --ignore: finding ids (validated where the flag is parsed). */
+  ignore?: FindingId[];
 }
 
 /** doctor and check read only the newest few log files, so they stay fast on hosts with weeks of logs. */

@@ -2,6 +2,7 @@
  * The read-only view of an OpenClaw install that every rule works on. It never holds a secret:
  * token values and private keys are reduced to short digests at read time (see snapshot.ts).
  */
+import type { FindingId, ModeId } from './findings.js';
 import type { ReleaseKnowledge } from './knowledge.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -262,15 +263,18 @@ export interface Fix {
 }
 
 export interface Finding {
-  id: string;
-  /** Failure-catalog mode (M01..M16, L1..L4), when the finding is one. */
-  mode?: string;
+  /** One of the closed set in core/findings.ts. */
+  id: FindingId;
+  /** Failure-catalog mode (M01..M16, L1..L4) or null: always the one core/findings.ts gives the id (diagnose sets it). */
+  mode?: ModeId | null;
   severity: Severity;
   title: string;
   /** What users notice. */
   impact?: string;
   explanation: string;
   deviceId?: string;
+  /** The state file this finding is about (absolute), when it is about one: CI annotations point at it. */
+  file?: string;
   evidence: string[];
   /** Log lines that show this finding happening (attached by doctor from snapshot.logEvidence). */
   logEvidence?: string[];

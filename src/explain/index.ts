@@ -6,6 +6,7 @@ import { knowledgeForString } from '../core/knowledge.js';
 import { printable } from '../report/escape.js';
 import { classify, type Score } from './classify.js';
 import { decidingFact } from './decide.js';
+import { modeName } from '../core/findings.js';
 import { MODES, type ModeId } from './modes.js';
 import { extractSignals, type Signals } from './signals.js';
 
@@ -46,7 +47,7 @@ const MAX_POSSIBLE = 4;
 
 function toMode(s: Score, confidence: ExplainedMode['confidence']): ExplainedMode {
   const m = MODES[s.mode];
-  return { mode: m.id, slug: m.slug, title: m.title, confidence, score: s.score, because: s.because, versions: m.versions, why: m.why, next: m.next, check: m.check, lookAlike: Boolean(m.lookAlike) };
+  return { mode: m.id, slug: modeName(m.id), title: m.title, confidence, score: s.score, because: s.because, versions: m.versions, why: m.why, next: m.next, check: m.check, lookAlike: Boolean(m.lookAlike) };
 }
 
 /** Approve commands only for a request whose device (same id AND same publicKey) is also in the paste. */

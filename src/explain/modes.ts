@@ -1,16 +1,15 @@
 /**
  * The failure catalog in one table (../shared/failure-catalog.md §2): one entry per mode and look-alike,
  * in plain language. `explain` prints these; the doctor rules take their one-line descriptions from here so
- * the README, doctor and explain name each mode the same way.
+ * the README, doctor and explain name each mode the same way. A mode's name is core/findings.ts's (modeName).
  */
 
-export type ModeId =
-  | 'M01' | 'M02' | 'M03' | 'M04' | 'M05' | 'M06' | 'M07' | 'M08' | 'M09' | 'M10' | 'M11' | 'M12' | 'M13' | 'M14' | 'M15' | 'M16'
-  | 'L1' | 'L2' | 'L3' | 'L4';
+import { modeName, type ModeId } from '../core/findings.js';
+
+export type { ModeId };
 
 export interface ModeInfo {
   id: ModeId;
-  slug: string;
   /** One line: what goes wrong. */
   title: string;
   /** The releases it occurs on, in words (the rules use the knowledge table for the same facts). */
@@ -30,7 +29,6 @@ const DOCTOR = 'run `openclaw-fix doctor` on the gateway host (add `--openclaw-v
 export const MODES: Record<ModeId, ModeInfo> = {
   M01: {
     id: 'M01',
-    slug: 'svc-missing-write',
     title: "The gateway's own internal calls (cron delivery, announce, sessions_spawn) loop on operator.write",
     versions: '2026.2.19 - 2026.2.21; fixed in 2026.2.22',
     why: "The gateway's internal calls sign with this host's device and ask for operator.write (or operator.read). The host was paired with the old CLI bundle [operator.admin, operator.approvals, operator.pairing]; on 2.19/2.21 admin does not cover write and no scope upgrade is approved silently, so the gateway refuses itself, files a repair request nobody is asked to approve, and closes with 1008 \"pairing required\". Restarting does not help.",
@@ -39,7 +37,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M02: {
     id: 'M02',
-    slug: 'device-lacks-read-write',
     title: 'A device paired with an older/narrow bundle (Control UI, TUI, app, third-party client) lacks operator.read/write',
     versions: '2026.2.14 - 2.21 (and the 3.13 Control UI bundle); third-party clients on any release',
     why: 'The 2.19 scope split made old baselines insufficient: a device holding only [operator.admin, operator.approvals, operator.pairing] (or [operator.admin]) cannot do read/write RPCs on releases where admin does not cover them, and some clients ask for the old bundle themselves.',
@@ -48,7 +45,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M03: {
     id: 'M03',
-    slug: 'cli-narrow-baseline',
     title: 'The CLI on this host is locked out: its device is approved for less than the CLI asks (read-only, pairing-only, admin-only)',
     versions: '2.19 - 2.21 and ~3.28 - 8.0 for local clients; any release for remote/device-token clients',
     why: "A device's approval baseline is fixed by its FIRST connection. A status/health probe (or a minimal bootstrap) paired the host with fewer scopes than the CLI asks; later commands ask more, the upgrade is not approved silently on this release, and the only local approver is that same narrow device: a deadlock by design, not corruption.",
@@ -57,7 +53,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M04: {
     id: 'M04',
-    slug: 'scope-added-by-update',
     title: 'An update made clients ask for a scope existing devices do not hold',
     versions: 'any update that adds a requested scope while upgrades are not silent: 2.19, ~3.28 - 8.0 (4.8 native approvals, 4.15 talk.secrets, 5.7 cron write)',
     why: 'The new release asks for a scope (e.g. operator.talk.secrets from 4.15, operator.write for native approvals) that devices approved under the old release lack; no migration re-grants it and scope upgrades are not silent, so subsystems loop minutes after `openclaw update`.',
@@ -66,7 +61,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M05: {
     id: 'M05',
-    slug: 'internal-call-not-loopback',
     title: 'Internal calls or the local CLI reach the gateway over a LAN/container/tailnet address and are treated as remote',
     versions: 'all releases; worst on 2.x and 4.29+ in containers',
     why: '"Local" is decided by the peer address. With gateway.bind lan/tailnet (or Docker NAT) the gateway\'s own clients connect from a non-loopback IP (`Source: local lan 172.18.0.2`), and remote pairings and upgrades are never approved silently.',
@@ -75,7 +69,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M06: {
     id: 'M06',
-    slug: 'metadata-pin-mismatch',
     title: "A device's platform/deviceFamily changed (OS update, client reports another string) and must be re-approved",
     versions: '~2026.2.26 onward (macOS app refresh fixed ~6.x; other clients still approval-bound)',
     why: 'The gateway pins device metadata; a benign OS/version string change is indistinguishable from a different device, so it files a metadata-upgrade repair request and closes with 1008.',
@@ -84,7 +77,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M07: {
     id: 'M07',
-    slug: 'role-upgrade-pending',
     title: 'A device approved for one role (e.g. node) asks for another (operator)',
     versions: 'all releases; stricter from ~4.x and 9.x',
     why: 'Roles are approved separately; a device asking for a role it was not approved for gets a role-upgrade request and 1008. Hand-seeded records without role/roles trigger the same.',
@@ -93,7 +85,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M08: {
     id: 'M08',
-    slug: 'device-token-mismatch',
     title: "The client's cached device token no longer matches the store",
     versions: 'mostly 2.14 - 2.21; any release after a rotate or identity change for device-token clients',
     why: 'The device token is a second credential: rotate mints a new one, re-pairing or a new identity orphans the old one, and some releases clear the client copy. The gateway then refuses with `unauthorized: device token mismatch`.',
@@ -102,7 +93,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M09: {
     id: 'M09',
-    slug: 'host-identity-not-paired',
     title: "This host's identity was regenerated, removed or duplicated: the gateway sees a new, unpaired device",
     versions: 'all releases',
     why: 'Pairing is bound to the key pair in identity/device.json; a reinstall, wiped volume, unreadable file or a second client with its own identity makes a new device (`reason=not-paired`). Locally it re-pairs with the scopes of whatever connects first; remotely it needs approval.',
@@ -111,7 +101,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M10: {
     id: 'M10',
-    slug: 'scope-arrays-diverge',
     title: "A device's scopes, approvedScopes and tokens.<role>.scopes disagree",
     versions: 'all releases (2.19 - 2.20 narrowing rotations; 3.12+ rejects tokens above approvedScopes)',
     why: 'OpenClaw keeps three overlapping lists of what a device may do; a rotation or half-done manual edit changed one. The connect check and the token check then disagree, and the device loops on scope upgrades.',
@@ -120,7 +109,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M11: {
     id: 'M11',
-    slug: 'rotate-cannot-widen',
     title: 'The documented `devices rotate --scope` workaround no longer widens the device',
     versions: '2.21+ (bounded by approvedScopes); 7.x+ denies with reason codes',
     why: 'From 2.21 rotate cannot move the connect baseline beyond approvedScopes: it "succeeds" and the loop stays, or (7.x+) fails with `device token rotation denied` / `scope-outside-approved-baseline`. It also mints a new token value.',
@@ -129,7 +117,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M12: {
     id: 'M12',
-    slug: 'pending-request-churn',
     title: 'The request you try to approve is gone or replaced (`unknown requestId`)',
     versions: '4.x - 6.x supersede with a new requestId; requests expire after 5 minutes on every release',
     why: 'Each reconnect files or supersedes a pending request, and requests older than 5 minutes are pruned; the id you copied is stale by the time you approve it.',
@@ -138,7 +125,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M13: {
     id: 'M13',
-    slug: 'approver-lacks-authority',
     title: 'Nobody local may approve: the approver lacks operator.admin / operator.pairing',
     versions: '4.20+ (own requests only), 4.29+ (approve needs operator.admin); 5.2 before the 5.3 retry fix',
     why: 'Approving needs operator.pairing (admin from 4.29); when every paired device lacks it, approve fails with `missing scope: operator.admin` and requests pile up.',
@@ -147,7 +133,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M14: {
     id: 'M14',
-    slug: 'approve-latest-preview-only',
     title: 'Automation stopped approving after an update: `devices approve --latest` only previews',
     versions: 'preview-only by 5.5 (confirmed 6.11); 2.19 - 4.2 approved the newest request',
     why: 'On current releases `openclaw devices approve` without a requestId (or with --latest) prints the selected request (`"selected": {...}`) and exits 1 without approving: a deliberate safety change, so installers and scripts that relied on it stop and devices stay pending.',
@@ -156,7 +141,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M15: {
     id: 'M15',
-    slug: 'store-unreadable',
     title: 'paired.json / pending.json is corrupt, empty, of the wrong shape, or lost',
     versions: '<= 4.2 reads a broken file as empty and overwrites it; 6.11/7.x fail closed',
     why: 'A store that does not parse is read as EMPTY on older releases (every device unpaired, next write drops them all) or refused on newer ones (every connection closes).',
@@ -165,7 +149,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   M16: {
     id: 'M16',
-    slug: 'sqlite-migration',
     title: '2026.8.1+: pairing lives in state/openclaw.sqlite; the JSON files are no longer the store',
     versions: '2026.8.1 and later',
     why: 'Devices, identity and device tokens moved to SQLite; legacy JSON files are imported once and renamed *.migrated. Edits to devices/paired.json change nothing, failed imports repeat (`device pairing store migration failed`), and re-created legacy files trip fail-closed guards.',
@@ -174,7 +157,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   L1: {
     id: 'L1',
-    slug: 'shared-token-scopes-cleared',
     title: 'Look-alike: "missing scope: operator.read" from status/probe with a healthy, fully paired device',
     versions: '2026.3.12/3.13 - ~4.21',
     why: 'Status/probe/logs clients that authenticate with the shared token and no device identity get their self-declared scopes cleared (GHSA-rqpp-rjj8-7wv8). The connection is accepted (no 1008); only the RPC is refused. The device store is fine.',
@@ -184,7 +166,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   L2: {
     id: 'L2',
-    slug: 'gateway-token-drift',
     title: 'Look-alike: the shared gateway token differs between the service environment and the config (or was deleted)',
     versions: 'all releases (2.14 `gateway install` bakes the token into the unit; 9.3 reload can delete gateway.auth)',
     why: 'The gateway service starts with one token and clients use another: `unauthorized: gateway token mismatch`, `AUTH_TOKEN_MISMATCH`, `gateway token missing`. Not a pairing problem; the device store is fine.',
@@ -194,7 +175,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   L3: {
     id: 'L3',
-    slug: 'handshake-timeout',
     title: 'Look-alike: 1000/1006 closes on a busy or slow gateway (pre-auth handshake timeout)',
     versions: '2026.3.13 - 3.21 (3 s timeout); fixed in 3.22 (10 s, OPENCLAW_HANDSHAKE_TIMEOUT_MS); WSL reports on 4.26',
     why: 'The gateway closed the socket before the handshake finished (`"cause":"handshake-timeout"`, `code=1000 reason=n/a`). Not a pairing problem; the device store is fine.',
@@ -204,7 +184,6 @@ export const MODES: Record<ModeId, ModeInfo> = {
   },
   L4: {
     id: 'L4',
-    slug: 'control-ui-context',
     title: 'Look-alike: browser-side 1008s that are not scope problems (insecure context, missing device identity)',
     versions: 'all releases',
     why: 'The Control UI needs a secure context (HTTPS or localhost) to create a device identity; over plain HTTP on a LAN address it is refused with `control ui requires HTTPS or localhost (secure context)` / `device identity required`. The device store is fine.',
@@ -219,7 +198,7 @@ export const MODE_IDS = Object.keys(MODES) as ModeId[];
 /** The rule description for a mode: `M05 internal-call-not-loopback: <title>`. */
 export function describeMode(id: ModeId): string {
   const m = MODES[id];
-  return `${m.id} ${m.slug}: ${m.title}`;
+  return `${m.id} ${modeName(id)}: ${m.title}`;
 }
 
 /** The sentence every look-alike finding ends with. */

@@ -3,6 +3,7 @@
  * the version; renames or removals bump it.
  */
 import type { Diagnosis } from '../core/diagnose.js';
+import { modeOf } from '../core/findings.js';
 import type { Snapshot, StoreView } from '../core/model.js';
 import { TOOL_VERSION } from '../version.js';
 import { FAILURE_KINDS } from '../logs/describe.js';
@@ -103,7 +104,7 @@ export function doctorJson(command: string, exitCode: number, snapshot: Snapshot
     })),
     findings: diagnosis.findings.map((f) => ({
       id: f.id,
-      mode: f.mode ?? null,
+      mode: modeOf(f.id),
       severity: f.severity,
       title: f.title,
       impact: f.impact ?? null,

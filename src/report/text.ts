@@ -1,6 +1,7 @@
 /** Human rendering of a diagnosis: verdict first, then each problem as what breaks / why / device / fix. */
 import { printable } from '../report/escape.js';
 import type { Diagnosis } from '../core/diagnose.js';
+import { isLoop, modeOf } from '../core/findings.js';
 import type { Finding, Snapshot } from '../core/model.js';
 import { shortId } from '../rules/text.js';
 import { wrap, type Output } from './output.js';
@@ -46,7 +47,7 @@ export function verdictLine(o: Output, diagnosis: Diagnosis): string {
     error ? c.red(`${error} problem${error === 1 ? '' : 's'}`) : '',
     warning ? c.yellow(`${warning} warning${warning === 1 ? '' : 's'}`) : '',
   ].filter(Boolean);
-  const loop = diagnosis.findings.some((f) => f.severity === 'error' && /missing-(write|read)/.test(f.id));
+  const loop = diagnosis.findings.some((f) => f.severity === 'error' && isLoop(f.id));
   const unverified = diagnosis.findings.some((f) => f.id === 'release-unverified');
   if (unverified && error === 1) {
     return `${c.yellow('?')} Unverified for this release: nothing below was measured on it, so it is not called healthy${warning ? ` (${c.yellow(`${warning} warning${warning === 1 ? '' : 's'}`)})` : ''}.`;
@@ -57,7 +58,8 @@ export function verdictLine(o: Output, diagnosis: Diagnosis): string {
 function renderFinding(o: Output, finding: Finding, snapshot: Snapshot, options: TextOptions): void {
   const c = o.out;
   const color = finding.severity === 'error' ? c.red : finding.severity === 'warning' ? c.yellow : c.cyan;
-  const tag = c.dim(`[${finding.id}${finding.mode ? ` · ${finding.mode}` : ''}]`);
+  const mode = modeOf(finding.id);
+  const tag = c.dim(`[${finding.id}${mode ? ` · ${mode}` : ''}]`);
   const width = o.width;
   const indent = '    ';
   const label = (name: string) => c.bold(name.padEnd(10));

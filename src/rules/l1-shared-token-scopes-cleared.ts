@@ -7,7 +7,6 @@ import type { Rule } from './types.js';
 
 export const sharedTokenScopesCleared: Rule = {
   id: 'shared-token-scopes-cleared',
-  mode: 'L1',
   description: describeMode('L1'),
   detect({ snapshot, host }) {
     if (!snapshot.release.sharedTokenScopesCleared) return [];
@@ -18,7 +17,6 @@ export const sharedTokenScopesCleared: Rule = {
     return [
       {
         id: 'shared-token-scopes-cleared',
-        mode: 'L1',
         severity: 'warning',
         title: 'Status/probe calls report "missing scope: operator.read" although the device store grants it',
         explanation: `${MODES.L1.why} ${LOOK_ALIKE_NOTE}`,

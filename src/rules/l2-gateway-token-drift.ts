@@ -5,7 +5,6 @@ import type { Rule } from './types.js';
 
 export const gatewayTokenDrift: Rule = {
   id: 'gateway-token-drift',
-  mode: 'L2',
   description: describeMode('L2'),
   detect({ snapshot }) {
     const { config } = snapshot;
@@ -18,7 +17,6 @@ export const gatewayTokenDrift: Rule = {
     if (evidence.length === 0) return [];
     const finding: Finding = {
       id: 'gateway-token-drift',
-      mode: 'L2',
       severity: 'warning',
       title: 'The gateway service and openclaw.json disagree on the shared gateway token',
       impact: 'Clients are refused with "unauthorized: gateway token mismatch" / AUTH_TOKEN_MISMATCH: not a pairing problem.',

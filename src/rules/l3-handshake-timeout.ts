@@ -5,7 +5,6 @@ import type { Rule } from './types.js';
 
 export const handshakeTimeout: Rule = {
   id: 'handshake-timeout',
-  mode: 'L3',
   description: describeMode('L3'),
   detect({ snapshot }) {
     const logs = logGroups(snapshot, 'handshake-timeout');
@@ -13,7 +12,6 @@ export const handshakeTimeout: Rule = {
     return [
       {
         id: 'handshake-timeout',
-        mode: 'L3',
         severity: 'warning',
         title: 'Connections are closed by the pre-auth handshake timeout, not by pairing',
         explanation:

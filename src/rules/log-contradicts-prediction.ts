@@ -5,7 +5,7 @@
  * (A refusal for scopes the store already grants is log-loop-after-fix: another store, not another rule.)
  */
 import { SCOPE } from '../core/knowledge.js';
-import type { ClientKind, ClientVerdict, LogGroup } from '../core/model.js';
+import type { ClientKind, ClientVerdict, Finding, LogGroup } from '../core/model.js';
 import { describeGroup } from '../logs/describe.js';
 import { when } from '../logs/evidence.js';
 import { scopeList, versionLabel } from './text.js';
@@ -35,7 +35,7 @@ export const logContradictsPrediction: Rule = {
     const changedMs = snapshot.store.paired.stat?.mtimeMs;
     const approvedAt = Math.max(0, ...groups.filter((g) => g.kind === 'auto-approved' && g.deviceId === host && g.lastAt).map((g) => Date.parse(g.lastAt!)));
     const seen = new Set<string>();
-    const findings = [];
+    const findings: Finding[] = [];
     for (const g of groups) {
       if (g.kind !== 'access-upgrade' || g.reason !== 'scope-upgrade' || g.deviceId !== host) continue;
       const lastMs = g.lastAt ? Date.parse(g.lastAt) : undefined;

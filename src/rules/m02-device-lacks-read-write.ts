@@ -12,7 +12,6 @@ const READ_WRITE: readonly string[] = [SCOPE.read, SCOPE.write];
 
 export const deviceLacksReadWrite: Rule = {
   id: 'device-lacks-read-write',
-  mode: 'M02',
   description: describeMode('M02'),
   detect({ snapshot, host }) {
     const { release } = snapshot;
@@ -48,7 +47,6 @@ export const deviceLacksReadWrite: Rule = {
       const ui = UI_CLIENTS.test(`${device.clientId ?? ''} ${device.clientMode ?? ''} ${device.displayName ?? ''}`);
       findings.push({
         id: 'device-lacks-read-write',
-        mode: 'M02',
         severity: 'warning',
         title: `${DeviceLabel(device, host?.deviceId)} lacks ${scopeList(missing)}`,
         impact: ui
@@ -75,7 +73,6 @@ export const deviceLacksReadWrite: Rule = {
     const missing = [...missingAny].sort();
     findings.push({
       id: 'device-lacks-read-write',
-      mode: 'M02',
       severity: 'warning',
       title: `${quiet.length} paired devices lack ${scopeList(missing)}`,
       impact: 'Every read/write call from those clients loops on "pairing required" (or "missing scope: operator.read" in the Control UI).',

@@ -12,7 +12,6 @@ import type { Rule } from './types.js';
 
 export const scopeAddedByUpdate: Rule = {
   id: 'scope-added-by-update',
-  mode: 'M04',
   description: describeMode('M04'),
   detect({ snapshot, clients, host, command }) {
     const { release } = snapshot;
@@ -53,7 +52,6 @@ export const scopeAddedByUpdate: Rule = {
       if (silent && !addedOnly) continue;
       findings.push({
         id: 'scope-added-by-update',
-        mode: 'M04',
         severity: 'warning',
         title: `${DeviceLabel(device, host?.deviceId)} will need approval for ${scopeList(missing)} on ${versionLabel(snapshot.version.version)}`,
         impact: 'Clients of that device loop on "scope upgrade pending approval" / "pairing required" after the update (channels, native approvals, cron, CLI).',

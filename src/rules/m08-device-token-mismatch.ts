@@ -11,7 +11,6 @@ import type { Rule } from './types.js';
 
 export const deviceTokenMismatch: Rule = {
   id: 'device-token-mismatch',
-  mode: 'M08',
   description: describeMode('M08'),
   detect({ snapshot, host }) {
     const { deviceAuth, identity } = snapshot;
@@ -38,7 +37,6 @@ export const deviceTokenMismatch: Rule = {
       : 'Stop the gateway, remove only the stale role entry under "tokens" in identity/device-auth.json (the client re-caches it from the next hello-ok), start it. Never copy a token value from paired.json.';
     const finding: Finding = {
       id: 'device-token-mismatch',
-      mode: 'M08',
       severity: shared && logs.length === 0 ? 'warning' : 'error',
       title: "This host's cached device token does not match the device store",
       impact: 'Clients that log in with the device token are refused: "unauthorized: device token mismatch (rotate/reissue device token)".',

@@ -9,7 +9,6 @@ import type { Rule } from './types.js';
 
 export const rotateCannotWiden: Rule = {
   id: 'rotate-cannot-widen',
-  mode: 'M11',
   description: describeMode('M11'),
   detect({ snapshot, host, command }) {
     const { release } = snapshot;
@@ -23,7 +22,6 @@ export const rotateCannotWiden: Rule = {
         if (beyond.length === 0) continue;
         findings.push({
           id: 'rotate-cannot-widen',
-          mode: 'M11',
           severity: 'warning',
           title: `A rotation gave ${deviceLabel(device, host?.deviceId)} a token with ${scopeList(beyond)}, but the device itself still lacks them`,
           impact: 'The loop stays: the connect check reads the device scopes, not the token.',

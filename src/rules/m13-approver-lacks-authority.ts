@@ -9,7 +9,6 @@ import type { Rule } from './types.js';
 
 export const approverLacksAuthority: Rule = {
   id: 'approver-lacks-authority',
-  mode: 'M13',
   description: describeMode('M13'),
   detect({ snapshot }) {
     const { release, store } = snapshot;
@@ -20,7 +19,6 @@ export const approverLacksAuthority: Rule = {
     if (approvers.length > 0) return [];
     const finding: Finding = {
       id: 'approver-lacks-authority',
-      mode: 'M13',
       severity: 'warning',
       title: `No paired device holds ${needed}, which approving a request needs on this release`,
       impact: '`openclaw devices approve` from any paired device fails with "missing scope: ' + needed + '"; requests pile up.',

@@ -6,7 +6,6 @@ import type { Rule } from './types.js';
 
 export const sqliteMigration: Rule = {
   id: 'sqlite-migration',
-  mode: 'M16',
   description: describeMode('M16'),
   detect(ctx) {
     const { snapshot } = ctx;
@@ -18,7 +17,6 @@ export const sqliteMigration: Rule = {
     const findings: Finding[] = [];
     const finding = (severity: Finding['severity'], title: string, explanation: string, evidence: string[]): Finding => ({
       id: 'sqlite-migration',
-      mode: 'M16',
       severity,
       title,
       explanation,
@@ -29,7 +27,6 @@ export const sqliteMigration: Rule = {
     if (ignored.length) {
       findings.push({
         id: 'legacy-store-ignored',
-        mode: 'M16',
         severity: 'warning',
         title: 'devices/paired.json differs from the SQLite store: edits to paired.json have no effect on this release',
         impact: 'Scopes added to paired.json (by hand, by an old guide or an old tool) are never seen: the gateway reads only state/openclaw.sqlite.',

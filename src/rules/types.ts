@@ -1,3 +1,4 @@
+import type { FindingId } from '../core/findings.js';
 import type { ClientVerdict, DeviceRecord, Finding, Snapshot } from '../core/model.js';
 
 export interface RuleContext {
@@ -8,10 +9,9 @@ export interface RuleContext {
   command(name: string, ...extra: string[]): string;
 }
 
+/** A rule's id is the first finding it reports (for a catalog rule, its mode's name: core/findings.ts). */
 export interface Rule {
-  id: string;
-  /** Failure-catalog mode this rule detects. */
-  mode?: string;
+  id: FindingId;
   description: string;
   detect(ctx: RuleContext): Finding[];
 }

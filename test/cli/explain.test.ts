@@ -10,7 +10,7 @@ describe('openclaw-fix explain', () => {
   it('explains a file: mode, why, next step and what to check', () => {
     const r = runCli(['explain', path.join(SAMPLES, '21655-gateway-log.txt'), '--no-color']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('M01 svc-missing-write');
+    expect(r.stdout).toContain('M01 service-device-missing-write');
     expect(r.stdout).toMatch(/Next\s+Upgrade to OpenClaw 2026\.2\.22/);
     expect(r.stdout).toContain('openclaw-fix doctor');
   });

@@ -8,7 +8,6 @@ const PENDING_TTL_MS = 5 * 60 * 1000;
 
 export const pendingRequestChurn: Rule = {
   id: 'pending-request-churn',
-  mode: 'M12',
   description: describeMode('M12'),
   detect({ snapshot }) {
     const byDevice = new Map<string, typeof snapshot.store.pendingRequests>();
@@ -22,7 +21,6 @@ export const pendingRequestChurn: Rule = {
       if (requests.length < 2 && expired.length === 0) continue;
       findings.push({
         id: 'pending-request-churn',
-        mode: 'M12',
         severity: requests.length > 1 ? 'warning' : 'info',
         title:
           requests.length > 1

@@ -6,7 +6,6 @@ import type { Rule } from './types.js';
 
 export const metadataPinMismatch: Rule = {
   id: 'metadata-pin-mismatch',
-  mode: 'M06',
   description: describeMode('M06'),
   detect({ snapshot, host }) {
     if (!snapshot.release.metadataPinning) return [];
@@ -21,7 +20,6 @@ export const metadataPinMismatch: Rule = {
       const same = sameKeyPair(request, device);
       findings.push({
         id: 'metadata-pin-mismatch',
-        mode: 'M06',
         severity: 'warning',
         title: `${DeviceLabel(device, host?.deviceId)} now reports ${platformChanged ? `platform "${request.platform}" (pinned "${device.platform}")` : `deviceFamily "${request.deviceFamily}" (pinned "${device.deviceFamily}")`}`,
         impact: 'That client is refused with "pairing required: device identity changed and must be re-approved" and reconnects in a storm.',
@@ -36,7 +34,6 @@ export const metadataPinMismatch: Rule = {
     if (findings.length === 0 && logs.length) {
       findings.push({
         id: 'metadata-pin-mismatch',
-        mode: 'M06',
         severity: 'warning',
         title: 'The gateway log shows metadata-upgrade refusals',
         explanation: MODES.M06.why,

@@ -21,7 +21,6 @@ function implied(list: readonly string[]): string[] {
 
 export const tokenScopesDiverge: Rule = {
   id: 'token-scopes-diverge',
-  mode: 'M10',
   description: "A device's scope arrays disagree with each other",
   detect({ snapshot, host, command }) {
     const findings: Finding[] = [];
@@ -54,7 +53,6 @@ export const tokenScopesDiverge: Rule = {
       const reads = snapshot.release.baseline === 'approved-then-scopes' ? '`approvedScopes` (then `scopes`)' : snapshot.release.baseline === 'scopes' ? '`scopes`' : '`scopes` (then `approvedScopes`)';
       findings.push({
         id: 'token-scopes-diverge',
-        mode: 'M10',
         severity: 'warning',
         title: `The scope lists of ${isHost ? "this host's device" : `device ${shortId(device.deviceId)}`} disagree`,
         impact: `A client can pass one check and fail the other: on this release the connect check reads ${reads}, device-token logins read \`tokens.operator.scopes\` (and 2026.3.12+ rejects tokens above \`approvedScopes\`).`,

@@ -8,7 +8,6 @@ import type { Rule } from './types.js';
 
 export const serviceDeviceMissingWrite: Rule = {
   id: 'service-device-missing-write',
-  mode: 'M01',
   description: "The gateway's own internal calls (cron delivery, announce, sessions_spawn, health) are refused for this host's device",
   detect({ snapshot, clients, host, command }) {
     const internal = clients.filter((c) => isInternalClient(c.client));
@@ -42,7 +41,6 @@ export const serviceDeviceMissingWrite: Rule = {
     const escalation = missing.includes(SCOPE.admin) && !everHeld.has(SCOPE.admin);
     const finding: Finding = {
       id: 'service-device-missing-write',
-      mode: 'M01',
       severity: 'error',
       title: "This host's own gateway calls are refused: cron delivery, announce and sessions_spawn loop on \"pairing required\"",
       impact: `Broken now: ${features.join('; ')}. Messages and cron results are lost silently; restarting the gateway does not help.`,
@@ -87,7 +85,6 @@ function runningNote(running: boolean | undefined, port: number, healthRefused: 
 function info(message: string, deviceId?: string): Finding {
   return {
     id: 'service-device-missing-write',
-    mode: 'M01',
     severity: 'info',
     title: "This host's internal calls are allowed",
     explanation: message,

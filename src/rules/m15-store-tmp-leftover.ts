@@ -4,7 +4,6 @@ import type { Rule } from './types.js';
 
 export const storeTmpLeftovers: Rule = {
   id: 'store-tmp-leftover',
-  mode: 'M15',
   description: describeMode('M15'),
   detect({ snapshot }) {
     const tmp = (snapshot.stateFiles ?? []).filter((f) => f.startsWith('devices/') && f.endsWith('.tmp'));
@@ -12,7 +11,6 @@ export const storeTmpLeftovers: Rule = {
     return [
       {
         id: 'store-tmp-leftover',
-        mode: 'M15',
         severity: 'info',
         title: `${tmp.length} leftover temporary store file(s) from an interrupted write`,
         explanation:

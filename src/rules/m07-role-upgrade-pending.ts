@@ -6,7 +6,6 @@ import type { Rule } from './types.js';
 
 export const roleUpgradePending: Rule = {
   id: 'role-upgrade-pending',
-  mode: 'M07',
   description: describeMode('M07'),
   detect({ snapshot, host }) {
     const findings: Finding[] = [];
@@ -19,7 +18,6 @@ export const roleUpgradePending: Rule = {
       if (held.length === 0 || newRoles.length === 0) continue;
       findings.push({
         id: 'role-upgrade-pending',
-        mode: 'M07',
         severity: 'warning',
         title: `${DeviceLabel(device, host?.deviceId)} asks for the role ${newRoles.join(', ')} it was not approved for`,
         impact: 'That client is refused with "pairing required" (role-upgrade) until someone approves it.',
@@ -33,7 +31,6 @@ export const roleUpgradePending: Rule = {
       if (device.role || device.roles) continue;
       findings.push({
         id: 'role-upgrade-pending',
-        mode: 'M07',
         severity: 'warning',
         title: `${DeviceLabel(device, host?.deviceId)} has no role or roles (a hand-made record)`,
         explanation: 'Every connect from it is a role upgrade that needs approval. Re-pair the device rather than adding roles by hand: a role is a grant.',
@@ -46,7 +43,6 @@ export const roleUpgradePending: Rule = {
     if (findings.length === 0 && logs.length) {
       findings.push({
         id: 'role-upgrade-pending',
-        mode: 'M07',
         severity: 'warning',
         title: 'The gateway log shows role-upgrade refusals',
         explanation: MODES.M07.why,

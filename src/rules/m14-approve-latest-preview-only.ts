@@ -6,7 +6,6 @@ import type { Rule } from './types.js';
 
 export const approveLatestPreviewOnly: Rule = {
   id: 'approve-latest-preview-only',
-  mode: 'M14',
   description: describeMode('M14'),
   detect({ snapshot }) {
     if (snapshot.release.approveWithoutIdApprovesLatest) return [];
@@ -15,7 +14,6 @@ export const approveLatestPreviewOnly: Rule = {
     if (fresh.length === 0) return [];
     const finding: Finding = {
       id: 'approve-latest-preview-only',
-      mode: 'M14',
       severity: 'info',
       title: `${fresh.length} new device(s) wait for approval; \`openclaw devices approve --latest\` only previews on this release`,
       explanation: MODES.M14.why,

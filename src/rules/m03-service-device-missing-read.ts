@@ -8,7 +8,6 @@ import type { Rule, RuleContext } from './types.js';
 
 export const serviceDeviceMissingRead: Rule = {
   id: 'service-device-missing-read',
-  mode: 'M03',
   description: 'The CLI on this host is locked out: its device is approved for less than the CLI asks',
   detect({ snapshot, clients, host, command }) {
     // From 5.28 each command asks its own scope: read/write commands are the lock-out a bare rotate fixes; admin
@@ -25,7 +24,6 @@ export const serviceDeviceMissingRead: Rule = {
       return [
         {
           id: 'service-device-missing-read',
-          mode: 'M03',
           severity: 'error',
           title: 'The CLI on this host is not paired and will not be paired by itself: `openclaw` commands fail with "pairing required"',
           impact: 'Every CLI command that connects to the gateway is refused until someone approves this host.',
@@ -47,7 +45,6 @@ export const serviceDeviceMissingRead: Rule = {
     return [
       {
         id: 'service-device-missing-read',
-        mode: 'M03',
         severity: 'error',
         title: 'The CLI on this host is locked out: `openclaw` commands loop on "pairing required"',
         impact:
@@ -76,7 +73,6 @@ function cliAdminRefused(snapshot: Snapshot, host: DeviceRecord, admin: ClientVe
   const held = connectBaseline(snapshot.release, host);
   return {
     id: 'cli-admin-refused',
-    mode: 'M03',
     severity: 'error',
     title: 'Admin CLI commands on this host loop on "pairing required" (`openclaw cron add/rm`, `config set`)',
     impact: 'Every CLI command that needs operator.admin is refused and files a repair request only a human can approve; read and write commands are not affected by this.',

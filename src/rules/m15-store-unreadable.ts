@@ -29,7 +29,6 @@ function recoverySteps(ctx: RuleContext, info: FileInfo): string[] {
 
 export const storeUnreadable: Rule = {
   id: 'store-unreadable',
-  mode: 'M15',
   description: 'The device store cannot be read or has the wrong shape',
   detect(ctx) {
     const { snapshot } = ctx;
@@ -39,7 +38,6 @@ export const storeUnreadable: Rule = {
     if (bad(store.paired)) {
       findings.push({
         id: 'store-unreadable',
-        mode: 'M15',
         severity: 'error',
         title: `The device store ${store.paired.path} cannot be used: it ${store.paired.problem ?? store.paired.status}`,
         impact: 'Every paired device (CLI, Control UI, apps, nodes) is treated as not paired.',
@@ -51,7 +49,6 @@ export const storeUnreadable: Rule = {
     if (bad(store.pending)) {
       findings.push({
         id: 'store-unreadable',
-        mode: 'M15',
         severity: 'warning',
         title: `${store.pending.path} cannot be used: it ${store.pending.problem ?? store.pending.status}`,
         explanation: consequence(snapshot, 'pending'),
@@ -66,7 +63,6 @@ export const storeUnreadable: Rule = {
       if (device.shapeProblems.length === 0) continue;
       findings.push({
         id: 'store-record-malformed',
-        mode: 'M15',
         severity: 'warning',
         title: `Device record ${shortId(device.key)} has fields of the wrong type or is missing required ones`,
         explanation:

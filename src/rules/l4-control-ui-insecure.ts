@@ -4,7 +4,6 @@ import type { Rule } from './types.js';
 
 export const controlUiContext: Rule = {
   id: 'control-ui-insecure',
-  mode: 'L4',
   description: describeMode('L4'),
   detect({ snapshot }) {
     const { config } = snapshot;
@@ -16,7 +15,6 @@ export const controlUiContext: Rule = {
     return [
       {
         id: 'control-ui-insecure',
-        mode: 'L4',
         severity: 'warning',
         title: 'The Control UI device check is weakened in openclaw.json',
         impact: 'Browsers that reach the UI can act without a paired device identity: the loop went away by removing the boundary.',

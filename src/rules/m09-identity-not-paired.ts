@@ -6,7 +6,6 @@ import type { Rule } from './types.js';
 
 export const identityRules: Rule = {
   id: 'identity-not-paired',
-  mode: 'M09',
   description: "This host's identity (identity/device.json) is not paired, or is paired with another key",
   detect({ snapshot, host, clients }) {
     const { identity, store } = snapshot;
@@ -18,7 +17,6 @@ export const identityRules: Rule = {
       const was = knownHost ? `device ${shortId(knownHost.deviceId)} (the one identity/device-auth.json names)` : 'the paired host device';
       findings.push({
         id: 'identity-missing',
-        mode: 'M09',
         severity: 'error',
         title: `identity/device.json is missing while the store holds this host's pairings`,
         impact: `On the next start (or the next local openclaw command) OpenClaw creates a NEW identity with a new device id: ${was} is orphaned, and the new device pairs silently with the scopes of whichever client connects first (a status or health probe gives a read-only device: the CLI lockout).`,
@@ -38,7 +36,6 @@ export const identityRules: Rule = {
     if (identity.file.status !== 'ok' && identity.file.status !== 'missing') {
       findings.push({
         id: 'identity-unreadable',
-        mode: 'M09',
         // With pairings to lose this is the identity-missing outcome, one start away.
         severity: hasPairings ? 'error' : 'warning',
         title: `identity/device.json cannot be used: it ${identity.file.problem ?? identity.file.status}`,
@@ -53,7 +50,6 @@ export const identityRules: Rule = {
     if (identity.derivedDeviceId && identity.derivedDeviceId !== identity.deviceId) {
       findings.push({
         id: 'identity-key-mismatch',
-        mode: 'M09',
         severity: 'warning',
         title: "identity/device.json's deviceId does not match its own public key",
         explanation:
@@ -74,7 +70,6 @@ export const identityRules: Rule = {
       if (clients.length > 0 && clients.every((c) => c.reason === 'skips-pairing')) return findings;
       findings.push({
         id: 'identity-not-paired',
-        mode: 'M09',
         severity: local ? 'warning' : 'error',
         title: "This host's device is not in the device store",
         impact: local
@@ -97,7 +92,6 @@ export const identityRules: Rule = {
     if (identity.publicKey && record.publicKey && record.publicKey !== identity.publicKey) {
       findings.push({
         id: 'identity-key-mismatch',
-        mode: 'M09',
         severity: local ? 'warning' : 'error',
         title: "The paired record for this host holds a different public key",
         explanation:

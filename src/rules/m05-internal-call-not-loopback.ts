@@ -9,7 +9,6 @@ const WIDE_BINDS = new Set(['lan', 'tailnet', 'custom']);
 
 export const notLoopback: Rule = {
   id: 'internal-call-not-loopback',
-  mode: 'M05',
   description: describeMode('M05'),
   detect({ snapshot, host }) {
     const { config, store } = snapshot;
@@ -26,7 +25,6 @@ export const notLoopback: Rule = {
     if (evidence.length === 0) return [];
     const finding: Finding = {
       id: 'internal-call-not-loopback',
-      mode: 'M05',
       severity: host?.remoteIp || closes.length ? 'error' : 'warning',
       title: 'Clients on this host reach the gateway over a non-loopback address and are treated as remote',
       impact: 'Pairings and scope upgrades from them are never approved silently: internal calls and the CLI loop on "pairing required" (`Source: local lan <ip>`).',
