@@ -12,37 +12,11 @@ function ghProperty(text: string): string {
 
 const GH_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
-/**
- * The file a finding is about: the state file its title names, absolute or relative to the
- * state dir, so a broken pending.json is annotated on pending.json, not on paired.json.
- */
-export function findingFile(f: Finding, snapshot: Snapshot): string | undefined {
-  const stateDir = snapshot.location.stateDir;
-  const files = [
-    snapshot.store.pending,
-    snapshot.store.paired,
-    snapshot.legacyStore?.pending,
-    snapshot.legacyStore?.paired,
-    snapshot.identity.file,
-    snapshot.deviceAuth.file,
-    snapshot.legacyIdentity?.file,
-    snapshot.legacyDeviceAuth?.file,
-    snapshot.config.file,
-  ]
-    .map((info) => info?.path)
-    .filter((p): p is string => Boolean(p));
-  if (snapshot.store.path) files.push(snapshot.store.path);
-  const named = (text: string) =>
-    files.find((abs) => text.includes(abs)) ?? files.find((abs) => abs.startsWith(`${stateDir}/`) && text.includes(abs.slice(stateDir.length + 1)));
-  return named(f.title) ?? (f.id.startsWith('store-') ? snapshot.store.path : undefined);
-}
-
-export function githubAnnotations(findings: readonly Finding[], snapshot: Snapshot): string[] {
+export function githubAnnotations(findings: readonly Finding[]): string[] {
   return findings.map((f) => {
     const fix = f.fix?.command ? ` Fix: ${f.fix.command}` : '';
     const props = [`title=${ghProperty(`openclaw-fix ${f.id}${f.mode ? ` (${f.mode})` : ''}`)}`];
-    const file = findingFile(f, snapshot);
-    if (file) props.push(`file=${ghProperty(file)}`);
+    if (f.file) props.push(`file=${ghProperty(f.file)}`);
     return `::${GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(`${f.title}. ${f.explanation}${fix}`)}`;
   });
 }

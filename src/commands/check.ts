@@ -108,7 +108,7 @@ async function checkOn(
       output.printJson({ ...doctorJson('check', exitCode, snapshot, diagnosis), failOn, repair, ...(probe ? { probe: probe.json } : {}) });
       break;
     case 'github':
-      for (const line of githubAnnotations(diagnosis.findings.filter((f) => f.severity !== 'info' || !opts.quiet), snapshot)) output.printWorkflowCommand(line);
+      for (const line of githubAnnotations(diagnosis.findings.filter((f) => f.severity !== 'info' || !opts.quiet))) output.printWorkflowCommand(line);
       if (!opts.quiet) output.print(exitCode === 0 ? 'openclaw-fix check: healthy' : `openclaw-fix check: ${diagnosis.summary.error} error(s), ${diagnosis.summary.warning} warning(s)`);
       if (probe && !opts.quiet) output.print(`openclaw-fix check: predicted ${probe.json.verdict.predicted}, gateway ${probe.json.verdict.real}${probe.json.cannot ? ` (cannot probe: ${probe.json.cannot})` : ''}`);
       break;

@@ -19,6 +19,7 @@ export const stateFileUnreadable: Rule = {
         id: 'config-unreadable',
         severity: 'warning',
         title: `The OpenClaw config ${config.file.path} cannot be used: it ${config.file.problem ?? config.file.status}`,
+        file: config.file.path,
         explanation:
           'OpenClaw will not start with a config it cannot parse (or runs on defaults). openclaw-fix read no gateway settings from it, so the port, bind and auth mode above are the defaults, not yours.',
         evidence: [`${config.file.path}: ${config.file.status}`],
@@ -49,6 +50,7 @@ export const stateFileUnreadable: Rule = {
         id: 'device-auth-unreadable',
         severity: 'warning',
         title: `This host's cached device token ${deviceAuth.file.path} cannot be used: it ${deviceAuth.file.problem ?? deviceAuth.file.status}`,
+        file: deviceAuth.file.path,
         explanation:
           'Clients on this host that log in with their device token cannot read it and fall back to pairing again. openclaw-fix leaves this file alone (rotate does not write it while it is broken).',
         evidence: [`${deviceAuth.file.path}: ${deviceAuth.file.status}`],

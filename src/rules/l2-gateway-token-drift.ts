@@ -19,6 +19,7 @@ export const gatewayTokenDrift: Rule = {
       id: 'gateway-token-drift',
       severity: 'warning',
       title: 'The gateway service and openclaw.json disagree on the shared gateway token',
+      file: snapshot.config.file.path,
       impact: 'Clients are refused with "unauthorized: gateway token mismatch" / AUTH_TOKEN_MISMATCH: not a pairing problem.',
       explanation: `${MODES.L2.why} ${LOOK_ALIKE_NOTE}`,
       evidence,

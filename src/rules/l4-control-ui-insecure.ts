@@ -17,6 +17,7 @@ export const controlUiContext: Rule = {
         id: 'control-ui-insecure',
         severity: 'warning',
         title: 'The Control UI device check is weakened in openclaw.json',
+        file: snapshot.config.file.path,
         impact: 'Browsers that reach the UI can act without a paired device identity: the loop went away by removing the boundary.',
         explanation: `These switches are a common "fix" for browser-side 1008s that were not scope problems. ${MODES.L4.why} ${LOOK_ALIKE_NOTE}`,
         evidence: set,

@@ -19,6 +19,7 @@ export const identityRules: Rule = {
         id: 'identity-missing',
         severity: 'error',
         title: `identity/device.json is missing while the store holds this host's pairings`,
+        file: identity.file.path,
         impact: `On the next start (or the next local openclaw command) OpenClaw creates a NEW identity with a new device id: ${was} is orphaned, and the new device pairs silently with the scopes of whichever client connects first (a status or health probe gives a read-only device: the CLI lockout).`,
         explanation: `No identity/device.json under ${snapshot.location.stateDir}, but ${store.devices.length} device(s) are paired${snapshot.deviceAuth.deviceId ? ` and identity/device-auth.json caches a token for ${shortId(snapshot.deviceAuth.deviceId)}` : ''}. The key pair was deleted, not persisted (a container volume), or the state was copied without it.`,
         ...(knownHost ? { deviceId: knownHost.deviceId } : {}),
@@ -39,6 +40,7 @@ export const identityRules: Rule = {
         // With pairings to lose this is the identity-missing outcome, one start away.
         severity: hasPairings ? 'error' : 'warning',
         title: `identity/device.json cannot be used: it ${identity.file.problem ?? identity.file.status}`,
+        file: identity.file.path,
         explanation:
           'Up to 2026.7.x OpenClaw then silently creates a NEW identity (a new device id) on the next start, and every pairing of the old one is orphaned. Restore the file from a backup before starting the gateway.',
         evidence: [identity.file.path],
@@ -52,6 +54,7 @@ export const identityRules: Rule = {
         id: 'identity-key-mismatch',
         severity: 'warning',
         title: "identity/device.json's deviceId does not match its own public key",
+        file: identity.file.path,
         explanation:
           'A deviceId is the SHA-256 of the public key. OpenClaw rewrites the id to the derived one on the next start, so this host will appear as a different, unpaired device.',
         deviceId: identity.deviceId,

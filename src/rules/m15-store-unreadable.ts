@@ -40,6 +40,7 @@ export const storeUnreadable: Rule = {
         id: 'store-unreadable',
         severity: 'error',
         title: `The device store ${store.paired.path} cannot be used: it ${store.paired.problem ?? store.paired.status}`,
+        file: store.paired.path,
         impact: 'Every paired device (CLI, Control UI, apps, nodes) is treated as not paired.',
         explanation: consequence(snapshot, 'paired'),
         evidence: [`${store.paired.path}: ${store.paired.status}${store.paired.problem ? ` (${store.paired.problem})` : ''}`],
@@ -51,6 +52,7 @@ export const storeUnreadable: Rule = {
         id: 'store-unreadable',
         severity: 'warning',
         title: `${store.pending.path} cannot be used: it ${store.pending.problem ?? store.pending.status}`,
+        file: store.pending.path,
         explanation: consequence(snapshot, 'pending'),
         evidence: [`${store.pending.path}: ${store.pending.status}`],
         fix: {
@@ -65,6 +67,7 @@ export const storeUnreadable: Rule = {
         id: 'store-record-malformed',
         severity: 'warning',
         title: `Device record ${shortId(device.key)} has fields of the wrong type or is missing required ones`,
+        file: store.path,
         explanation:
           'OpenClaw may ignore or mis-read this record (releases from 2026.8.1 skip records without publicKey, createdAtMs or approvedAtMs when they import the JSON store).',
         deviceId: device.deviceId,
@@ -77,6 +80,7 @@ export const storeUnreadable: Rule = {
         id: 'store-line-endings',
         severity: 'info',
         title: 'paired.json has Windows (CRLF) line endings',
+        file: store.path,
         explanation: 'It still parses; an editor rewrote it. OpenClaw writes LF, and so does openclaw-fix when it changes the file.',
         evidence: [store.paired.path],
       });

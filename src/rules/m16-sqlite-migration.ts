@@ -29,6 +29,7 @@ export const sqliteMigration: Rule = {
         id: 'legacy-store-ignored',
         severity: 'warning',
         title: 'devices/paired.json differs from the SQLite store: edits to paired.json have no effect on this release',
+        file: snapshot.legacyStore!.paired.path,
         impact: 'Scopes added to paired.json (by hand, by an old guide or an old tool) are never seen: the gateway reads only state/openclaw.sqlite.',
         explanation:
           'From 2026.8.1 the gateway keeps devices in state/openclaw.sqlite. It imported devices/paired.json once (existing SQLite rows win) and never reads it again, so this copy disagrees with what the gateway enforces. openclaw-fix reads and changes the SQLite store.',
@@ -67,7 +68,10 @@ export const sqliteMigration: Rule = {
       );
     }
     if (release.store === 'json' && store.kind === 'json' && store.paired.status === 'missing' && migrated.some((f) => f.startsWith('devices/'))) {
-      findings.push(finding('error', 'devices/paired.json was migrated to SQLite by 2026.8.1+, but the installed release reads JSON: every device looks unpaired', 'A downgrade after the migration: this release does not read state/openclaw.sqlite. Upgrade back to the release that migrated, or restore devices/*.json.migrated to their JSON names with the gateway stopped.', migrated));
+      findings.push({
+        ...finding('error', 'devices/paired.json was migrated to SQLite by 2026.8.1+, but the installed release reads JSON: every device looks unpaired', 'A downgrade after the migration: this release does not read state/openclaw.sqlite. Upgrade back to the release that migrated, or restore devices/*.json.migrated to their JSON names with the gateway stopped.', migrated),
+        file: store.paired.path,
+      });
     }
     if (claims.length) findings.push(finding('warning', 'A migration claim file is left over: a doctor or native import was interrupted', MODES.M16.why, claims));
     if (failed.length) findings.push(finding('error', 'The gateway log shows failed device-store migrations', MODES.M16.why, failed.map(logLine)));
