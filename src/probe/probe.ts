@@ -9,6 +9,7 @@
  * which is reported, never undone. Nothing else is written by us.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,8 +54,26 @@ export interface ProbeReport {
   requests: { created: string[]; removed: string[]; kept: string[]; problem: string | null };
   /** Changes the gateway made to the store because of the probe's connects (auto-approval, token re-issue). */
   storeChanges: string[];
+  /**
+   * JSON store: how each store file moved during the probe, step by step (not in the JSON output). A repair
+   * whose verification failed undoes with it what the probe's own connects made the gateway write (undo.ts).
+   */
+  trail?: StoreTrail;
   ms: number;
 }
+
+/** One step of the probe that may have moved a store file: a connect's window, or the removal of its requests. */
+export interface TrailStep {
+  /** sha256 of the file before and after the step (null: no file). */
+  from: string | null;
+  to: string | null;
+  /** The step's change is the probe's own: only this host's record (its connect) or our own removal write. */
+  ours: boolean;
+  what: string;
+}
+
+/** Per store file (absolute path): its bytes before the probe's first connect, and every step after. */
+export type StoreTrail = Map<string, { start: Buffer | undefined; steps: TrailStep[] }>;
 
 export interface ProbeOptions {
   keepRequests?: boolean;
@@ -115,6 +134,8 @@ export function classify(ok: boolean, error: string | undefined): Pick<ProbeClie
 interface StoreLook {
   pending: Map<string, PendingRequest>;
   devices: Map<string, string>;
+  /** JSON store: each file's bytes (paired.json, pending.json), undefined when absent. */
+  bytes: Map<string, Buffer | undefined>;
 }
 
 function deviceLine(d: DeviceRecord): string {
@@ -128,7 +149,46 @@ async function lookAtStore(snapshot: Snapshot): Promise<StoreLook> {
   const devices = new Map(read.store.devices.map((d) => [d.key, deviceLine(d)]));
   const auth = read.deviceAuth ?? readDeviceAuth(snapshot.location.stateDir);
   devices.set('(device-auth)', auth.tokens.map((t) => `${t.role}:[${(t.scopes ?? []).join(',')}]`).join(' '));
-  return { pending: new Map(read.store.pendingRequests.map((r) => [r.requestId, r])), devices };
+  const bytes = new Map<string, Buffer | undefined>();
+  if (snapshot.store.kind === 'json') {
+    const files = jsonStorePaths(snapshot.location.stateDir);
+    for (const file of [files.paired, files.pending]) {
+      try {
+        bytes.set(file, readStoreBytes(file));
+      } catch {
+        bytes.set(file, undefined);
+      }
+    }
+  }
+  return { pending: new Map(read.store.pendingRequests.map((r) => [r.requestId, r])), devices, bytes };
+}
+
+export function digest(bytes: Buffer | undefined): string | null {
+  return bytes ? createHash('sha256').update(bytes).digest('hex') : null;
+}
+
+/**
+ * A connect signed as this host may make the gateway write this host's own record (paired.json: last use,
+ * an auto-approval; pending.json: the host's request). Anything else that moved in the same window was
+ * written for someone else, and is not the probe's.
+ */
+export function onlyHostChanged(file: string, before: Buffer | undefined, after: Buffer | undefined, hostId: string | undefined): boolean {
+  if (digest(before) === digest(after)) return true;
+  if (!hostId || !before || !after) return false;
+  const others = (bytes: Buffer): string | null => {
+    try {
+      const value = JSON.parse(bytes.toString('utf8')) as unknown;
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+      const rest = Object.entries(value as Record<string, unknown>).filter(([key, entry]) =>
+        path.basename(file) === 'pending.json' ? (entry as { deviceId?: unknown } | null)?.deviceId !== hostId : key !== hostId,
+      );
+      return JSON.stringify(rest);
+    } catch {
+      return null;
+    }
+  };
+  const a = others(before);
+  return a !== null && a === others(after);
 }
 
 function storeDiff(before: StoreLook, after: StoreLook, hostId: string | undefined): string[] {
@@ -281,6 +341,7 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
   let fatal: string | null = null;
   const pendingFile = jsonStorePaths(location.stateDir).pending;
   let pendingBefore: Buffer | undefined;
+  const trail: StoreTrail = new Map();
   try {
     const ready = (await reader.next()) as { ready?: boolean; fatal?: string } | null;
     if (!ready?.ready) fatal = ready?.fatal ? `the release's client code failed to load (${plainText(ready.fatal)})` : 'the release\'s client code did not start';
@@ -288,7 +349,7 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
       if (fatal) break;
       if (results.length === 0 && snapshot.store.kind === 'json') {
         try {
-          pendingBefore = readPendingBytes(pendingFile);
+          pendingBefore = readStoreBytes(pendingFile);
         } catch {
           pendingBefore = undefined;
         }
@@ -301,6 +362,12 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
         break;
       }
       const after = await lookAtStore(snapshot);
+      for (const [file, was] of before.bytes) {
+        const entry = trail.get(file) ?? { start: was, steps: [] };
+        trail.set(file, entry);
+        const now = after.bytes.get(file);
+        entry.steps.push({ from: digest(was), to: digest(now), ours: onlyHostChanged(file, was, now, hostId), what: `the ${spec.client} connect` });
+      }
       const verdict = classify(Boolean(r.ok), r.error);
       const fresh = [...after.pending.keys()].filter((id) => !before.pending.has(id));
       // The request this connect created: the one its refusal names, else the one that appeared for this host.
@@ -336,7 +403,7 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
     if (options.keepRequests) requests.kept = requests.created;
     else {
       try {
-        requests.removed = await removeRequests(snapshot, requests.created, pendingBefore);
+        requests.removed = await removeRequests(snapshot, requests.created, pendingBefore, trail);
         requests.kept = requests.created.filter((id) => !requests.removed.includes(id));
       } catch (error) {
         requests.problem = plainText(error instanceof Error ? error.message : String(error), 600);
@@ -351,6 +418,7 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
     clients: results,
     requests,
     storeChanges,
+    ...(trail.size ? { trail } : {}),
     ms: Date.now() - started,
   };
   // A connect the probe could not make (no answer, timeout) is not a verdict.
@@ -364,7 +432,7 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
  * compare-and-swap (the gateway writes it too); when nothing else changed since the probe started, the bytes
  * from before the probe are put back as they were. SQLite: one transaction deleting those rows.
  */
-async function removeRequests(snapshot: Snapshot, ids: string[], original: Buffer | undefined): Promise<string[]> {
+async function removeRequests(snapshot: Snapshot, ids: string[], original: Buffer | undefined, trail: StoreTrail): Promise<string[]> {
   if (snapshot.store.kind === 'sqlite') {
     const { openDatabase, closeQuietly } = await import('../store/sqlite-open.js');
     const db = await openDatabase(snapshot.store.path, { readOnly: false });
@@ -386,7 +454,7 @@ async function removeRequests(snapshot: Snapshot, ids: string[], original: Buffe
   }
   const file = jsonStorePaths(snapshot.location.stateDir).pending;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const bytes = readPendingBytes(file);
+    const bytes = readStoreBytes(file);
     if (!bytes) return [];
     const store = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     const removed = ids.filter((id) => Object.hasOwn(store, id));
@@ -396,6 +464,7 @@ async function removeRequests(snapshot: Snapshot, ids: string[], original: Buffe
     const next = original && sameJson(original, store) ? original : Buffer.from(JSON.stringify(store, null, 2));
     try {
       await writeFileAtomic(file, next, { expect: bytes, owner: await vetTarget(file) });
+      trail.get(file)?.steps.push({ from: digest(bytes), to: digest(next), ours: true, what: "the removal of the probe's requests" });
       return removed;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
@@ -412,15 +481,15 @@ function sameJson(bytes: Buffer, value: unknown): boolean {
   }
 }
 
-/** pending.json's bytes (regular file, bounded), or undefined when there is none. */
-function readPendingBytes(file: string): Buffer | undefined {
+/** A JSON store file's bytes (regular file, bounded), or undefined when there is none. */
+export function readStoreBytes(file: string): Buffer | undefined {
   let st;
   try {
     st = lstatSync(file);
   } catch {
     return undefined;
   }
-  if (!st.isFile()) throw new Error(`${file} is not a regular file; the probe's requests were left in it`);
-  if (st.size > 64 * 1024 * 1024) throw new Error(`${file} is larger than 64 MB; the probe's requests were left in it`);
+  if (!st.isFile()) throw new Error(`${file} is not a regular file; the probe leaves it alone`);
+  if (st.size > 64 * 1024 * 1024) throw new Error(`${file} is larger than 64 MB; the probe leaves it alone`);
   return readFileSync(file);
 }

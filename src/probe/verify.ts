@@ -7,6 +7,7 @@ import type { Diagnosis } from '../core/diagnose.js';
 import type { Snapshot } from '../core/model.js';
 import { runProbe, type ProbeReport } from './probe.js';
 import { compareClients, probeJson, realText, realVerdict } from './verdict.js';
+import { undoProbeWrites, type ProbeUndo } from './undo.js';
 
 export interface ProbeVerification {
   /** Why the gateway was not asked (said in the report); null when it was. */
@@ -14,6 +15,8 @@ export interface ProbeVerification {
   report: ProbeReport | null;
   problems: string[];
   json: ReturnType<typeof probeJson> | null;
+  /** With problems (the caller rolls back): what the probe's own connects made the gateway write, put back first. */
+  undone: ProbeUndo | null;
 }
 
 export async function verifyWithProbe(
@@ -21,7 +24,7 @@ export async function verifyWithProbe(
   after: Diagnosis,
   options: { enabled: boolean; targetIsHost: boolean; keepRequests?: boolean; env?: NodeJS.ProcessEnv; note: (text: string) => void },
 ): Promise<ProbeVerification> {
-  const skip = (why: string): ProbeVerification => ({ skipped: why, report: null, problems: [], json: null });
+  const skip = (why: string): ProbeVerification => ({ skipped: why, report: null, problems: [], json: null, undone: null });
   if (!options.enabled) return skip('--no-probe: verified by the prediction only (re-diagnosis of the files), as before issue 22; the gateway was not asked');
   if (!options.targetIsHost) return skip("the change was for a remote device; the probe connects as this host's clients, so it was verified by the prediction only");
   const report = await runProbe(snapshot, { note: options.note, keepRequests: options.keepRequests, timeoutMs: 15_000, ...(options.env ? { env: options.env } : {}) });
@@ -32,6 +35,14 @@ export async function verifyWithProbe(
     if (c.outcome === 'cannot') problems.push(`the ${c.client} connect got no verdict from the gateway (${c.reason})`);
   }
   if (!report.ran) problems.push(`the probe did not finish: ${report.cannot}`);
+  // Problems mean the caller rolls back next; a gateway left running rewrote the store on the probe's accepted
+  // connects, and those writes are ours to undo (undo.ts), so the rollback finds the change as it was written.
+  let undone: ProbeUndo | null = null;
+  if (problems.length && report.trail) {
+    undone = await undoProbeWrites(snapshot.location.stateDir, report.trail);
+    if (undone.restored.length) options.note(`probe: put back ${undone.restored.join(', ')} as before its connects (the gateway had rewritten this host's record on them), so the rollback can undo the change`);
+    for (const left of undone.left) options.note(`probe: not put back, not only the probe's connects changed it: ${left}`);
+  }
   const rows = compareClients(after, report);
-  return { skipped: null, report, problems, json: probeJson(report, rows, realVerdict(report), after.summary.error > 0 ? 'problems' : 'healthy') };
+  return { skipped: null, report, problems, json: probeJson(report, rows, realVerdict(report), after.summary.error > 0 ? 'problems' : 'healthy'), undone };
 }
