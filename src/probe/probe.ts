@@ -103,6 +103,23 @@ const CLIENTS: Array<{ client: ClientKind; clientId: string; clientMode: string;
   { client: 'internal-read', clientId: 'gateway-client', clientMode: 'backend', driver: { client: 'internal-read', method: 'health', opts: { clientName: 'gateway-client', mode: 'backend' } } },
 ];
 
+/**
+ * From 2026.5.28 each CLI command asks what its own method needs: a reading command (`openclaw cron list`,
+ * `status`) is a connect of its own, asking operator.read (the release's resolver says, for cron.list). Before,
+ * every command asks the CLI's default scopes: the `cli` connect above is that command's connect too.
+ */
+const CLI_READ = {
+  client: 'cli-read' as const,
+  clientId: 'cli',
+  clientMode: 'cli',
+  driver: { client: 'cli-read', method: 'health', opts: { clientName: 'cli', mode: 'cli', scopes: ['operator.read'] }, scopesFor: 'cron.list' },
+};
+
+/** The connects this probe makes for the snapshot's release. */
+export function probeClients(snapshot: Pick<Snapshot, 'release'>): typeof CLIENTS {
+  return snapshot.release.cliPerCommandScopes ? [...CLIENTS, CLI_READ] : CLIENTS;
+}
+
 /** Untrusted text (the gateway's reason, a device name) made safe for a terminal and a CI log: one line, escaped. */
 export function plainText(text: string, max = 300): string {
   // eslint-disable-next-line no-control-regex
@@ -314,7 +331,8 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
   note(PROBE_SIDE_EFFECTS);
 
   const timeoutMs = options.timeoutMs ?? 8000;
-  const request: DriverRequest = { module: client.module, exportName: client.exportName, scopesExportName: client.scopesExportName, timeoutMs, clients: CLIENTS.map((c) => c.driver) };
+  const specs = probeClients(snapshot);
+  const request: DriverRequest = { module: client.module, exportName: client.exportName, scopesExportName: client.scopesExportName, timeoutMs, clients: specs.map((c) => c.driver) };
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
     [PROBE_ENV]: JSON.stringify(request),
@@ -333,7 +351,7 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   child.on('close', () => reader.end());
   child.on('error', () => reader.end());
-  const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutMs + 2000) * CLIENTS.length + 20_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutMs + 2000) * specs.length + 20_000);
 
   const results: ProbeClientResult[] = [];
   const created: string[] = [];
@@ -345,7 +363,7 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
   try {
     const ready = (await reader.next()) as { ready?: boolean; fatal?: string } | null;
     if (!ready?.ready) fatal = ready?.fatal ? `the release's client code failed to load (${plainText(ready.fatal)})` : 'the release\'s client code did not start';
-    for (const spec of CLIENTS) {
+    for (const spec of specs) {
       if (fatal) break;
       if (results.length === 0 && snapshot.store.kind === 'json') {
         try {

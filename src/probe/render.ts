@@ -16,10 +16,11 @@ export function renderProbe(o: Output, report: ProbeReport, rows: ClientComparis
     const real = row.real;
     const who = `${real?.clientId ?? ''} ${row.client}`.padEnd(30);
     const predicted = (row.predicted?.verdict ?? '?').padEnd(10);
-    const answer = real ? realText(real) : 'not probed';
+    const answer = real ? `${realText(real)}${row.sameAs ? ` (the ${row.sameAs} connect: this release's CLI asks the same scopes for every command)` : ''}` : `not probed: ${row.notProbed}`;
     const mark = row.agree === false ? c.red('≠') : real?.outcome === 'accepted' ? c.green('✓') : real?.outcome === 'refused' ? c.red('✗') : c.yellow('?');
     const ms = real ? c.dim(` ${real.ms} ms`) : '';
-    o.print(`  ${mark} ${who} ${predicted} ${real?.outcome === 'accepted' ? c.green(answer) : c.red(answer)}${ms}`);
+    const paint = real?.outcome === 'accepted' ? c.green : real ? c.red : c.yellow;
+    o.print(`  ${mark} ${who} ${predicted} ${paint(answer)}${row.sameAs ? '' : ms}`);
   }
   const verdictText = verdict === 'accepted' ? c.green('accepted') : verdict === 'refused' ? c.red('refused') : c.yellow('unknown');
   o.print(`  real verdict: ${verdictText}${report.cannot ? c.yellow(` (cannot probe: ${report.cannot})`) : ''}`);

@@ -15,6 +15,21 @@ export interface ClientComparison {
   predicted: { verdict: ClientVerdict['verdict']; reason: string } | null;
   real: ProbeClientResult | null;
   agree: boolean | null;
+  /** The probe connect that answered for this client when it is the same connect (the CLI's default scopes). */
+  sameAs: ClientVerdict['client'] | null;
+  /** Why the gateway was not asked for this client (never a silent null). */
+  notProbed: string | null;
+}
+
+const CLI_COMMANDS = new Set<ClientVerdict['client']>(['cli-read', 'cli-write', 'cli-admin']);
+
+/** Why a predicted client has no answer of its own from the probe. */
+function whyNotProbed(client: ClientVerdict['client'], report: ProbeReport): string {
+  if (!report.ran && report.clients.length === 0) return `cannot probe: ${report.cannot}`;
+  if (client === 'cli-write' || client === 'cli-admin') {
+    return `the probe connects as the CLI only to read; a ${client === 'cli-write' ? 'write' : 'admin'} command's connect (asking ${client === 'cli-write' ? 'operator.write' : 'operator.admin'}) is not made, so its verdict is the prediction`;
+  }
+  return 'the probe stopped before this connect';
 }
 
 export type RealVerdict = 'accepted' | 'refused' | 'unknown';
@@ -27,14 +42,21 @@ export function realText(r: ProbeClientResult): string {
 }
 
 export function compareClients(diagnosis: Diagnosis, report: ProbeReport): ClientComparison[] {
+  // Where the release's CLI asks its default scopes for every command (a `cli` client is predicted), each
+  // command's connect is the `cli` connect: its answer is theirs.
+  const bundle = diagnosis.clients.some((c) => c.client === 'cli') ? (report.clients.find((c) => c.client === 'cli') ?? null) : null;
   return diagnosis.clients.map((p) => {
-    const real = report.clients.find((c) => c.client === p.client) ?? null;
+    const own = report.clients.find((c) => c.client === p.client) ?? null;
+    const sameAs = !own && bundle && CLI_COMMANDS.has(p.client) ? bundle : null;
+    const real = own ?? sameAs;
     const known = real && real.outcome !== 'cannot' ? real : null;
     return {
       client: p.client,
       predicted: { verdict: p.verdict, reason: p.reason },
       real,
       agree: known ? (known.outcome === 'accepted') === (p.verdict === 'allowed') : null,
+      sameAs: sameAs ? 'cli' : null,
+      notProbed: real ? null : whyNotProbed(p.client, report),
     };
   });
 }
@@ -81,7 +103,8 @@ export function withProbe(snapshot: Snapshot, diagnosis: Diagnosis, report: Prob
       evidence: [],
     });
   }
-  for (const row of rows) if (row.agree === false) added.push(disagreement(snapshot, row));
+  // A command answered by the `cli` connect disagrees exactly when that one does: one finding, on the `cli` row.
+  for (const row of rows) if (row.agree === false && !row.sameAs) added.push(disagreement(snapshot, row));
   if (report.requests.problem) {
     added.push({
       id: 'probe-requests-left',
@@ -126,6 +149,8 @@ export function probeJson(report: ProbeReport, rows: ClientComparison[], verdict
           }
         : null,
       agree: r.agree,
+      sameAs: r.sameAs,
+      notProbed: r.notProbed,
     })),
     requests: report.requests,
     storeChanges: report.storeChanges,

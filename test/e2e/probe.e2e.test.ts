@@ -32,6 +32,8 @@ const E2E = process.env.OPENCLAW_FIX_E2E === "1";
 const LOOPING = envList("OPENCLAW_FIX_E2E_PROBE_LOOPING", "2026.2.19");
 const HEALTHY_JSON = envList("OPENCLAW_FIX_E2E_PROBE_HEALTHY", "2026.2.22");
 const SQLITE = envList("OPENCLAW_FIX_E2E_PROBE_SQLITE", "2026.8.2");
+// A release whose CLI commands ask their own scopes (5.28 up to 8.0 by the knowledge table).
+const PER_COMMAND = envList("OPENCLAW_FIX_E2E_PROBE_PER_COMMAND", "2026.7.35");
 const timings: Array<{ test: string; version: string; probeMs: number[] }> = [];
 
 afterAll(async () => {
@@ -255,7 +257,10 @@ describe.skipIf(!E2E)("probe on healthy states", () => {
       const r = await runFix(version, gw.home, ["doctor", "--probe", "--json", "--no-logs"]);
       const doc = r.json!;
       expect(doc.probe.verdict.real, JSON.stringify(doc.probe)).toBe("accepted");
-      // Every probed client agrees (a client kind the probe does not make, e.g. cli-read, has real: null).
+      // Every client has the gateway's answer (this release's CLI asks its default scopes for every command: the
+      // commands share the cli connect) or says why not; every probed one agrees.
+      for (const c of doc.probe.clients as Doc[]) expect(c.real !== null || typeof c.notProbed === "string", JSON.stringify(c)).toBe(true);
+      expect(probeClient(doc, "cli-read")).toMatchObject({ sameAs: "cli", notProbed: null });
       const probed = (doc.probe.clients as Doc[]).filter((c) => c.real !== null);
       expect(probed.map((c) => c.client)).toEqual(expect.arrayContaining(["cli", "internal-write", "internal-read"]));
       for (const c of probed) expect(c.agree, JSON.stringify(c)).toBe(true);
@@ -267,6 +272,30 @@ describe.skipIf(!E2E)("probe on healthy states", () => {
       if (grants(gw, host) !== grantsBefore) expect(doc.probe.storeChanges.join("\n")).toMatch(new RegExp(`device ${host.slice(0, 12)} \\(this host\\) (changed|was added)`));
       else expect(doc.probe.storeChanges).toEqual([]);
       timings.push({ test: "healthy-json", version, probeMs: [doc.probe.ms] });
+    });
+  }, 600_000);
+
+  it.each(PER_COMMAND)("%s (each CLI command asks its own scopes): the reading command is a connect of its own; write/admin say why they are not", async (version) => {
+    await withGateway(version, async (gw) => {
+      await firstCliCommand(version, gw);
+      const pendingBefore = pendingIds(gw);
+      const r = await runFix(version, gw.home, ["doctor", "--probe", "--json", "--no-logs"]);
+      const doc = r.json!;
+      expect(doc.probe.ran, JSON.stringify(doc.probe)).toBe(true);
+      const read = probeClient(doc, "cli-read")!;
+      expect(read.sameAs).toBeNull();
+      expect(read.real, JSON.stringify(read)).toMatchObject({ outcome: "accepted" });
+      expect(read.real.asked).toEqual(["operator.read"]);
+      expect(read.agree).toBe(true);
+      for (const c of ["cli-write", "cli-admin"]) {
+        expect(probeClient(doc, c)!.real).toBeNull();
+        expect(probeClient(doc, c)!.notProbed).toMatch(/connects as the CLI only to read/);
+      }
+      expect(r.stdout).not.toContain(gw.token);
+      expect(pendingIds(gw)).toEqual(pendingBefore);
+      const text = await runFix(version, gw.home, ["doctor", "--probe", "--no-logs"]);
+      expect(text.stdout).toMatch(/cli-write\s+\S+\s+not probed: the probe connects as the CLI only to read/);
+      timings.push({ test: "per-command", version, probeMs: [doc.probe.ms] });
     });
   }, 600_000);
 
