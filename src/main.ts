@@ -12,6 +12,9 @@ import { printable } from './report/escape.js';
 import { addLocationOptions, addOutputOptions, type CommonOptions } from './commands/common.js';
 import { TOOL_VERSION } from './version.js';
 
+/** For the crash and failing-disk tests' entry (test/support/hooked-cli.mjs): the shipped bin never calls it. */
+export { setWriteHooks } from './repair/hooks.js';
+
 export type CommandOptions = CommonOptions & Record<string, unknown>;
 export type CommandRunner = (opts: CommandOptions, output: Output, args: string[]) => Promise<number>;
 type Dispatch = (name: string, opts: CommandOptions, args: string[]) => Promise<void>;

@@ -8,6 +8,8 @@ import { ROOT } from './runtime.js';
 
 export { ROOT };
 export const BIN = path.join(ROOT, 'bin', 'openclaw-fix.js');
+/** The built CLI with the fault-injection hooks set from OPENCLAW_FIX_TEST_* (test-only; the shipped bin ignores them). */
+export const HOOKED_BIN = path.join(ROOT, 'test', 'support', 'hooked-cli.mjs');
 export const FIXTURES = path.join(ROOT, 'fixtures', 'states');
 const SHARED_SAMPLE = path.resolve(ROOT, '..', 'shared', 'samples', 'lab-2026.2.19-fresh-install');
 /** The real 2026.2.19 lab state; fixtures/demo is a byte copy of it, for clones without ../shared beside them. */

@@ -11,6 +11,7 @@ import { ConflictError, fileHolds, removeStaleTemps, vetTarget, writeFileAtomic,
 import path from 'node:path';
 import { createBackup, createStoreBackup, discardBackup, updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
+import { writeHooks } from './hooks.js';
 import type { StoreTransaction } from './editor.js';
 import { acquireLock } from './lock.js';
 import { WRITTEN_PLACES } from './places.js';
@@ -21,8 +22,8 @@ export const MAX_ATTEMPTS = 3;
 
 /** A gateway left running may be mid read-modify-write when we rename; give it time to show a lost update. */
 const SETTLE_MS = 600;
-/** OPENCLAW_FIX_TEST_SETTLE_MS: test-only override, read at each use (the 1,000-interleaving test). */
-const settleMs = () => Number(process.env.OPENCLAW_FIX_TEST_SETTLE_MS) || SETTLE_MS;
+/** writeHooks.settleMs: tests against a fast fake writer wait less (the 1,000-interleaving test). */
+const settleMs = () => writeHooks.settleMs ?? SETTLE_MS;
 
 export interface PreparedFile {
   rel: string;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyState, SAMPLE } from '../helpers.js';
+import { copyState, HOOKED_BIN, SAMPLE } from '../helpers.js';
 import { fakeServices, runCliAsync, runGateway } from '../fakes/index.js';
 
 describe('rotate against a concurrent writer', () => {
@@ -42,7 +42,7 @@ describe('a gateway write replaced in the instant between compare and rename', (
     const dir = copyState(SAMPLE);
     const fakes = await fakeServices();
     const gateway = await runGateway({ FAKE_GATEWAY_PORT: String(fakes.port) });
-    const r = await runCliAsync(['rotate', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--yes', '--json'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_RACE: '1' } });
+    const r = await runCliAsync(['rotate', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--yes', '--json'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_RACE: '1' }, bin: HOOKED_BIN });
     gateway.kill('SIGTERM');
     expect(r.code, r.stderr).toBe(1);
     const result = JSON.parse(r.stdout).result as { status: string; replacedGatewayWrites: { file: string; writes: number }[]; notes: string[] };

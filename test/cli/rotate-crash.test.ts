@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CRASH_STEPS } from '../../src/repair/crash.js';
-import { copyState, runCli, SAMPLE } from '../helpers.js';
+import { copyState, HOOKED_BIN, runCli, SAMPLE } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
 
 const V = ['--openclaw-version', '2026.2.19'];
@@ -28,7 +28,7 @@ describe('a crash at every step of rotate', () => {
     const dir = copyState(SAMPLE);
     const old = read(dir);
     fakes.startUnit();
-    const crashed = runCli(['rotate', '--state-dir', dir, ...V, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step } });
+    const crashed = runCli(['rotate', '--state-dir', dir, ...V, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step }, bin: HOOKED_BIN });
     expect(crashed.code).toBe(-1); // killed by the signal
     const now = read(dir);
     for (const f of FILES) expect([old[f], expected[f]]).toContain(now[f]);

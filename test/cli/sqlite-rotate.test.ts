@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { CRASH_STEPS } from '../../src/repair/crash.js';
-import { copyFixture, leakedSecrets, parseJson, runCli } from '../helpers.js';
+import { copyFixture, HOOKED_BIN, leakedSecrets, parseJson, runCli } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
 import { isMeasuredRelease } from '../../src/core/knowledge.js';
 
@@ -263,7 +263,7 @@ describe('a crash at every step of rotate on the SQLite store', () => {
     const db = dbOf(dir);
     const old = tables(db);
     fakes.startUnit();
-    const crashed = runCli(['rotate', '--state-dir', dir, ...V82, ...ADMIN, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step } });
+    const crashed = runCli(['rotate', '--state-dir', dir, ...V82, ...ADMIN, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step }, bin: HOOKED_BIN });
     expect(crashed.code).toBe(-1);
     expect(integrity(db)).toBe('ok');
     const now = tables(db);

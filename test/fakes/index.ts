@@ -75,10 +75,10 @@ export function runGateway(env: Record<string, string>): Promise<ChildProcess> {
 }
 
 /** runCli, but asynchronous, for tests that run something at the same time. */
-export function runCliAsync(args: string[], options: { env?: Record<string, string>; home?: string } = {}): Promise<CliResult & { signal: NodeJS.Signals | null }> {
+export function runCliAsync(args: string[], options: { env?: Record<string, string>; home?: string; bin?: string } = {}): Promise<CliResult & { signal: NodeJS.Signals | null }> {
   const home = options.home ?? tempDir('ocf-home-');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', ...options.env };
-  const child = spawn(process.execPath, [BIN, ...args], { env, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { env, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -26,6 +26,8 @@ import { IS_ROOT, ROOT, tempDir } from '../helpers.js';
 export const BAD = path.join(ROOT, 'fixtures', 'bad');
 /** OPENCLAW_FIX_TEST_BIN: run another build (e.g. a private copy while others rebuild dist/); default bin/openclaw-fix.js. */
 export const TEST_BIN = process.env.OPENCLAW_FIX_TEST_BIN || undefined;
+/** For test/support/hooked-cli.mjs: that same build's bundle. */
+export const HOOKED_ENV: Record<string, string> = TEST_BIN ? { OPENCLAW_FIX_TEST_BUNDLE: path.resolve(path.dirname(TEST_BIN), '..', 'dist', 'bundle', 'main.js') } : {};
 export const NOBODY = 65534;
 
 export interface BadCase {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { CRASH_STEPS } from '../../src/repair/crash.js';
-import { copyFixture, copyState, runCli, SAMPLE } from '../helpers.js';
+import { copyFixture, copyState, HOOKED_BIN, runCli, SAMPLE } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
 import { STACK_LINE } from './corpus.js';
 
@@ -56,7 +56,7 @@ describe('a crash at every step of restore', () => {
 
     // The gateway runs only where the step needs it (stop/start): elsewhere it would just add its settle wait.
     if (step === 'stopped' || step === 'started') fakes.startUnit();
-    const crashed = runCli(['restore', rotateBackup!, '--state-dir', dir, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step } });
+    const crashed = runCli(['restore', rotateBackup!, '--state-dir', dir, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step }, bin: HOOKED_BIN });
     expect(crashed.code, crashed.stdout + crashed.stderr).toBe(-1);
     const now = read(dir);
     for (const f of FILES) expect([fixed[f], original[f]], `${f} after a crash at ${step}`).toContain(now[f]);
@@ -124,7 +124,7 @@ describe('a crash at every step of restore on the SQLite store', () => {
     const [rotateBackup] = readdirSync(path.join(dir, 'backups/openclaw-fix'));
 
     if (step === 'stopped' || step === 'started') fakes.startUnit();
-    const crashed = runCli(['restore', rotateBackup!, '--state-dir', dir, ...V82, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step } });
+    const crashed = runCli(['restore', rotateBackup!, '--state-dir', dir, ...V82, '--yes', '--timeout', '10'], { env: { ...fakes.env, OPENCLAW_FIX_TEST_CRASH_AT: step }, bin: HOOKED_BIN });
     expect(crashed.code, crashed.stdout + crashed.stderr).toBe(-1);
     expect(integrity(db)).toBe('ok');
     expect([fixed, original]).toContain(deviceTables(db));

@@ -10,9 +10,9 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyState, IS_ROOT, runCli, SAMPLE, tempDir } from '../helpers.js';
+import { copyState, HOOKED_BIN, IS_ROOT, runCli, SAMPLE, tempDir } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
-import { NOBODY, STACK_LINE, TEST_BIN } from './corpus.js';
+import { HOOKED_ENV, NOBODY, STACK_LINE, TEST_BIN } from './corpus.js';
 
 const V = ['--openclaw-version', '2026.2.19'];
 const FILES = ['devices/paired.json', 'devices/pending.json', 'identity/device-auth.json'];
@@ -40,7 +40,7 @@ describe('a write that fails part-way (injected)', () => {
     expect(runCli(['rotate', '--state-dir', reference, ...V, '--yes', '--no-restart'], { env, bin: TEST_BIN }).code).toBe(0);
     const fixed = read(reference);
 
-    const r = runCli(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart'], { env: { ...env, OPENCLAW_FIX_TEST_FAIL_WRITE: `${code}:${n}` }, bin: TEST_BIN });
+    const r = runCli(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart'], { env: { ...env, ...HOOKED_ENV, OPENCLAW_FIX_TEST_FAIL_WRITE: `${code}:${n}` }, bin: HOOKED_BIN });
     const said = `${r.stdout}\n${r.stderr}`;
     expect(said).not.toMatch(STACK_LINE);
     expect(said).not.toMatch(/unexpected error/);

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CannotRunError } from '../../src/core/errors.js';
 import { applyChange, type Prepared } from '../../src/repair/apply.js';
+import { setWriteHooks, writeHooks } from '../../src/repair/hooks.js';
 import { Output } from '../../src/report/output.js';
 import { copyState, SAMPLE } from '../helpers.js';
 
@@ -24,9 +25,9 @@ async function liveApplyThatFailsVerification(gatewayWritesMeanwhile: boolean, g
   const after = Buffer.from(before.toString('utf8').replace('"operator.pairing"', '"operator.pairing", "operator.write"'));
   const pendingBefore = readFileSync(pendingFile);
   const pendingAfter = Buffer.from('{}');
-  process.env.OPENCLAW_FIX_TEST_SETTLE_MS = '1';
+  setWriteHooks({ ...writeHooks, settleMs: 1 });
   onTestFinished(() => {
-    delete process.env.OPENCLAW_FIX_TEST_SETTLE_MS;
+    setWriteHooks({});
   });
   let gatewayBytes: Buffer | undefined;
   const run = applyChange({
@@ -81,9 +82,9 @@ describe('rollback with a gateway left running', () => {
   });
 
   it("a gateway write replaced on the way in is still reported when the run ends in an error", async () => {
-    process.env.OPENCLAW_FIX_TEST_RACE = '1';
+    setWriteHooks({ race: true });
     onTestFinished(() => {
-      delete process.env.OPENCLAW_FIX_TEST_RACE;
+      setWriteHooks({});
     });
     const { run } = await liveApplyThatFailsVerification(true);
     const error = (await run.catch((e: unknown) => e)) as CannotRunError;

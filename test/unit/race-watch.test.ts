@@ -3,6 +3,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, writeFileAtomic } from '../../src/repair/atomic.js';
+import { setWriteHooks } from '../../src/repair/hooks.js';
 import { watchRenames } from '../../src/repair/race-watch.js';
 import { tempDir } from '../helpers.js';
 
@@ -49,12 +50,12 @@ describe.runIf(linux)('writeFileAtomic with detectRaces', () => {
     const dir = tempDir();
     const file = path.join(dir, 'paired.json');
     writeFileSync(file, '{"a":1}', { mode: 0o600 });
-    process.env.OPENCLAW_FIX_TEST_RACE = '1';
+    setWriteHooks({ race: true });
     try {
       const seen = await writeFileAtomic(file, Buffer.from('{"a":2}'), { expect: Buffer.from('{"a":1}'), detectRaces: true });
       expect(seen.replacedWrites).toBe(1);
     } finally {
-      delete process.env.OPENCLAW_FIX_TEST_RACE;
+      setWriteHooks({});
     }
     expect(readFileSync(file, 'utf8')).toBe('{"a":2}');
   });
