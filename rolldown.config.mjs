@@ -51,6 +51,8 @@ export default defineConfig({
   platform: 'node',
   // node:sqlite and the other builtins stay imports; everything else (commander, chalk, prompts) is inlined.
   external: [/^node:/],
+  // jsonc-parser's "main" is a UMD build whose require() calls a bundler cannot follow; its ESM build is the same code.
+  resolve: { alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } },
   // cleanDir: chunk names carry a hash, so without it every build would leave the last one's chunks behind.
   output: { dir: 'dist/bundle', format: 'esm', chunkFileNames: '[name]-[hash].js', sourcemap: false, cleanDir: true },
   plugins: [

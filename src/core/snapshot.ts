@@ -23,8 +23,6 @@ export interface SnapshotOptions extends LocateOptions {
    * (compare-and-swap); read-only doctor leaves them out: 11 MB of hashing on a 10,000-device store.
    */
   hashStore?: boolean;
-  /** Receives the raw bytes of the store files read (see ReadOptions.keepBytes); never part of the snapshot. */
-  keepStoreBytes?: Map<string, Buffer>;
 }
 
 /** The demo state ships a `demo.json` naming the release it was captured from. */
@@ -60,7 +58,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
   const config = readGatewayConfig(location.configPath, options.env, location.profile);
   const fileIdentity = readIdentity(location.stateDir);
   const fileDeviceAuth = readDeviceAuth(location.stateDir);
-  const storeRead = await readStore(location.stateDir, release, { hash: options.hashStore !== false, keepBytes: options.keepStoreBytes, hostDeviceId: fileIdentity.deviceId ?? undefined });
+  const storeRead = await readStore(location.stateDir, release, { hash: options.hashStore !== false, hostDeviceId: fileIdentity.deviceId ?? undefined });
   const { store, legacyStore } = storeRead;
   refuseForeignUnreadable(store.paired);
   for (const file of [config.file, fileIdentity.file, fileDeviceAuth.file, store.paired, store.pending]) refuseUnreachable(file);

@@ -68,16 +68,8 @@ export async function vetTarget(file: string, via = file): Promise<FileOwner | u
 }
 
 /**
- * Every comparison read goes into this one buffer: rotate compares a 12 MB store with what it expects up to
- * four times, and a fresh 12 MB buffer each time is most of the cost (page faults, and the collector runs to
- * free them).
- */
-let scratch: Buffer | undefined;
-
-/**
- * Whether `file` holds exactly `bytes` (null: whether it is absent). Bytes compared, not hashes: on a 12 MB
- * store that is most of the cost of compare-and-swap. Synchronous on purpose: compare-and-swap must not give
- * the event loop a turn between the compare and the rename.
+ * Whether `file` holds exactly `bytes` (null: whether it is absent), byte for byte. Synchronous on purpose:
+ * compare-and-swap must not give the event loop a turn between the compare and the rename.
  */
 export function fileHolds(file: string, bytes: Buffer | null): boolean {
   let fd: number;
@@ -90,11 +82,10 @@ export function fileHolds(file: string, bytes: Buffer | null): boolean {
   try {
     if (bytes === null || fstatSync(fd).size !== bytes.length) return false;
     // One byte more than expected, so a file that grew since the stat is seen.
-    const want = bytes.length + 1;
-    if (!scratch || scratch.length < want) scratch = Buffer.allocUnsafe(want);
+    const held = Buffer.alloc(bytes.length + 1);
     let got = 0;
-    for (let n; got < want && (n = readSync(fd, scratch, got, want - got, null)) > 0; ) got += n;
-    return got === bytes.length && bytes.compare(scratch, 0, got) === 0;
+    for (let n; got < held.length && (n = readSync(fd, held, got, held.length - got, null)) > 0; ) got += n;
+    return got === bytes.length && bytes.equals(held.subarray(0, got));
   } finally {
     closeSync(fd);
   }
@@ -222,17 +213,10 @@ async function writeInPinned(pinned: PinnedDir, file: string, bytes: Buffer, opt
     try {
       const injected = injectedFailure('write');
       if (injected) throw injected;
-      // One write call per pass (FileHandle.writeFile would cut 12 MB into 512 kB round trips).
-      for (let at = 0; at < bytes.length; ) {
-        const { bytesWritten } = await handle.write(bytes, at, bytes.length - at);
-        if (bytesWritten === 0) throw Object.assign(new Error('the file system accepted no bytes'), { code: 'EIO' });
-        at += bytesWritten;
-      }
+      await handle.writeFile(bytes);
       await handle.chmod(mode);
-      const synced = handle.sync();
-      // Hashed while the disk works: the same CPU either way, and the fsync's wait is hidden behind it.
+      await handle.sync();
       if (options.sha256) result.sha256 = sha256(bytes);
-      await synced;
       // Root writing a user's state must leave it owned by that user, or the gateway cannot read it.
       if (uid() === 0 && options.owner) await handle.chown(options.owner.uid, options.owner.gid);
     } finally {

@@ -1,7 +1,8 @@
 /**
  * Store adapters: render a plan into the new bytes of each file, and check afterwards that what is on disk
  * is what the plan meant. The JSON store is edited on the ORIGINAL parsed objects (key order, unknown and
- * future fields kept) and serialized exactly as OpenClaw writes it.
+ * future fields kept) and written exactly as OpenClaw writes it; the device rotate changes in paired.json is
+ * rewritten in place when it is written that way (json-edit.ts), so every other byte of the file stays.
  * The SQLite store (2026.8.1+) is "transactional": instead of bytes it offers one transaction (with its own
  * compare-and-swap), an online-backup copy, and a rollback that puts the device tables back from that copy.
  * apply.ts drives both through the same lock / stop / backup / write / verify / start / roll back protocol.
@@ -18,8 +19,8 @@ import { sqliteChangeFromPlan } from '../store/sqlite-plan.js';
 import { applySqliteScopeChange, backupSqlite, deviceTablesDigest, readSqliteScopes, restoreDeviceTables, SqliteConflictError } from '../store/sqlite-write.js';
 import type { DeviceRecord } from '../core/model.js';
 import { ConflictError } from './atomic.js';
-import { memberValueSpan } from './member-span.js';
 import { crashPoint } from './crash.js';
+import { replaceMemberInPlace } from './json-edit.js';
 import { DEVICE_AUTH_FILE, LOCATIONS, PAIRED_FILE, PENDING_FILE, SQLITE_AUTH, SQLITE_DB_FILE, SQLITE_PAIRED, type RotatePlan } from './plan.js';
 
 export interface RenderContext {
@@ -120,10 +121,15 @@ function keepNumberText(_key: string, value: unknown, context?: { source?: strin
   return typeof value === 'number' && rawJSON && context?.source !== undefined && String(value) !== context.source ? rawJSON(context.source) : value;
 }
 
+/** JSON.parse keeping the source text of numbers JSON.stringify would write differently (keepNumberText). */
+function parseKeepingNumbers(text: string): unknown {
+  return JSON.parse(text, keepNumberText as (key: string, value: unknown) => unknown);
+}
+
 function parse(file: string, bytes: Buffer | undefined): Record<string, unknown> {
   let value: unknown;
   try {
-    value = bytes === undefined ? undefined : JSON.parse(bytes.toString('utf8'), keepNumberText as (key: string, value: unknown) => unknown);
+    value = bytes === undefined ? undefined : parseKeepingNumbers(bytes.toString('utf8'));
   } catch {
     value = undefined;
   }
@@ -139,48 +145,9 @@ function pushMissing(list: unknown, add: readonly string[]): string[] {
   return base as string[];
 }
 
-/** serialize() of a value nested one level down (the value of a top-level key): every line after the first indented 2 more. */
-function serializeNested(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
-}
-
-/**
- * The value of top-level key `key` in `bytes` (paired.json as the snapshot parsed it), where it sits, when that
- * value can be rewritten in place: the key's one member (member-span.ts), and the value written exactly as
- * serialize() writes it one level down, so the rewritten value reads like its neighbours. Undefined otherwise
- * (another indentation, a duplicate key, `\u` escapes, CRLF...): the caller then parses and rewrites the whole
- * file, the way OpenClaw would.
- */
-function spliceSpan(bytes: Buffer, key: string): { start: number; end: number; text: string } | undefined {
-  const at = memberValueSpan(bytes, key);
-  if (!at) return undefined;
-  const text = bytes.toString('utf8', at.start, at.end);
-  try {
-    // The bytes there are that value's own serialization, one level down: also what proves the span whole. A
-    // span that does not parse is not where the value ends; a value too deep to serialize is refused the long way.
-    return serializeNested(JSON.parse(text)) === text ? { ...at, text } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What the last render() of paired.json changed, when it spliced one value into the file's own bytes. */
-export interface SplicedFile {
-  /** Absolute path of paired.json. */
-  file: string;
-  /** The bytes render() read (the plan's) and the bytes it returned for that file. */
-  before: Buffer;
-  after: Buffer;
-  /** The top-level key whose value was replaced, and that value as written (serialized, one level down). */
-  key: string;
-  value: string;
-}
-
 export class JsonStoreEditor implements FileStoreEditor {
   readonly kind = 'json' as const;
   readonly transactional = false as const;
-  /** Set by render() when it spliced paired.json (see spliceSpan), else undefined. */
-  lastSplice: SplicedFile | undefined;
   constructor(private readonly stateDir: string) {}
 
   private abs(rel: string): string {
@@ -198,19 +165,12 @@ export class JsonStoreEditor implements FileStoreEditor {
     // Which dotted paths this plan may touch per file: anything else changing is a bug, caught before writing.
     const allowed = new Map<string, string[]>();
 
-    // paired.json exactly as serialize() writes it (the usual case): only the target's value is re-serialized and
-    // spliced in, so a 10,000-device store (~12 MB) is not parsed, written out and compared again as a whole.
-    let splice: { file: string; key: string; before: Record<string, unknown>; after: string } | undefined;
-    this.lastSplice = undefined;
-
     if (plan.files.includes(PAIRED_FILE)) {
       const file = this.abs(PAIRED_FILE);
       const before = current.get(file);
       const k = plan.target.key;
-      const span = before ? spliceSpan(before, k) : undefined;
-      // Spliced: only the target's value is parsed; otherwise the whole file.
-      const root = span ? undefined : parse(file, before);
-      const device = span ? (JSON.parse(span.text) as unknown) : root![k];
+      const root = parse(file, before);
+      const device = root[k];
       if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
       const paths: string[] = [];
       const scopesAdd = added(PAIRED_FILE, 'scopes');
@@ -238,13 +198,9 @@ export class JsonStoreEditor implements FileStoreEditor {
         op.rotatedAtMs = ctx.nowMs;
         paths.push(`${k}.tokens.operator.token`, `${k}.tokens.operator.rotatedAtMs`);
       }
-      if (span && before) {
-        const value = serializeNested(device);
-        out.set(file, Buffer.concat([before.subarray(0, span.start), Buffer.from(value, 'utf8'), before.subarray(span.end)]));
-        splice = { file, key: k, before: JSON.parse(span.text) as Record<string, unknown>, after: value };
-      } else {
-        out.set(file, serializeFile(file, root));
-      }
+      // The target written as OpenClaw writes it: only its bytes change. Anything else: the whole file, as OpenClaw writes it.
+      const inPlace = replaceMemberInPlace(before!.toString('utf8'), k, device, parseKeepingNumbers);
+      out.set(file, inPlace === undefined ? serializeFile(file, root) : Buffer.from(inPlace, 'utf8'));
       allowed.set(file, paths);
     }
 
@@ -277,17 +233,12 @@ export class JsonStoreEditor implements FileStoreEditor {
     }
 
     // visudo-style: parse what we are about to write and prove only the planned fields changed, and no scope was dropped.
-    // A spliced file: every byte outside the one value is the old byte, so that value is what is compared.
     for (const [file, bytes] of out) {
       const ok = allowed.get(file) ?? [];
-      const changed =
-        splice?.file === file
-          ? changedPaths({ [splice.key]: splice.before }, { [splice.key]: JSON.parse(splice.after) as unknown })
-          : changedPaths(parse(file, current.get(file)), parse(file, bytes));
+      const changed = changedPaths(parse(file, current.get(file)), parse(file, bytes));
       const stray = changed.filter((p) => !ok.some((a) => p === a || p.startsWith(`${a}.`)));
       if (stray.length) throw new Error(`internal: the rendered ${path.basename(file)} changes ${stray.join(', ')} beyond the plan`);
     }
-    if (splice) this.lastSplice = { file: splice.file, before: current.get(splice.file)!, after: out.get(splice.file)!, key: splice.key, value: splice.after };
     return out;
   }
 

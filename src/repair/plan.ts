@@ -85,8 +85,8 @@ export const LOCATIONS = {
   sqlite: { paired: SQLITE_PAIRED, pending: SQLITE_PENDING, auth: SQLITE_AUTH, scopes: 'scopes_json', approvedScopes: 'approved_scopes_json', tokenScopes: 'tokens_json.operator.scopes', authScopes: 'scopes_json' },
 } as const;
 
-/** The findings a plan is for (`fixes`); with render.ts's LEFT_ALONE, all a plan and its display read of a diagnosis. */
-export const TARGET_FINDINGS: ReadonlySet<string> = new Set(['service-device-missing-write', 'service-device-missing-read', 'cli-admin-refused', 'token-scopes-diverge', 'pending-repair-request']);
+/** The findings a plan is for (`fixes`). */
+const TARGET_FINDINGS: ReadonlySet<string> = new Set(['service-device-missing-write', 'service-device-missing-read', 'cli-admin-refused', 'token-scopes-diverge', 'pending-repair-request']);
 
 function union(...lists: (readonly string[] | null | undefined)[]): string[] {
   return [...new Set(lists.flatMap((l) => l ?? []))];

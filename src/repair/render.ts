@@ -39,8 +39,8 @@ export function renderPlanHeader(o: Output, snapshot: Snapshot, command: string,
   o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir}`);
 }
 
-/** Broken state files a plan names and leaves alone: with plan.ts's TARGET_FINDINGS, all renderPlan reads of a diagnosis. */
-export const LEFT_ALONE: ReadonlySet<string> = new Set(['store-unreadable', 'config-unreadable', 'device-auth-unreadable']);
+/** Broken state files a plan names and leaves alone. */
+const LEFT_ALONE: ReadonlySet<string> = new Set(['store-unreadable', 'config-unreadable', 'device-auth-unreadable']);
 
 export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }): void {
   const c = o.out;

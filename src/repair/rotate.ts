@@ -15,16 +15,12 @@ import type { Output } from '../report/output.js';
 import { MAX_STATE_FILE_BYTES, sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared } from './apply.js';
 import { confirmChange } from './confirm.js';
-import { editorFor, JsonStoreEditor, type SplicedFile } from './editor.js';
-import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, TARGET_FINDINGS, type RotateOptions, type RotatePlan } from './plan.js';
+import { editorFor } from './editor.js';
+import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from './plan.js';
 import { assertStoreReadable, assertWritable } from './preflight.js';
-import { LEFT_ALONE, planJson, renderPlan, renderPlanHeader, renderResult, resultJson, staleLockNote } from './render.js';
-import { snapshotAfterSplice } from './reread.js';
-import { assertPortForRestart, detectGateway, type GatewayStatus, type Runner } from './service.js';
-import { locateState } from '../core/locate.js';
-import { readGatewayConfig } from '../store/config.js';
+import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson, staleLockNote } from './render.js';
+import { assertPortForRestart, detectGateway, type Runner } from './service.js';
 import { shellQuote } from '../core/diagnose.js';
-import { RULES } from '../rules/index.js';
 import type { ProbeVerification } from '../probe/verify.js';
 
 export interface RotateRun extends RotateOptions {
@@ -56,43 +52,6 @@ export async function removeDemoCopy(dir: string | undefined): Promise<void> {
   if (dir) await fsp.rm(path.dirname(dir), { recursive: true, force: true });
 }
 
-/** What a snapshot read of one file: the store's own bytes where it kept them, else the file's hash. */
-interface Loaded {
-  snapshot: Snapshot;
-  diagnosis: Diagnosis;
-  storeBytes: Map<string, Buffer>;
-}
-
-/**
- * The bytes of `abs` as the snapshot the plan was made from read them, if the file still holds exactly those;
- * undefined when it moved on since (the caller takes a new snapshot).
- */
-async function readAsPlanned(loaded: Loaded, rel: string, abs: string): Promise<Buffer | undefined> {
-  const { snapshot } = loaded;
-  // What the snapshot read of this file.
-  const read = rel === PAIRED_FILE ? snapshot.store.paired : rel === PENDING_FILE ? snapshot.store.pending : rel === DEVICE_AUTH_FILE ? snapshot.deviceAuth.file : undefined;
-  // The store's files: the bytes the snapshot kept are the ones to edit, unless the file was replaced or
-  // rewritten since (its size or time moved). That look is only the early way out: the guarantee is the byte
-  // compare-and-swap against these bytes right before the rename (atomic.ts), which sends a change made in
-  // between back here to plan again.
-  const kept = loaded.storeBytes.get(abs);
-  if (kept) {
-    const was = read?.stat;
-    const now = await fsp.stat(abs).catch(() => undefined);
-    return was && now && now.size === kept.length && now.mtimeMs === was.mtimeMs ? kept : undefined;
-  }
-  const sha = read?.sha256;
-  const bytes = readBoundedOrThrow(abs, MAX_STATE_FILE_BYTES, 'the device store');
-  return sha !== undefined && sha === sha256(bytes) ? bytes : undefined;
-}
-
-/**
- * The rules whose findings the plan and its display read (plan.ts TARGET_FINDINGS, render.ts LEFT_ALONE): the
- * diagnosis a plan is made from runs only these (on 10,000 devices the others cost more than the plan). The
- * diagnosis after the change, and the exit code of a run with nothing to do, run every rule.
- */
-export const PLAN_RULES = RULES.filter((r) => TARGET_FINDINGS.has(r.id) || LEFT_ALONE.has(r.id));
-
 /** What the user confirmed: a re-plan after a conflict may drop pending ids, but must not grant anything else. */
 function grantKey(plan: RotatePlan): string {
   return JSON.stringify([plan.target.key, plan.arrays.map((a) => [a.file, a.field, a.added]), plan.addRole ?? null, plan.newToken]);
@@ -105,46 +64,27 @@ function sameGrant(a: RotatePlan, b: RotatePlan): boolean {
   return grantKey(a) === grantKey(b) || ([...need(b)].every((k) => first.has(k)) && (b.addRole ?? null) === (a.addRole ?? null) && b.newToken === a.newToken);
 }
 
-type GatewayQuestion = { profile: string | undefined; port: number; home: string };
-
-function sameGatewayQuestion(a: GatewayQuestion, b: GatewayQuestion): boolean {
-  return a.profile === b.profile && a.port === b.port && a.home === b.home;
+/** A snapshot (with the hash of every store file it read) and the diagnosis of every rule over it. */
+interface Loaded {
+  snapshot: Snapshot;
+  diagnosis: Diagnosis;
 }
 
 /**
- * Starts asking the service manager and the port (systemctl answers in ~20-40 ms of waiting) while the store
- * is read, from the same location and config the snapshot will find; used only if the snapshot agrees.
+ * The bytes of a store file now, if they are the bytes the snapshot the plan was made from read (same sha256);
+ * undefined when the file moved on since (the caller takes a new snapshot). These bytes are what the edit starts
+ * from and what compare-and-swap expects on disk right before the rename.
  */
-function askGatewayEarly(run: RotateRun): { where: GatewayQuestion; answer: Promise<GatewayStatus> } | undefined {
-  try {
-    const options = run.snapshotOptions;
-    const location = locateState(options, options.env, options.cwd);
-    const where = { profile: location.profile, port: readGatewayConfig(location.configPath, options.env, location.profile).port, home: location.home };
-    const answer = detectGateway({ ...where, env: process.env, runner: run.runner });
-    answer.catch(() => undefined); // unused when the snapshot fails or disagrees; asked again then
-    return { where, answer };
-  } catch {
-    return undefined;
-  }
+function readAsPlanned(snapshot: Snapshot, rel: string, abs: string): Buffer | undefined {
+  const read = rel === PAIRED_FILE ? snapshot.store.paired : rel === PENDING_FILE ? snapshot.store.pending : rel === DEVICE_AUTH_FILE ? snapshot.deviceAuth.file : undefined;
+  const bytes = readBoundedOrThrow(abs, MAX_STATE_FILE_BYTES, 'the device store');
+  return read?.sha256 !== undefined && read.sha256 === sha256(bytes) ? bytes : undefined;
 }
 
 export async function rotate(run: RotateRun, output: Output): Promise<number> {
-  const early = askGatewayEarly(run);
-  try {
-    return await rotateAsked(run, output, early);
-  } finally {
-    // Never return with the early question's systemctl still running: an in-process caller (check --fix, the
-    // tests) goes on and may remove what it writes to; a spawned CLI waited for it at exit anyway.
-    await early?.answer.catch(() => undefined);
-  }
-}
-
-async function rotateAsked(run: RotateRun, output: Output, early: ReturnType<typeof askGatewayEarly>): Promise<number> {
   const load = async (): Promise<Loaded> => {
-    // The store's bytes are kept (not hashed) for the check in prepare that the plan was made from them.
-    const storeBytes = new Map<string, Buffer>();
-    const snapshot = await takeSnapshot({ ...run.snapshotOptions, hashStore: false, keepStoreBytes: storeBytes });
-    return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs, rules: PLAN_RULES }), storeBytes };
+    const snapshot = await takeSnapshot(run.snapshotOptions);
+    return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs }) };
   };
   const first = await load();
   const { snapshot } = first;
@@ -169,7 +109,7 @@ async function rotateAsked(run: RotateRun, output: Output, early: ReturnType<typ
 
   await assertWritable(stateDir, editor.files(plan));
   const where = { profile: snapshot.location.profile, port: snapshot.config.port, home: snapshot.location.home };
-  const gateway = early && sameGatewayQuestion(early.where, where) ? await early.answer : await detectGateway({ ...where, env: process.env, runner: run.runner });
+  const gateway = await detectGateway({ ...where, env: process.env, runner: run.runner });
   const showPlan = () => {
     renderPlanHeader(output, snapshot, 'rotate', demoNote);
     renderPlan(output, snapshot, first.diagnosis, plan, gateway, { restart: run.restart, timeoutSec: run.timeoutSec });
@@ -198,8 +138,6 @@ async function rotateAsked(run: RotateRun, output: Output, early: ReturnType<typ
   let currentPlan = plan;
   let after: Diagnosis | undefined;
   let probed: ProbeVerification | undefined;
-  /** The last render, when it spliced paired.json, with the snapshot whose bytes it was made from. */
-  let spliced: { snapshot: Snapshot; file: SplicedFile } | undefined;
   const prepare = async (attempt: number): Promise<Prepared | null> => {
     for (let i = 0; i < 3; i++) {
       if (attempt > 1 || i > 0) {
@@ -221,14 +159,12 @@ async function rotateAsked(run: RotateRun, output: Output, early: ReturnType<typ
       // The plan must be made from exactly these bytes; if a file moved since the snapshot, take a new one.
       const bytes = new Map<string, Buffer>();
       for (const [j, abs] of files.entries()) {
-        const planned = await readAsPlanned(current, currentPlan.files[j]!, abs);
+        const planned = readAsPlanned(current.snapshot, currentPlan.files[j]!, abs);
         if (!planned) break;
         bytes.set(abs, planned);
       }
       if (bytes.size < files.length) continue;
       const rendered = editor.render(currentPlan, bytes, { nowMs: Date.now() });
-      const splice = editor instanceof JsonStoreEditor ? editor.lastSplice : undefined;
-      spliced = splice ? { snapshot: current.snapshot, file: splice } : undefined;
       const modes = await Promise.all(files.map(async (f) => (await fsp.stat(f)).mode & 0o7777));
       return {
         files: files.map((abs, j) => ({ rel: currentPlan.files[j]!, abs, before: bytes.get(abs)!, after: rendered.get(abs)!, mode: modes[j]! })),
@@ -247,13 +183,8 @@ async function rotateAsked(run: RotateRun, output: Output, early: ReturnType<typ
     prepare,
     verifyWritten: () => editor.verify(currentPlan),
     verifyFinal: async () => {
-      // Read back from disk. A spliced paired.json still holding exactly the bytes written is the old store
-      // with one value replaced: only that value is parsed again (reread.ts); anything else is read in full.
-      // The bytes are compared again here even right after the write's own read-back: a same-size rewrite by
-      // another writer in between (the manifest update's few ms) must not pass as the change.
-      const reread = spliced && snapshotAfterSplice(spliced.snapshot, spliced.file, run.snapshotOptions);
-      const fresh = reread ?? (await takeSnapshot(run.snapshotOptions));
-      const now = { snapshot: fresh, diagnosis: diagnose(fresh, { commandArgs: run.commandArgs }) };
+      // Read back from disk with the same snapshot and every rule, as doctor would judge it now.
+      const now = await load();
       after = now.diagnosis;
       // Judged on the snapshot just read from disk: the store is not read a second time.
       const problems = await editor.verify(currentPlan, now.snapshot);

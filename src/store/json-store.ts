@@ -49,7 +49,7 @@ function takeDeviceRecords(parsed: Record<string, unknown>, hostDeviceId: string
   return devices.reverse();
 }
 
-/** What the store makes of one paired.json entry; rotate's re-read of the entry it rewrote makes the same (reread.ts). */
+/** What the store makes of one paired.json entry. */
 export function toPairedDevice(key: string, value: unknown, hostDeviceId: string | undefined): DeviceRecord {
   const device = toDeviceRecord(key, value, isHostEntry(key, value, hostDeviceId));
   if (looksLikePendingRequest(value)) device.shapeProblems.push(`entry ${key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);

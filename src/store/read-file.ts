@@ -48,11 +48,6 @@ export function describeJsonError(error: unknown, text: string): string {
 export interface ReadOptions {
   /** false: leave FileInfo.sha256 out. Only a command that may write compares it (compare-and-swap); doctor does not. */
   hash?: boolean;
-  /**
-   * Receives the bytes of each file read, by path: rotate compares them with the bytes it is about to edit,
-   * instead of hashing 12 MB twice. Kept by the caller, outside the model (the bytes hold tokens).
-   */
-  keepBytes?: Map<string, Buffer>;
   /** This host's device id (identity/device.json): only its tokens get digests (see toDeviceRecord). */
   hostDeviceId?: string;
 }
@@ -76,7 +71,6 @@ export function readJsonFile(path: string, options: ReadOptions = {}): RawFile {
   const bytes = read.bytes;
   const info: FileInfo = { path, status: 'ok', stat };
   if (options.hash !== false) info.sha256 = sha256(bytes);
-  options.keepBytes?.set(path, bytes);
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   if (bom) info.bom = true;
   if (bytes.includes(0)) {

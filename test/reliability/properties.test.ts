@@ -19,8 +19,6 @@ import { takeSnapshot } from '../../src/core/snapshot.js';
 import { writeFileAtomic } from '../../src/repair/atomic.js';
 import { JsonStoreEditor, serialize } from '../../src/repair/editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from '../../src/repair/plan.js';
-import { snapshotAfterSplice } from '../../src/repair/reread.js';
-import { PLAN_RULES } from '../../src/repair/rotate.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
 const RELEASES = ['2026.2.19', '2026.2.21', '2026.2.22', '2026.3.28', '2026.4.20', '2026.6.11', '2026.7.33'];
@@ -138,10 +136,7 @@ async function plan(b: Built): Promise<RotatePlan | CannotRunError> {
       throw error;
     }
   };
-  const p = planWith(diagnosis);
-  // rotate plans from a diagnosis by PLAN_RULES only: the same plan.
-  expect(planWith(diagnose(snapshot, { rules: PLAN_RULES }))).toEqual(p);
-  return p;
+  return planWith(diagnosis);
 }
 
 function render(b: Built, p: RotatePlan): Map<string, Buffer> {
@@ -223,12 +218,9 @@ describe('planner and JSON editor properties (fast-check)', () => {
 
   it(`is idempotent and round-trips: write with the real atomic writer, read back, plan again = nothing (${RUNS} stores)`, { timeout: 600_000 }, async () => {
     const root = tempDir('ocf-prop-');
-    let spliced = 0;
     await fc.assert(
       fc.asyncProperty(stateArb, async (s) => {
         const b = build(freshDir(root), s);
-        const options = { stateDir: b.dir, openclawVersion: b.release, env: {}, nowMs: T0 + 60_000, hashStore: false };
-        const first = await takeSnapshot(options);
         const p = await plan(b);
         if (p instanceof CannotRunError || p.nothing) return;
         const editor = new JsonStoreEditor(b.dir);
@@ -236,14 +228,6 @@ describe('planner and JSON editor properties (fast-check)', () => {
         for (const [abs, bytes] of out) await writeFileAtomic(abs, bytes, {});
         // Read back: the bytes on disk are what was rendered, and every device is there.
         for (const [abs, bytes] of out) expect(readFileSync(abs).equals(bytes)).toBe(true);
-        // rotate's final check re-reads a spliced paired.json by its one changed value: the same state as a full read.
-        if (editor.lastSplice) {
-          spliced++;
-          const reread = snapshotAfterSplice(first, editor.lastSplice, options);
-          const full = await takeSnapshot(options);
-          expect(reread).toEqual(full);
-          expect(diagnose(reread!)).toEqual(diagnose(full));
-        }
         const again = await plan(b);
         if (again instanceof CannotRunError) throw again;
         expect(again.arrays, 'a second plan still changes scope lists').toEqual([]);
@@ -256,7 +240,6 @@ describe('planner and JSON editor properties (fast-check)', () => {
       }),
       { numRuns: RUNS },
     );
-    expect(spliced).toBeGreaterThan(RUNS / 10);
   });
 
   /**
