@@ -108,6 +108,12 @@ export interface ReleaseKnowledge {
    * measured on 8.2 and 9.6 with the shared token, docs/e2e-notes.md §7).
    */
   autoApproveLocalSetting: boolean;
+  /**
+   * The gateway imports the JSON store (devices/*.json, identity/device.json) into SQLite by itself at start, so a
+   * JSON-only state needs nothing but a (re)start. Measured on 8.1 (from a 2.19 and a 7.35 state) and 8.2; 9.6 on
+   * the measured filesystem refused to start instead (docs/e2e-notes.md §7), so its row keeps the doctor --fix advice.
+   */
+  importsJsonAtStart: boolean;
   /** Bounds or behaviours read from source but not pinned to a shipped release. */
   uncertain?: string;
 }
@@ -127,6 +133,7 @@ const JSON_ERA_DEFAULTS = {
   silentLocalRoleUpgrade: false,
   tokenScopesImplied: false,
   autoApproveLocalSetting: false,
+  importsJsonAtStart: false,
 } as const;
 
 export const RELEASES: readonly ReleaseKnowledge[] = [
@@ -395,6 +402,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     id: '8.1',
     tokenScopesImplied: true,
     autoApproveLocalSetting: true,
+    importsJsonAtStart: true,
     metadataPinning: true,
     approveNeedsAdmin: true,
     sharedTokenScopesCleared: false,

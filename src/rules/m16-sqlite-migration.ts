@@ -45,7 +45,20 @@ export const sqliteMigration: Rule = {
     } else if (store.kind === 'sqlite' && snapshot.legacyStore) {
       findings.push(finding('warning', 'Leftover devices/*.json beside the SQLite store: edits to them change nothing', `${MODES.M16.why} Something (an older CLI, a restored backup, a third-party tool) recreated them.`, [snapshot.legacyStore.path, ...migrated]));
     }
-    if (store.kind === 'sqlite' && (snapshot.legacyIdentity || snapshot.legacyDeviceAuth)) {
+    if (store.kind === 'sqlite' && snapshot.legacyDeviceAuth && !snapshot.legacyIdentity) {
+      // Measured on 8.1: the start-up import removes identity/device.json but leaves device-auth.json, and every
+      // CLI still works. Only a legacy device.json makes clients fail closed (measured on 8.2, below).
+      findings.push({
+        id: 'legacy-identity-file',
+        mode: 'M16',
+        severity: 'info',
+        title: 'identity/device-auth.json is left over from before the SQLite import; nothing reads it',
+        explanation:
+          'From 2026.8.1 device tokens live in SQLite (device_auth_tokens). The import at start moves identity/device.json into SQLite and leaves device-auth.json behind; measured on 2026.8.1, the CLI and the gateway work with it in place. It is a stale copy of tokens: keep it private, or move it aside.',
+        evidence: [snapshot.legacyDeviceAuth.file.path],
+      });
+    }
+    if (store.kind === 'sqlite' && snapshot.legacyIdentity) {
       const files = [snapshot.legacyIdentity?.file.path, snapshot.legacyDeviceAuth?.file.path].filter((f): f is string => Boolean(f));
       findings.push({
         ...finding(
@@ -57,7 +70,18 @@ export const sqliteMigration: Rule = {
         id: 'legacy-identity-file',
       });
     }
-    if (release.store === 'sqlite' && store.kind === 'json' && store.paired.status !== 'missing') {
+    if (release.store === 'sqlite' && store.kind === 'json' && store.paired.status !== 'missing' && release.importsJsonAtStart) {
+      findings.push({
+        id: 'sqlite-migration',
+        mode: 'M16',
+        severity: 'info',
+        title: 'This release keeps pairing in SQLite; the gateway imports the JSON store at its next start',
+        explanation:
+          'Measured on 2026.8.1 and 2026.8.2 (from a 2026.2.19 and a 2026.7.35 state): at start the gateway imports devices/paired.json and identity/device.json into state/openclaw.sqlite (existing rows win), renames devices/*.json to *.migrated and removes identity/device.json. No `openclaw doctor --fix` is needed first. After the start, openclaw-fix reads and changes the SQLite store.',
+        evidence: [store.path],
+        fix: { automatic: false, steps: ['Start (or restart) the gateway on this release; nothing else is needed.'] },
+      });
+    } else if (release.store === 'sqlite' && store.kind === 'json' && store.paired.status !== 'missing') {
       findings.push(
         finding(
           'warning',
