@@ -7,12 +7,10 @@
 import { printable } from '../report/escape.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import { locateState } from '../core/locate.js';
+import { takeSnapshot } from '../core/snapshot.js';
 import type { LogEvidence, LogGroup, StateLocation } from '../core/model.js';
 import { envelope } from '../report/json.js';
 import { wrap, type Output } from '../report/output.js';
-import { readGatewayConfig } from '../store/config.js';
-import { readDeviceAuth, readIdentity } from '../store/identity.js';
-import { readJsonStore } from '../store/json-store.js';
 import { describeGroup, FAILURE_KINDS, groupWords } from '../logs/describe.js';
 import { when, type TimedEvent } from '../logs/evidence.js';
 import { follow } from '../logs/follow.js';
@@ -37,14 +35,15 @@ function location(opts: LogsOptions): StateLocation | undefined {
   }
 }
 
-function hostDeviceId(loc: StateLocation | undefined): string | undefined {
+/**
+ * The host's device id, read as doctor reads the state (takeSnapshot: the JSON files or, from 2026.8, the SQLite
+ * store). Reading it also registers the state's secrets for redaction: a log line may quote a token or a key.
+ */
+async function hostDeviceId(opts: LogsOptions, loc: StateLocation | undefined): Promise<string | undefined> {
   if (!loc) return undefined;
   try {
-    // Read for their secrets only (registered for redaction, as doctor does): a log line may quote a token.
-    readGatewayConfig(loc.configPath, process.env, loc.profile);
-    readJsonStore(loc.stateDir);
-    readDeviceAuth(loc.stateDir);
-    return readIdentity(loc.stateDir).deviceId;
+    const snapshot = await takeSnapshot({ ...snapshotOptions(opts), hashStore: false });
+    return snapshot.identity.deviceId ?? undefined;
   } catch {
     return undefined;
   }
@@ -53,7 +52,7 @@ function hostDeviceId(loc: StateLocation | undefined): string | undefined {
 export async function run(opts: LogsOptions, output: Output): Promise<number> {
   const nowMs = Date.now();
   const loc = location(opts);
-  const hostId = hostDeviceId(loc);
+  const hostId = await hostDeviceId(opts, loc);
   const collect = { location: loc, logs: opts.log, since: opts.since, env: process.env, nowMs };
   const { sources } = resolveSources(collect);
   if (sources.length === 0) {
