@@ -180,6 +180,8 @@ export interface Snapshot {
   sqliteSchemaVersion?: number;
   /** Current user, to judge file ownership. */
   uid: number;
+  /** Owner of the state directory (the user the gateway runs as), when it could be read. */
+  stateDirUid?: number;
   nowMs: number;
   /**
    * Something answers on 127.0.0.1:<config.port> (a short TCP connect, doctor and check only; undefined = not

@@ -1,4 +1,5 @@
 /** Reads everything a diagnosis needs, read-only, in one pass. Nothing here writes or prints. */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { readGatewayConfig } from '../store/config.js';
 import { readDeviceAuth, readIdentity } from '../store/identity.js';
@@ -80,10 +81,19 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
     ...(legacyDeviceAuth ? { legacyDeviceAuth } : {}),
     ...(storeRead.sqliteSchemaVersion !== undefined ? { sqliteSchemaVersion: storeRead.sqliteSchemaVersion } : {}),
     uid: process.getuid?.() ?? -1,
+    ...ownerOf(location.stateDir),
     nowMs: options.nowMs ?? Date.now(),
     stateFiles: notableStateFiles(location.stateDir),
     serviceTokens: serviceTokens(location.stateDir, location.home, location.profile, options.env),
   };
+}
+
+function ownerOf(dir: string): { stateDirUid?: number } {
+  try {
+    return { stateDirUid: statSync(dir).uid };
+  } catch {
+    return {};
+  }
 }
 
 /** A state file behind a directory this user may not enter (identity/ 0700 of another user): wrong user, not corruption. */

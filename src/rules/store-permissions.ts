@@ -1,16 +1,7 @@
 /** The state files hold device tokens and a private key: 0600, owned by the user the gateway runs as. */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { FileInfo, Finding } from '../core/model.js';
 import type { Rule } from './types.js';
-
-function ownerOfDir(dir: string): number | undefined {
-  try {
-    return statSync(dir).uid;
-  } catch {
-    return undefined;
-  }
-}
 
 function quote(p: string): string {
   return `'${p.replace(/'/g, `'\\''`)}'`;
@@ -21,7 +12,7 @@ export const storePermissions: Rule = {
   description: 'State files readable by other users, or owned by another user than the state directory',
   detect({ snapshot }) {
     if (snapshot.location.demo) return [];
-    const stateOwner = ownerOfDir(snapshot.location.stateDir);
+    const stateOwner = snapshot.stateDirUid;
     const files: FileInfo[] = [snapshot.store.paired, snapshot.store.pending, snapshot.identity.file, snapshot.deviceAuth.file];
     const present = files.filter((f) => f.stat?.isFile && f.status !== 'missing');
     const name = (f: FileInfo) => path.relative(snapshot.location.stateDir, f.path) || f.path;
