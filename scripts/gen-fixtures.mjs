@@ -115,7 +115,7 @@ add('2.19-remote-device-narrow', '2026.2.19', (n, h, other) => standard(n, h, { 
 add('record-malformed', '2026.2.22', (n, h) => standard(n, h, { paired: { [h.deviceId]: { ...device(n, h, { scopes: FULL, approvedScopes: FULL }), scopes: 'operator.admin', createdAtMs: 'yesterday' } } }), { exitCode: 0, findings: ['store-record-malformed'] });
 
 
-// The rest of the family (failure-catalog.md M02-M16, L1-L4): one state per mode, judged by the release it occurs on.
+// The rest of the family (M02-M16, L1-L4: src/explain/modes.ts): one state per mode, judged by the release it occurs on.
 const TUI = { clientId: 'gateway-client', clientMode: 'ui', extra: { displayName: 'openclaw-tui' } };
 add('m02-2.21-tui-admin-only', '2026.2.21', (n, h, o) => standard(n, h, { paired: { [h.deviceId]: device(n, h, { scopes: FULL, approvedScopes: FULL }), [o.deviceId]: device(n, o, { name: 'tui', scopes: [S.admin], approvedScopes: [S.admin], ...TUI }) } }),
   { exitCode: 0, findings: ['device-lacks-read-write'] });

@@ -1,6 +1,6 @@
 /** Test helpers: real temp dirs, real fixture copies, and the built CLI spawned as a user would run it. */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inject, onTestFinished } from 'vitest';
@@ -11,9 +11,8 @@ export const BIN = path.join(ROOT, 'bin', 'openclaw-fix.js');
 /** The built CLI with the fault-injection hooks set from OPENCLAW_FIX_TEST_* (test-only; the shipped bin ignores them). */
 export const HOOKED_BIN = path.join(ROOT, 'test', 'support', 'hooked-cli.mjs');
 export const FIXTURES = path.join(ROOT, 'fixtures', 'states');
-const SHARED_SAMPLE = path.resolve(ROOT, '..', 'shared', 'samples', 'lab-2026.2.19-fresh-install');
-/** The real 2026.2.19 lab state; fixtures/demo is a byte copy of it, for clones without ../shared beside them. */
-export const SAMPLE = existsSync(SHARED_SAMPLE) ? SHARED_SAMPLE : path.join(ROOT, 'fixtures', 'demo');
+/** A real 2026.2.19 state captured in the lab (plus demo.json naming its release): every clone runs the same tests. */
+export const SAMPLE = path.join(ROOT, 'fixtures', 'demo');
 
 export interface FixtureMeta {
   openclawVersion: string | null;

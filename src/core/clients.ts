@@ -1,7 +1,7 @@
 /**
  * Predicts, from files alone, what the gateway does when each local client connects: the CLI, and the
  * gateway's own internal calls (cron delivery/announce ask operator.write via `send`, the health probe
- * asks operator.read). This mirrors the connect check in openclaw-internals.md §5, driven by the table.
+ * asks operator.read). This mirrors the gateway's connect check (docs/openclaw.md), driven by the table.
  */
 import { CLI_COMMANDS, INTERNAL_CALLS, scopeForMethod, unsatisfiedScopes, type ReleaseKnowledge } from './knowledge.js';
 import type { ClientKind, ClientVerdict, DeviceRecord, Snapshot } from './model.js';

@@ -1,6 +1,6 @@
 /**
  * What each OpenClaw release asks for and how it judges a paired device: one table, read from the
- * published releases (../shared/openclaw-facts.md §3, openclaw-internals.md §4-5, §9). Rules consult
+ * published releases and measured on real gateways (docs/openclaw.md, docs/oracle.md). Rules consult
  * this table; nothing else in the code branches on version numbers.
  */
 import { compareVersions, inRange, parseVersion, type CalVer } from './version.js';

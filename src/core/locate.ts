@@ -1,4 +1,4 @@
-/** Where the state is, resolved exactly as OpenClaw resolves it (openclaw-internals.md §1). */
+/** Where the state is, resolved exactly as OpenClaw resolves it (docs/openclaw.md "Where the state is"). */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

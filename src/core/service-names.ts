@@ -1,4 +1,4 @@
-/** How OpenClaw names its gateway service per platform and profile (openclaw-internals.md §7). */
+/** How OpenClaw names its gateway service per platform and profile (docs/openclaw.md "The gateway service"). */
 import os from 'node:os';
 import path from 'node:path';
 

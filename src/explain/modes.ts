@@ -1,5 +1,5 @@
 /**
- * The failure catalog in one table (../shared/failure-catalog.md §2): one entry per mode and look-alike,
+ * The failure catalog in one table (docs/openclaw.md "Failure modes"): one entry per mode and look-alike,
  * in plain language. `explain` prints these; the doctor rules take their one-line descriptions from here so
  * the README, doctor and explain name each mode the same way. A mode's name is core/findings.ts's (modeName).
  */

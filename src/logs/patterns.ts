@@ -2,8 +2,7 @@
  * One table of recognisers for the log lines of the "pairing required" family (gateway file log,
  * journal, launchd logs, client output pasted into issues). `recognise` works on a plain message
  * string, so `explain` can reuse it on pasted text; the scanner feeds it the joined tslog message.
- * Sources: openclaw-internals.md §5 "Audit log line" / "Other log lines worth matching",
- * failure-catalog.md §0 and each mode's "Logs:" line.
+ * The lines and their shapes: docs/openclaw.md "Logs".
  */
 
 export type LogEventKind =

@@ -1,5 +1,5 @@
 /**
- * Where the install keeps its gateway logs (openclaw-internals.md §8): the tslog file log in
+ * Where the install keeps its gateway logs (docs/openclaw.md "Logs"): the tslog file log in
  * /tmp/openclaw or os.tmpdir()/openclaw-<uid> (or `logging.file`), named openclaw-YYYY-MM-DD.log
  * (9.6 profiles: openclaw-<profile>-YYYY-MM-DD.log, rotated *.1.log); the macOS LaunchAgent logs; the
  * systemd user journal. Read-only, no parsing of the logs themselves.

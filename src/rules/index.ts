@@ -38,7 +38,7 @@ export const RULES: readonly Rule[] = [
   stateFileUnreadable,
   tokenScopesDiverge,
   pendingRepairRequest,
-  // The rest of the family (failure-catalog.md M02-M16, L1-L4), in catalog order.
+  // The rest of the family (M02-M16, L1-L4: src/explain/modes.ts), in catalog order.
   deviceLacksReadWrite,
   scopeAddedByUpdate,
   notLoopback,

@@ -1,4 +1,4 @@
-// Per-release fact finding / regression matrix against REAL gateways (facts §8 of openclaw-facts.md).
+// Per-release fact finding / regression matrix against REAL gateways (docs/openclaw.md, docs/oracle.md).
 //   OPENCLAW_FIX_E2E=1 [OPENCLAW_FIX_E2E_VERSIONS=2026.2.19,2026.2.21] npx vitest run test/e2e/matrix.e2e.test.ts
 // Prints one `E2E-FACTS {json}` line per release (ready time, what `devices list` wrote, call outcomes).
 import fs from "node:fs";
