@@ -74,7 +74,7 @@ interface Detected {
 async function systemd(opts: DetectOptions, run: Runner): Promise<Detected> {
   const unit = systemdUnitName(opts.profile, opts.env);
   let note: string | undefined;
-  // Both scopes asked at once (each systemctl takes ~20 ms to answer); the user unit still wins.
+  // Both scopes asked at once; the user unit still wins.
   const scopes = [true, false].map((user) => ({ user, scope: user ? ['--user'] : [] }));
   const answers = await Promise.all(scopes.map(({ scope }) => run('systemctl', [...scope, 'show', '-p', 'LoadState', '-p', 'ActiveState', unit])));
   for (const [i, { user, scope }] of scopes.entries()) {

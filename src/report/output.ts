@@ -58,16 +58,15 @@ export class Output {
 
   /**
    * One JSON document: indented for a person at a terminal, one line for a program (a pipe or a file), as
-   * `gh --json` does. On a 10,000-device store the indentation is a third of the report and ~60 ms.
+   * `gh --json` does.
    */
   printJson(value: unknown): void {
     if (this.stdout.isTTY) {
       this.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`);
       return;
     }
-    // Written member by member: one character beyond Latin-1 (the "…" of a short device id in a finding) turns
-    // a whole V8 string into two bytes per character, and the 5 MB device list with it. Parts meet at a comma
-    // and a quote, where no secret can straddle them, so each is redacted on its own.
+    // Written member by member, so a big store's device list is never copied into one more string. Parts meet
+    // at a comma and a quote, where no secret can straddle them, so each is redacted on its own.
     for (const part of jsonParts(value)) this.stdout.write(redact(part));
     this.stdout.write('\n');
   }
