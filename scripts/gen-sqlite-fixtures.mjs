@@ -18,7 +18,7 @@ import { mkdirSync, rmSync, writeFileSync, chmodSync, existsSync } from 'node:fs
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DEVICE_DDL = `
+const DEVICE_DDL = `
 CREATE TABLE device_auth_tokens (
   device_id TEXT NOT NULL,
   role TEXT NOT NULL,
@@ -158,7 +158,7 @@ export async function createStateDb(stateDir, spec = {}) {
 }
 
 /** A token value like OpenClaw's (fixture-only; registered in fixture.json secrets). */
-export function fixtureToken(label) {
+function fixtureToken(label) {
   return `TOKEN-${label}-`.padEnd(43, 'x');
 }
 

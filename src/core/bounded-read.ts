@@ -30,7 +30,7 @@ export type BoundedRead =
       code?: string;
     };
 
-export function describeKind(s: Stats): string {
+function describeKind(s: Stats): string {
   if (s.isDirectory()) return 'a directory';
   if (s.isFIFO()) return 'a named pipe (fifo)';
   if (s.isSocket()) return 'a socket';
@@ -38,7 +38,7 @@ export function describeKind(s: Stats): string {
   return 'not a regular file';
 }
 
-export function mib(bytes: number): string {
+function mib(bytes: number): string {
   return `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
 }
 

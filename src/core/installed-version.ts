@@ -20,7 +20,7 @@ function readPackageVersion(dir: string): string | null {
 }
 
 /** Walks up from a file inside the package to the `openclaw` package.json. */
-export function packageVersionAbove(file: string): { version: string; where: string } | null {
+function packageVersionAbove(file: string): { version: string; where: string } | null {
   let dir = path.dirname(file);
   for (let i = 0; i < 8; i++) {
     const version = readPackageVersion(dir);

@@ -32,7 +32,7 @@ const FULL_CLI_BUNDLE = [SCOPE.admin, SCOPE.read, SCOPE.write, SCOPE.approvals, 
 export type ScopeRule = 'exact' | 'read-compat' | 'admin-superset' | 'admin-superset-9.6';
 
 /** Whether the gateway approves a LOCAL scope upgrade by itself. */
-export type SilentScopeUpgrade = 'never' | 'local' | 'shared-auth-local';
+type SilentScopeUpgrade = 'never' | 'local' | 'shared-auth-local';
 
 export interface ReleaseKnowledge {
   id: string;
@@ -458,7 +458,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
  * Used when the installed version is unknown: the strictest behaviour seen in any release, so a real
  * problem is never called healthy. Store kind comes from the files present instead.
  */
-export const STRICTEST: ReleaseKnowledge = {
+const STRICTEST: ReleaseKnowledge = {
   ...JSON_ERA_DEFAULTS,
   id: 'unknown',
   metadataPinning: true,
@@ -480,7 +480,7 @@ export const STRICTEST: ReleaseKnowledge = {
   corruptStoreReadsEmpty: true,
 };
 
-export function knowledgeFor(version: CalVer | null): ReleaseKnowledge {
+function knowledgeFor(version: CalVer | null): ReleaseKnowledge {
   if (!version) return STRICTEST;
   return RELEASES.find((r) => inRange(version, r.from, r.to)) ?? STRICTEST;
 }
@@ -494,8 +494,6 @@ export function isKnownScope(release: ReleaseKnowledge, scope: string): boolean 
 }
 
 /** Every scope any release knows: for validating `--scope` when the version is unknown. */
-export const ALL_KNOWN_SCOPES: readonly string[] = [...new Set(RELEASES.flatMap((r) => r.operatorScopes))];
-
 /** Does a device holding `held` satisfy one requested scope on this release? */
 export function scopeSatisfied(rule: ScopeRule, held: readonly string[], requested: string): boolean {
   if (held.includes(requested)) return true;

@@ -23,14 +23,14 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-export function expandHome(p: string, home: string): string {
+function expandHome(p: string, home: string): string {
   if (p === '~') return home;
   if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(home, p.slice(2));
   return p;
 }
 
 /** OPENCLAW_HOME, then HOME, USERPROFILE, the OS home. */
-export function resolveHome(env: NodeJS.ProcessEnv): string {
+function resolveHome(env: NodeJS.ProcessEnv): string {
   const osHome = nonEmpty(env.HOME) ?? nonEmpty(env.USERPROFILE) ?? os.homedir();
   const override = nonEmpty(env.OPENCLAW_HOME);
   return override ? path.resolve(expandHome(override, osHome)) : osHome;

@@ -1,7 +1,7 @@
 /** uid -> user name, from /etc/passwd (Node has no getpwuid); used only to word error messages. */
 import { readFileSync } from 'node:fs';
 
-export function userName(uid: number): string | undefined {
+function userName(uid: number): string | undefined {
   try {
     for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
       const [name, , id] = line.split(':');

@@ -23,7 +23,7 @@ function tokenize(text: string): Token[] {
 }
 
 /** Far deeper than any real paste; beyond it a container is skipped, so no input can exhaust the call stack. */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 
 class Parser {
   private i = 0;

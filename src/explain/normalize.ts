@@ -4,7 +4,7 @@
  */
 
 /** Decodes literal escapes (twice: logs that embed JSON inside JSON escape them twice). */
-export function decodeEscapes(text: string): string {
+function decodeEscapes(text: string): string {
   let t = text;
   for (let i = 0; i < 2; i++) {
     t = t

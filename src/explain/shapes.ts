@@ -33,7 +33,7 @@ const KEY_ALIASES: Record<string, string> = {
 const SCOPE_FIELDS = new Set(['scopesFrom', 'scopesTo', 'scopes', 'approvedScopes']);
 const LIST_FIELDS = new Set(['roles', 'roleFrom']);
 
-export function canonicalKey(key: string): string | undefined {
+function canonicalKey(key: string): string | undefined {
   return KEY_ALIASES[key.toLowerCase().replace(/[^a-z]/g, '')];
 }
 
@@ -46,7 +46,7 @@ const NONE = /^\s*(?:<none>|none|\(none\)|\[\s*\]|null|empty|-|—)\s*$/i;
  * `[operator.read, operator.write]`, `<none>`. Undefined when the value names no scope at all (prose that
  * merely says "scopes"), so a word never becomes an empty grant.
  */
-export function scopeList(v: JValue | undefined): string[] | undefined {
+function scopeList(v: JValue | undefined): string[] | undefined {
   if (Array.isArray(v)) v = v.filter((s) => typeof s === 'string').join(',');
   if (typeof v !== 'string') return v === null ? [] : undefined;
   if (NONE.test(v)) return [];
@@ -306,7 +306,7 @@ export interface DoctorFacts {
 }
 
 /** The doctor prints its notes in a box wrapped at ~88 columns: strip the frame and rejoin the text. */
-export function unboxed(text: string): string {
+function unboxed(text: string): string {
   return text
     .split('\n')
     .map((l) => l.replace(/^\s*[│┃|◇◆●○■□▲△]\s?/, '').replace(/\s*[│┃|╮╯]\s*$/, ''))

@@ -23,7 +23,7 @@ export interface DeviceFragment {
   remoteIp?: string;
 }
 
-export interface RequestFragment {
+interface RequestFragment {
   requestId?: string;
   deviceId?: string;
   publicKey?: string;
@@ -38,7 +38,7 @@ export interface RequestFragment {
   selected?: boolean;
 }
 
-export interface ConfigFragment {
+interface ConfigFragment {
   bind?: string;
   authMode?: string;
   allowInsecureAuth?: boolean;
@@ -47,7 +47,7 @@ export interface ConfigFragment {
 }
 
 /** A plain string of the family that the log recognisers do not cover (client errors, status output, wrappers). */
-export type Flag =
+type Flag =
   | 'pairing-required'
   | 'source-lan'
   | 'bind-wide'

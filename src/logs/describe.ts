@@ -23,7 +23,7 @@ const SHORT: Record<string, (g: LogGroup) => string> = {
   'token-rotated': () => 'device token rotated',
 };
 
-export function kindLabel(g: LogGroup): string {
+function kindLabel(g: LogGroup): string {
   return (SHORT[g.kind] ?? ((x: LogGroup) => x.kind))(g);
 }
 

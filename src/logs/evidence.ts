@@ -18,7 +18,7 @@ const MAX_GROUPS = 2000;
 const SAMPLE_CHARS = 400;
 
 /** The loop itself, in the order `logs` lists them. */
-export const KIND_ORDER: readonly string[] = [
+const KIND_ORDER: readonly string[] = [
   'access-upgrade',
   'metadata-upgrade',
   'pairing-close',
@@ -50,7 +50,7 @@ const CLIENT_FEATURES: Record<string, string> = {
 };
 
 /** What a refused client was doing, from the client id and the scope it asked for. */
-export function featureOf(e: Pick<LogEvent, 'kind' | 'client' | 'scopesTo' | 'method'>): string | undefined {
+function featureOf(e: Pick<LogEvent, 'kind' | 'client' | 'scopesTo' | 'method'>): string | undefined {
   if (e.kind === 'announce-failed') return 'announce queue (sub-agent and cron results)';
   if (e.kind === 'cron-delivery-failed') return 'cron delivery';
   if (e.kind === 'missing-scope' && e.method) return `\`${e.method}\` calls`;

@@ -5,7 +5,7 @@
  * The lines and their shapes: docs/openclaw.md "Logs".
  */
 
-export type LogEventKind =
+type LogEventKind =
   /** `security audit: device access upgrade requested reason=scope-upgrade|role-upgrade ...` (gateway). */
   | 'access-upgrade'
   /** `security audit: device metadata upgrade requested reason=metadata-upgrade ...` (gateway). */
@@ -75,7 +75,7 @@ export interface LogEvent {
   error?: string;
 }
 
-export interface Recogniser {
+interface Recogniser {
   kind: LogEventKind;
   /** Cheap first test; `extract` runs only when it passes. */
   test: RegExp;
@@ -129,7 +129,7 @@ function jsonField(text: string, key: string): string | undefined {
 }
 
 /** `operator.admin,operator.read` -> list; `<none>` and empty -> []. */
-export function csv(value: string | undefined): string[] | undefined {
+function csv(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
   if (v === '' || v === '<none>' || v === 'none') return [];
@@ -155,7 +155,7 @@ function clean<T extends object>(fields: T): T {
 const REQUIREMENT = /pairing required:\s*((?:device|role|scope)[^()\n]*?)\s*(?:\(requestId|$|\n)/;
 
 /** In order: the first that matches wins, so specific lines (announce, cron) come before the generic closes they quote. */
-export const RECOGNISERS: readonly Recogniser[] = [
+const RECOGNISERS: readonly Recogniser[] = [
   {
     kind: 'access-upgrade',
     test: /device access upgrade requested/,

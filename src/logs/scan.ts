@@ -11,7 +11,7 @@ import { PREFILTER_NEEDLES } from './patterns.js';
 
 /** Longer lines are skipped (counted), never buffered: a log line worth reading is far shorter. */
 export const MAX_LINE_BYTES = 64 * 1024;
-export const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 4 * 1024 * 1024;
 
 export interface ScanStats {
   bytes: number;

@@ -14,7 +14,7 @@ import type { StateLocation } from '../core/model.js';
 import { readJsonFile } from '../store/read-file.js';
 import { isPlainObject } from '../store/records.js';
 
-export type LogSourceKind = 'file' | 'stdin' | 'journal';
+type LogSourceKind = 'file' | 'stdin' | 'journal';
 
 export interface LogSource {
   kind: LogSourceKind;
@@ -58,7 +58,7 @@ function configuredLogFile(location: StateLocation): string | undefined {
 }
 
 /** The directories the gateway may write its dated file log to. */
-export function fileLogDirs(env: NodeJS.ProcessEnv): string[] {
+function fileLogDirs(env: NodeJS.ProcessEnv): string[] {
   // OPENCLAW_FIX_LOG_ROOT stands in for /tmp in tests, so they never read this machine's real logs.
   const root = env.OPENCLAW_FIX_LOG_ROOT?.trim() || '/tmp';
   const tmp = env.OPENCLAW_FIX_LOG_ROOT?.trim() || os.tmpdir();

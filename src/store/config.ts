@@ -5,7 +5,7 @@ import { digest, registerSecret } from '../core/secrets.js';
 import { readJsonFile } from './read-file.js';
 import { isPlainObject, registerNestedSecrets } from './records.js';
 
-export const DEFAULT_GATEWAY_PORT = 18789;
+const DEFAULT_GATEWAY_PORT = 18789;
 
 function get(obj: unknown, ...keys: string[]): unknown {
   let cur = obj;
@@ -17,7 +17,7 @@ function get(obj: unknown, ...keys: string[]): unknown {
 }
 
 /** A port a TCP socket can use; anything else makes net.connect throw (and the gateway cannot listen on it). */
-export function isTcpPort(n: number): boolean {
+function isTcpPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }
 

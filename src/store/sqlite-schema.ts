@@ -8,10 +8,10 @@ import { CannotRunError } from '../core/errors.js';
 import type { Database } from './sqlite-open.js';
 
 /** 2026.8.2 writes 15, 2026.9.6 writes 18; the device tables are identical in both. */
-export const KNOWN_SCHEMA_VERSIONS = [15, 18];
+const KNOWN_SCHEMA_VERSIONS = [15, 18];
 
 /** Columns each table must have for openclaw-fix to read it (extra columns are fine). */
-export const REQUIRED_COLUMNS = {
+const REQUIRED_COLUMNS = {
   device_pairing_paired: [
     'device_id', 'public_key', 'display_name', 'platform', 'device_family', 'client_id', 'client_mode', 'role',
     'roles_json', 'scopes_json', 'approved_scopes_json', 'remote_ip', 'tokens_json', 'created_at_ms',
@@ -27,7 +27,7 @@ export const REQUIRED_COLUMNS = {
 
 export type KnownTable = keyof typeof REQUIRED_COLUMNS;
 
-export function tableColumns(db: Database, table: string): string[] {
+function tableColumns(db: Database, table: string): string[] {
   return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name);
 }
 

@@ -86,7 +86,7 @@ export function pairedRowToObject(row: Row, problems: string[] = []): Row {
   return obj;
 }
 
-export function pendingRowToObject(row: Row, problems: string[] = []): Row {
+function pendingRowToObject(row: Row, problems: string[] = []): Row {
   const where = typeof row.request_id === 'string' ? row.request_id.slice(0, 8) : 'row';
   const obj: Row = {};
   put(obj, 'requestId', row.request_id);
@@ -205,11 +205,6 @@ export async function readSqliteState(dbPath: string): Promise<SqliteState> {
   } finally {
     closeQuietly(db);
   }
-}
-
-/** Kept for callers that need only the store. */
-export async function readSqliteStore(dbPath: string): Promise<StoreView> {
-  return (await readSqliteState(dbPath)).store;
 }
 
 /** Number of rows in device_pairing_paired (and whether an identity row exists), for store detection. -1 = no such table. */

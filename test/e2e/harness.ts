@@ -21,7 +21,7 @@ const REPO_ROOT = path.resolve(HERE, "..", "..");
 const INSTALL_SCRIPT = path.join(REPO_ROOT, "scripts", "e2e-install.mjs");
 const DRIVER = path.join(HERE, "internal-call-driver.mjs");
 
-export const OPERATOR_SCOPES = {
+const OPERATOR_SCOPES = {
   admin: "operator.admin",
   read: "operator.read",
   write: "operator.write",
@@ -54,13 +54,8 @@ export function envList(name: string, fallback: string): string[] {
     .filter(Boolean);
 }
 
-export function cacheRoot(): string {
-  const env = process.env.OPENCLAW_FIX_E2E_CACHE?.trim();
-  return env ? path.resolve(env) : path.join(os.homedir(), ".cache", "openclaw-fix-e2e");
-}
-
 /** "2026.2.19" -> [2026, 2, 19] (prerelease suffix ignored). */
-export function versionTuple(version: string): [number, number, number] {
+function versionTuple(version: string): [number, number, number] {
   const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
   if (!m) throw new Error(`bad version ${version}`);
   return [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -142,7 +137,7 @@ export interface ProcessResult {
 }
 
 /** Run a process in its own group, bounded in time; the whole group is killed on timeout. */
-export function runProcess(
+function runProcess(
   cmd: string,
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {},
@@ -218,7 +213,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function tcpReachable(port: number, host = "127.0.0.1", timeoutMs = 500): Promise<boolean> {
+function tcpReachable(port: number, host = "127.0.0.1", timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ port, host });
     const done = (ok: boolean) => {
@@ -274,7 +269,7 @@ export async function runOpenclaw(
 }
 
 // ---------------------------------------------------------------------------------------------
-export interface GatewayConfigOptions {
+interface GatewayConfigOptions {
   port: number;
   /** Shared gateway token; a random one by default. */
   token?: string;
@@ -286,7 +281,7 @@ export interface GatewayConfigOptions {
  * `gateway.auth.mode token`, `gateway.auth.token <t>` (which cost ~1.5 s (2.x) to ~5 s (7.x) each);
  * 2.x would generate and save a token itself at first start, 7.x+ refuses to connect without one.
  */
-export function writeGatewayConfig(stateDir: string, opts: GatewayConfigOptions): { token: string; configPath: string } {
+function writeGatewayConfig(stateDir: string, opts: GatewayConfigOptions): { token: string; configPath: string } {
   const token = opts.token ?? `e2e-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const configPath = path.join(stateDir, "openclaw.json");
@@ -721,10 +716,10 @@ export async function stopAllGateways(): Promise<void> {
 // openclaw-fix itself, as a user runs it next to a real install (issue 4 scenarios).
 
 /** The built CLI (`npm run build` first): bin/openclaw-fix.js -> dist/. */
-export const FIX_BIN = path.join(REPO_ROOT, "bin", "openclaw-fix.js");
+const FIX_BIN = path.join(REPO_ROOT, "bin", "openclaw-fix.js");
 
 /** `<cache>/<version>/node_modules/.bin`: holds the release's `openclaw` link (what a global install puts on PATH). */
-export function releaseBinDir(rel: InstalledRelease): string {
+function releaseBinDir(rel: InstalledRelease): string {
   return path.join(rel.dir, "node_modules", ".bin");
 }
 
