@@ -7,11 +7,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import JSON5 from 'json5';
 import { onPath } from '../core/installed-version.js';
 import { systemdUnitName } from '../core/service-names.js';
 import type { StateLocation } from '../core/model.js';
-import { readJsonFile } from '../store/read-file.js';
+import { readOpenclawJson } from '../store/config.js';
 import { isPlainObject } from '../store/records.js';
 
 type LogSourceKind = 'file' | 'stdin' | 'journal';
@@ -39,18 +38,9 @@ export interface FindOptions {
 
 const DATED = /^openclaw(?:-([\w.-]+?))?-(\d{4}-\d{2}-\d{2})(?:\.\d+)?\.log(?:\.gz)?$/;
 
-/** `logging.file` from openclaw.json, when set (JSON5, as OpenClaw reads it). */
+/** `logging.file` from openclaw.json, when set. */
 function configuredLogFile(location: StateLocation): string | undefined {
-  const raw = readJsonFile(location.configPath);
-  let value = raw.value;
-  if (raw.info.status === 'unparsable' && raw.bytes && !raw.bytes.includes(0)) {
-    try {
-      value = JSON5.parse(raw.bytes.toString('utf8').replace(/^\uFEFF/, ''));
-    } catch {
-      return undefined;
-    }
-  }
-  const logging = isPlainObject(value) ? value.logging : undefined;
+  const logging = readOpenclawJson(location.configPath).value.logging;
   const file = isPlainObject(logging) ? logging.file : undefined;
   if (typeof file !== 'string' || !file.trim()) return undefined;
   const f = file.trim();

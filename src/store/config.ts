@@ -1,6 +1,6 @@
 /** The gateway section of openclaw.json (JSON5, as OpenClaw parses it). Secrets are reduced to presence + digest. */
 import JSON5 from 'json5';
-import type { GatewayConfig } from '../core/model.js';
+import type { FileInfo, GatewayConfig } from '../core/model.js';
 import { digest, registerSecret } from '../core/secrets.js';
 import { readJsonFile } from './read-file.js';
 import { isPlainObject, registerNestedSecrets } from './records.js';
@@ -21,7 +21,11 @@ function isTcpPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }
 
-export function readGatewayConfig(configPath: string, env: NodeJS.ProcessEnv, profile?: string): GatewayConfig {
+/**
+ * openclaw.json as OpenClaw reads it: JSON5. The one reader of the file; its secrets are registered for redaction.
+ * `value` is the object, or {} when the file is missing, unreadable or not an object (`info` says which).
+ */
+export function readOpenclawJson(configPath: string): { info: FileInfo; value: Record<string, unknown> } {
   // readJsonFile does the stat/symlink/size checks; JSON5 then parses what strict JSON would reject.
   const raw = readJsonFile(configPath);
   let info = raw.info;
@@ -37,6 +41,11 @@ export function readGatewayConfig(configPath: string, env: NodeJS.ProcessEnv, pr
   if (info.status === 'ok' && !isPlainObject(value)) info = { ...info, status: 'wrong-shape', problem: 'is not a JSON object' };
   const cfg = isPlainObject(value) ? value : {};
   registerNestedSecrets(cfg);
+  return { info, value: cfg };
+}
+
+export function readGatewayConfig(configPath: string, env: NodeJS.ProcessEnv, profile?: string): GatewayConfig {
+  const { info, value: cfg } = readOpenclawJson(configPath);
 
   const token = get(cfg, 'gateway', 'auth', 'token');
   const envToken = env.OPENCLAW_GATEWAY_TOKEN?.trim() || env.CLAWDBOT_GATEWAY_TOKEN?.trim();
