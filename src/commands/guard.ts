@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import { locateState } from '../core/locate.js';
 import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
+import { parseUnit } from '../core/systemd-unit.js';
 import { writeFileAtomic } from '../repair/atomic.js';
 import { openDir } from '../repair/confined.js';
 import { envelope } from '../report/json.js';
@@ -48,20 +49,9 @@ function target(opts: GuardOptions, env: NodeJS.ProcessEnv): GuardTarget {
   return { scope, unit, unitPath, dropinPath: path.join(dir, `${unit}.d`, DROPIN_NAME), stateDir };
 }
 
-export function unitEnvironment(unitPath: string): Record<string, string> {
-  const env: Record<string, string> = {};
+function unitEnvironment(unitPath: string): Record<string, string> {
   const text = readSmallText(unitPath);
-  if (text === undefined) return env;
-  for (const line of text.split('\n')) {
-    const match = /^Environment=(.*)$/.exec(line.trim());
-    if (!match) continue;
-    for (const assignment of match[1]!.match(/"[^"]*"|\S+/g) ?? []) {
-      const clean = assignment.replace(/^"|"$/g, '');
-      const eq = clean.indexOf('=');
-      if (eq > 0) env[clean.slice(0, eq)] = clean.slice(eq + 1);
-    }
-  }
-  return env;
+  return text === undefined ? {} : parseUnit(text).environment;
 }
 
 /** The command systemd will run: absolute, stable paths to a Node and this CLI. */

@@ -7,6 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { InstalledVersion } from './model.js';
 import { systemdUnitDir, systemdUnitName } from './service-names.js';
+import { parseUnit } from './systemd-unit.js';
 import { parseVersion } from './version.js';
 import { readSmallText } from './bounded-read.js';
 
@@ -42,10 +43,7 @@ function entryFromUnit(unitPath: string): string | null {
   try {
     const text = readSmallText(unitPath);
     if (text === undefined) return null;
-    const line = text.split('\n').find((l) => l.startsWith('ExecStart='));
-    if (!line) return null;
-    const words = line.slice('ExecStart='.length).trim().split(/\s+/);
-    return words.find((w) => /openclaw/.test(w) && !/node$/.test(w) && existsSync(w)) ?? null;
+    return parseUnit(text).execStart.find((w) => /openclaw/.test(w) && !/node$/.test(w) && existsSync(w)) ?? null;
   } catch {
     return null;
   }

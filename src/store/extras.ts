@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ServiceToken } from '../core/model.js';
 import { digest, registerSecret } from '../core/secrets.js';
 import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
+import { parseEnvFile, parseUnit } from '../core/systemd-unit.js';
 import { readSmallText } from '../core/bounded-read.js';
 
 const NOTABLE = /\.migrated$|\.tmp$|^openclaw\.sqlite(-wal|-shm)?$|^\.(doctor|native)-importing$/;
@@ -28,21 +29,18 @@ export function notableStateFiles(stateDir: string): string[] {
 
 const PLACEHOLDERS = new Set(['', 'undefined', 'null', '""', "''"]);
 
-function tokenFrom(text: string): string | undefined {
-  // `Environment=OPENCLAW_GATEWAY_TOKEN=x`, `Environment="OPENCLAW_GATEWAY_TOKEN=x"`, or `OPENCLAW_GATEWAY_TOKEN=x` in an env file.
-  const m = /(?:^|[\s"])OPENCLAW_GATEWAY_TOKEN=("?)([^"\s]*)\1/m.exec(text);
-  return m ? m[2] : undefined;
-}
-
 /** The token in the systemd unit and in `<state>/gateway.systemd.env` (9.x), when either sets one. */
 export function serviceTokens(stateDir: string, home: string, profile: string | undefined, env: NodeJS.ProcessEnv): ServiceToken[] {
   const unit = path.join(systemdUnitDir('user', env, home), systemdUnitName(profile, env));
-  const sources = [unit, path.join(stateDir, 'gateway.systemd.env')];
+  const sources: [string, (text: string) => Record<string, string>][] = [
+    [unit, (text) => parseUnit(text).environment],
+    [path.join(stateDir, 'gateway.systemd.env'), parseEnvFile],
+  ];
   const out: ServiceToken[] = [];
-  for (const source of sources) {
+  for (const [source, environment] of sources) {
     const text = readSmallText(source);
     if (text === undefined) continue;
-    const value = tokenFrom(text);
+    const value = environment(text).OPENCLAW_GATEWAY_TOKEN;
     if (value === undefined) continue;
     registerSecret(value);
     const placeholder = PLACEHOLDERS.has(value.trim()) ? value.trim() || '(empty)' : undefined;
