@@ -4,17 +4,17 @@
  * install --force` rewriting the unit, so a reinstall or update that resets the device is repaired
  * before the gateway serves.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import { locateState } from '../core/locate.js';
 import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
 import { parseUnit } from '../core/systemd-unit.js';
 import { writeFileAtomic } from '../repair/atomic.js';
 import { openDir } from '../repair/confined.js';
+import { execRunner } from '../repair/service.js';
 import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { snapshotOptions, type CommonOptions } from './common.js';
@@ -152,19 +152,14 @@ export function dropinContent(node: string, bin: string, stateDir: string): stri
   ].join('\n');
 }
 
-const execFileAsync = promisify(execFile);
-
 async function systemctl(scope: 'user' | 'system', args: string[], output: Output): Promise<boolean> {
   const full = scope === 'user' ? ['--user', ...args] : args;
-  try {
-    await execFileAsync('systemctl', full, { timeout: 15_000 });
-    return true;
-  } catch (error) {
-    output.note(`openclaw-fix: \`systemctl ${full.join(' ')}\` failed (${(error as Error).message.split('\n')[0]}); run it yourself so systemd sees the change.`);
-    return false;
-  }
+  const r = await execRunner('systemctl', full);
+  if (r.code === 0) return true;
+  const why = r.stderr.trim().split('\n')[0] || (r.code === 127 ? 'not found' : `exit ${r.code}`);
+  output.note(`openclaw-fix: \`systemctl ${full.join(' ')}\` failed (${why}); run it yourself so systemd sees the change.`);
+  return false;
 }
-
 
 function lastGuardLines(stateDir: string, count: number): string[] {
   try {
