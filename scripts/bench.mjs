@@ -50,7 +50,7 @@ function once(cmd, args, env) {
 function measureTogether(cases) {
   for (const c of cases) {
     c.before?.();
-    once(c.cmd, c.args, c.env); // warm the page cache and the compile cache
+    once(c.cmd, c.args, c.env); // warm the page cache
   }
   const times = cases.map(() => []);
   const rss = cases.map(() => 0);

@@ -33,7 +33,7 @@ function otherUserRuntime(): OtherUserRuntime {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ocf-runtime-'));
   chmodSync(dir, 0o755);
   for (const rel of ['bin', 'dist/bundle']) cpSync(path.join(source, rel), path.join(dir, rel), { recursive: true });
-  for (const rel of ['dist/help.json', 'package.json']) copyFileSync(path.join(source, rel), path.join(dir, rel));
+  for (const rel of ['package.json']) copyFileSync(path.join(source, rel), path.join(dir, rel));
   let node = process.execPath;
   if (!nobodyCanRun(node)) {
     // The pinned node dev dependency lives in the clone (node_modules/node). A hard link shares the 120 MB

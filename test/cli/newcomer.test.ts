@@ -18,7 +18,7 @@ function oldNodeImport(): string {
 function installedCopy(): string {
   const dir = path.join(tempDir('ocf-global-'), 'openclaw-fix');
   mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  for (const p of ['bin', 'dist/bundle', 'dist/help.json', 'package.json']) cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
+  for (const p of ['bin', 'dist/bundle', 'package.json']) cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
   return path.join(dir, 'bin', 'openclaw-fix.js');
 }
 

@@ -19,7 +19,7 @@ const V = ['--openclaw-version', '2026.2.19'];
  */
 const INSTALL = mkdtempSync(path.join(os.tmpdir(), 'ocf-install-'));
 chmodSync(INSTALL, 0o755);
-for (const p of ['bin', 'dist/bundle', 'dist/help.json', 'package.json']) cpSync(path.join(ROOT, p), path.join(INSTALL, p), { recursive: true });
+for (const p of ['bin', 'dist/bundle', 'package.json']) cpSync(path.join(ROOT, p), path.join(INSTALL, p), { recursive: true });
 afterAll(() => rmSync(INSTALL, { recursive: true, force: true }));
 const BIN = path.join(INSTALL, 'bin', 'openclaw-fix.js');
 
