@@ -7,7 +7,7 @@ import { readJsonStore } from './json-store.js';
 import type { ReadOptions } from './read-file.js';
 
 /** Whether anything (a file, a directory, a dangling link) stands at `p`. */
-export function pathPresent(p: string): boolean {
+function pathPresent(p: string): boolean {
   try {
     lstatSync(p);
     return true;
@@ -16,7 +16,7 @@ export function pathPresent(p: string): boolean {
   }
 }
 
-export function sqlitePath(stateDir: string): string {
+function sqlitePath(stateDir: string): string {
   return path.join(stateDir, 'state', 'openclaw.sqlite');
 }
 

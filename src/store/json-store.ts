@@ -9,7 +9,7 @@ export function jsonStorePaths(stateDir: string): { paired: string; pending: str
 }
 
 /** Marks a parsed file whose top level is not the object-keyed-by-id shape OpenClaw writes. */
-export function checkStoreShape(raw: RawFile, what: 'paired' | 'pending'): FileInfo {
+function checkStoreShape(raw: RawFile, what: 'paired' | 'pending'): FileInfo {
   const info = raw.info;
   if (info.status !== 'ok') return info;
   const value = raw.value;
@@ -32,14 +32,14 @@ export function checkStoreShape(raw: RawFile, what: 'paired' | 'pending'): FileI
 }
 
 /** What the store makes of one paired.json entry. */
-export function toPairedDevice(key: string, value: unknown, hostDeviceId: string | undefined): DeviceRecord {
+function toPairedDevice(key: string, value: unknown, hostDeviceId: string | undefined): DeviceRecord {
   const device = toDeviceRecord(key, value, isHostEntry(key, value, hostDeviceId));
   if (looksLikePendingRequest(value)) device.shapeProblems.push(`entry ${key.slice(0, 8)}… is a pending request (requestId, isRepair, ts), not a paired device`);
   return device;
 }
 
 /** The requests of a read pending.json: none unless it parsed to the shape OpenClaw writes (`info`, from checkStoreShape). */
-export function pendingRequestsOf(raw: RawFile, info: FileInfo): PendingRequest[] {
+function pendingRequestsOf(raw: RawFile, info: FileInfo): PendingRequest[] {
   return info.status === 'ok' && isPlainObject(raw.value) ? Object.entries(raw.value).flatMap(([key, value]) => toPendingRequest(key, value) ?? []) : [];
 }
 
