@@ -1,56 +1,43 @@
 /**
- * The apply protocol shared by rotate and restore: lock, stop the gateway, back up, write every file
- * atomically with compare-and-swap (re-plan up to 3 times when the live file moved), verify, start the
- * gateway, wait for its port, re-diagnose, and roll back from the backup when anything fails.
- * A transactional store (SQLite) goes through the same steps with its own backup (online copy), write (one
- * transaction with compare-and-swap: a conflict re-plans exactly like a moved file) and rollback.
+ * The apply protocol shared by rotate and restore: lock, stop the gateway, attempt (back up, write with
+ * compare-and-swap, read back; re-plan up to 3 times when the store moved), start the gateway, verify, and roll
+ * back from the backup when the verification fails. The store's side of each step is a StoreWriter
+ * (store-writer.ts): the JSON files and the SQLite database go through the same steps.
  */
 import { CannotRunError } from '../core/errors.js';
 import type { Output } from '../report/output.js';
-import { ConflictError, fileHolds, removeStaleTemps, vetTarget, writeFileAtomic, type AtomicWriteResult, type FileOwner } from './atomic.js';
-import path from 'node:path';
-import { createBackup, createStoreBackup, discardBackup, updateBackup, type Backup } from './backup.js';
+import { ConflictError } from './atomic.js';
+import { updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
 import { writeHooks } from './hooks.js';
-import type { StoreTransaction } from './editor.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, type Lock } from './lock.js';
 import { WRITTEN_PLACES } from './places.js';
 import { refuseLinks } from './confined.js';
 import { waitForPort, type GatewayStatus } from './service.js';
+import { writerFor, type Prepared, type StoreWriter } from './store-writer.js';
+
+export type { Prepared, PreparedFile } from './store-writer.js';
 
 export const MAX_ATTEMPTS = 3;
 
 /** A gateway left running may be mid read-modify-write when we rename; give it time to show a lost update. */
 const SETTLE_MS = 600;
-/** writeHooks.settleMs: tests against a fast fake writer wait less (the 1,000-interleaving test). */
-const settleMs = () => writeHooks.settleMs ?? SETTLE_MS;
 
-export interface PreparedFile {
-  rel: string;
-  abs: string;
-  before: Buffer;
-  after: Buffer;
-  mode: number;
+/** The final verification: problems (empty = the change holds) and what the command learned on the way. */
+export interface Verified<R> {
+  problems: string[];
+  found?: R;
 }
 
-export interface Prepared {
-  /** File stores: every file with its bytes before and after. Empty when `transaction` is set. */
-  files: PreparedFile[];
-  /** Transactional stores (SQLite): the one change, run as a transaction. */
-  transaction?: StoreTransaction;
-  description: string;
-  deviceId: string | null;
-}
-
-export interface ApplySpec {
+export interface ApplySpec<P extends Prepared, R> {
   command: 'rotate' | 'restore';
   stateDir: string;
   /** Reads the live state and renders the change; null = nothing (left) to do. Called again after a conflict. */
-  prepare(attempt: number): Promise<Prepared | null>;
-  /** After the write (and, with a live gateway, after it had time to rewrite): is the change still there? */
-  verifyWritten(): string[] | Promise<string[]>;
+  prepare(attempt: number): Promise<P | null>;
+  /** After the write (and, with a live gateway, after it had time to rewrite): is this change still there? */
+  verifyWritten(change: P): string[] | Promise<string[]>;
   /** After the gateway is back (or right after the write when there is no gateway to start): re-diagnose. */
-  verifyFinal(): Promise<string[]>;
+  verifyFinal(change: P): Promise<Verified<R>>;
   gateway: GatewayStatus;
   restart: boolean;
   timeoutSec: number;
@@ -65,7 +52,7 @@ export interface ServiceReport {
   seconds: number | null;
 }
 
-export interface ApplyResult {
+export interface ApplyResult<P extends Prepared = Prepared, R = unknown> {
   status: 'applied' | 'rolled-back' | 'nothing';
   backup: Backup | null;
   written: string[];
@@ -81,377 +68,292 @@ export interface ApplyResult {
    */
   replacedGatewayWrites: { file: string; writes: number }[];
   rollbackOk?: boolean;
+  /** The change that was written (the last attempt's), and what its final verification found. */
+  change?: P;
+  found?: R;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+export async function applyChange<P extends Prepared, R = unknown>(spec: ApplySpec<P, R>): Promise<ApplyResult<P, R>> {
+  const step = (text: string) => spec.output.note(`${spec.output.err.dim('›')} ${text}`);
+  // A link planted where we write (by the state's owner, say) is refused before anything is touched.
+  refuseLinks(spec.stateDir, WRITTEN_PLACES);
+  const lock = await acquireLock(spec.stateDir, spec.command);
+  const gateway = new Gateway(spec, lock, step);
+  const notes = [...gateway.notes, ...lockNotes(lock)];
+  const races = new Races();
+  const signals = watchSignals();
+  try {
+    crashPoint('locked');
+    await gateway.stopFirst();
+    const { attempts, written } = await attempt(spec, { live: gateway.live, notes, races, step, interrupted: signals.interrupted });
+    const base = { attempts, service: gateway.report, replacedGatewayWrites: races.replaced };
+    if (!written) {
+      await gateway.startAgain();
+      return { ...base, status: 'nothing', backup: null, written: [], problems: [], notes: [...notes, ...races.lines()] };
+    }
+    const { change, writer, backup } = written;
+    const back = await gateway.startAgain();
+    const verified: Verified<R> = back ? await spec.verifyFinal(change) : { problems: [`the gateway did not answer on port ${spec.gateway.port} within ${spec.timeoutSec} s after the start`] };
+    crashPoint('verified');
+    const result = { ...base, backup, written: writer.written, problems: verified.problems, change, found: verified.found };
+    if (verified.problems.length === 0) return { ...result, status: 'applied', notes: [...notes, ...races.lines()] };
+
+    // Roll back: the same writer, then start again and say exactly what happened.
+    step(`verification failed (${verified.problems.join('; ')}); rolling back from ${backup.dir}`);
+    await gateway.stopForRollback();
+    await rollBack(writer, backup, verified.problems);
+    const rollbackOk = await gateway.startAgain();
+    return { ...result, status: 'rolled-back', notes: [...notes, ...races.lines()], rollbackOk };
+  } catch (error) {
+    throw races.attachTo(error);
+  } finally {
+    await gateway.neverLeftDown();
+    signals.off();
+    lock.release();
+  }
 }
 
-export async function applyChange(spec: ApplySpec): Promise<ApplyResult> {
-  const { output, gateway } = spec;
-  const step = (text: string) => output.note(`${output.err.dim('›')} ${text}`);
-  const notes: string[] = [];
-  const replacedGatewayWrites: ApplyResult['replacedGatewayWrites'] = [];
-  const unwatched = new Set<string>();
-  /** What an atomic write saw of the gateway writing at the same instant. */
-  const noteRace = (rel: string, seen: AtomicWriteResult) => {
-    if (seen.replacedWrites) replacedGatewayWrites.push({ file: rel, writes: seen.replacedWrites });
-    if (seen.replacedWrites === null && seen.raceWatch) unwatched.add(seen.raceWatch);
-  };
-  /** What was seen of the gateway writing at the same instant: replaced writes, or that it could not be watched. */
-  const raceLines = (): string[] => {
+interface AttemptContext {
+  live: boolean;
+  notes: string[];
+  races: Races;
+  step(text: string): void;
+  interrupted(): boolean;
+}
+
+/** How many attempts it took, and the change that was written (none: nothing was left to do). */
+interface Attempted<P> {
+  attempts: number;
+  written?: { change: P; writer: StoreWriter; backup: Backup };
+}
+
+/** Prepare, back up, write, read back; again (at most MAX_ATTEMPTS times) while the store moves under us. */
+async function attempt<P extends Prepared, R>(spec: ApplySpec<P, R>, ctx: AttemptContext): Promise<Attempted<P>> {
+  // Across attempts: an overwritten attempt may still have changed some files.
+  const everWritten = new Set<string>();
+  let firstBackup: Backup | undefined;
+  let conflictFile = '';
+  for (let attempts = 1; ; attempts++) {
+    if (attempts > MAX_ATTEMPTS) throw keptChanging(spec.command, conflictFile, [...everWritten], firstBackup);
+    if (ctx.interrupted()) throw new CannotRunError('interrupted', 'Interrupted before writing; nothing was changed.', undefined, 130);
+    const change = await spec.prepare(attempts);
+    if (!change) return { attempts };
+    const writer = writerFor(change, { command: spec.command, stateDir: spec.stateDir, live: ctx.live, step: ctx.step });
+    ctx.races.watch(writer);
+    const backup = await writer.backup();
+    crashPoint('backed-up');
+    const moved = await writeOnce(spec, ctx, change, writer, backup);
+    for (const rel of writer.written) everWritten.add(rel);
+    if (writer.written.length) firstBackup ??= backup;
+    if (moved === undefined) return { attempts, written: { change, writer, backup } };
+    conflictFile = moved;
+  }
+}
+
+/** One attempt's write. Returns the file that moved under it (plan again), or undefined when the change holds. */
+async function writeOnce<P extends Prepared, R>(spec: ApplySpec<P, R>, ctx: AttemptContext, change: P, writer: StoreWriter, backup: Backup): Promise<string | undefined> {
+  let said: string;
+  try {
+    said = await writer.write(backup);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    ctx.step(`${error.file} changed since it was read (the gateway wrote it); planning again`);
+    return error.file;
+  }
+  crashPoint('written');
+  ctx.step(said);
+  // Read back: what is in the store is what we wrote; with a live gateway, still there after it had time to rewrite.
+  const unread = ctx.live ? undefined : await writer.readBack();
+  if (unread) {
+    await writer.rollBack(backup);
+    await updateBackup(backup, { status: 'rolled-back' });
+    throw new CannotRunError('verify-failed', `${unread.file} does not hold what was written${unread.why}; ${writer.putBack}. Nothing was changed.`, unread.file);
+  }
+  if (ctx.live) await sleep(writeHooks.settleMs ?? SETTLE_MS);
+  const lost = ctx.live ? await spec.verifyWritten(change) : [];
+  if (lost.length) {
+    await updateBackup(backup, { status: 'applied', description: `${change.description} (then overwritten by the running gateway)` });
+    ctx.step(`the running gateway overwrote the change (${lost.join('; ')}); planning again`);
+    return writer.target;
+  }
+  try {
+    await updateBackup(backup, { status: 'applied' }, await writer.digestsAfter());
+  } catch (error) {
+    // The change is complete and the backup copies are whole; only the manifest's status is stale.
+    ctx.notes.push(`The change is complete, but the backup manifest could not be updated (${error instanceof Error ? error.message : String(error)}); restore --list shows ${backup.name} as "backed-up", and it still holds the state before.`);
+  }
+  return undefined;
+}
+
+function keptChanging(command: string, file: string, written: string[], firstBackup: Backup | undefined): CannotRunError {
+  const left = written.length
+    ? `Parts of the change were written (${written.join(', ')}) and the gateway overwrote at least ${file}; the state before is in ${firstBackup?.dir} (openclaw-fix restore --list).`
+    : 'Nothing was changed.';
+  return new CannotRunError(
+    'conflict',
+    `${file} kept changing while openclaw-fix was writing it (${MAX_ATTEMPTS} tries): the gateway is rewriting it. ${left} Stop the gateway (openclaw gateway stop), run openclaw-fix ${command} again, then start it.`,
+    file,
+  );
+}
+
+/** Verification failed: put the state before back. Beside a gateway that wrote since, that is a problem to act on (exit 1), not a refusal. */
+async function rollBack(writer: StoreWriter, backup: Backup, problems: string[]): Promise<void> {
+  try {
+    await writer.rollBack(backup);
+  } catch (error) {
+    if (error instanceof CannotRunError && error.code === 'conflict') throw new CannotRunError('conflict', `Verification failed (${problems.join('; ')}). ${error.message}`, error.path, 1);
+    throw error;
+  }
+  await updateBackup(backup, { status: 'rolled-back' });
+}
+
+/**
+ * The gateway around the write: stopped first when a service manager runs it (and --no-restart was not given),
+ * started again after, and never left down because of us. Left running otherwise: the write is then "live".
+ */
+class Gateway {
+  readonly report: ServiceReport;
+  readonly notes: string[] = [];
+  /** Written while a gateway runs: compare-and-swap plus a settle check is all we can do. */
+  readonly live: boolean;
+  private readonly stopIt: boolean;
+  private readonly startLeftDown: boolean;
+  private stopped = false;
+  private started = false;
+
+  constructor(
+    private readonly spec: Pick<ApplySpec<Prepared, unknown>, 'gateway' | 'restart' | 'timeoutSec' | 'output'>,
+    private readonly lock: Lock,
+    private readonly step: (text: string) => void,
+  ) {
+    const { gateway, restart } = spec;
+    const service = gateway.service;
+    this.stopIt = Boolean(restart && service?.active);
+    this.live = !this.stopIt && (gateway.listening || Boolean(service?.active));
+    this.report = { manager: service?.describe ?? null, action: this.stopIt ? 'stopped-started' : this.live ? 'left-running' : service ? 'not-running' : 'none', back: null, seconds: null };
+    if (this.live) {
+      this.notes.push(
+        restart
+          ? `The gateway answers on port ${gateway.port} but no service manager runs it, so it was not stopped: its next connect may rewrite the file. If the fix does not hold, stop the gateway and run again.`
+          : `--no-restart: the running gateway was left alone; its next connect may rewrite the file and undo the edit. Restart it (openclaw gateway restart) to be sure it reads the change.`,
+      );
+    }
+    // A run killed between stopping and starting the gateway left it down: this run starts it (unless --no-restart).
+    const crashed = lock.recoveredFrom;
+    this.startLeftDown = Boolean(crashed?.stopped && restart && service && !service.active && service.describe === crashed.stopped);
+  }
+
+  async stopFirst(): Promise<void> {
+    const service = this.spec.gateway.service!;
+    if (this.stopIt) {
+      this.step(`stopping the ${service.describe}`);
+      await service.stop();
+      this.stopped = true;
+      this.lock.update({ stopped: service.describe, startCommand: service.startCommand });
+      crashPoint('stopped');
+    } else if (this.startLeftDown) {
+      this.stopped = true;
+      this.report.action = 'stopped-started';
+      this.lock.update({ stopped: service.describe, startCommand: service.startCommand });
+    }
+  }
+
+  /** Starts the gateway if we stopped it and waits for its port; true when it answers (or was not ours to start). */
+  async startAgain(): Promise<boolean> {
+    if (!this.stopped) return true;
+    const service = this.spec.gateway.service!;
+    this.step(`starting the ${service.describe}`);
+    await service.start();
+    this.started = true;
+    crashPoint('started');
+    const output = this.spec.output;
+    const back = await waitForPort(this.spec.gateway.port, this.spec.timeoutSec, { tty: output.stderrIsTTY, write: (t) => output.raw(t), line: (t) => this.step(t) });
+    this.report.back = back.ok;
+    if (this.report.seconds === null) this.report.seconds = Math.round(back.seconds * 10) / 10;
+    return back.ok;
+  }
+
+  async stopForRollback(): Promise<void> {
+    if (!this.stopped) return;
+    await this.spec.gateway.service!.stop();
+    this.started = false;
+  }
+
+  async neverLeftDown(): Promise<void> {
+    if (!this.stopped || this.started) return;
+    const service = this.spec.gateway.service!;
+    try {
+      this.step(`starting the ${service.describe} again`);
+      await service.start();
+    } catch (error) {
+      this.spec.output.note(`openclaw-fix: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+function lockNotes(lock: Lock): string[] {
+  const crashed = lock.recoveredFrom;
+  if (!crashed) return [];
+  return [
+    crashed.pid === undefined
+      ? `Took over an empty or unreadable lock file (${lock.path}) left by an openclaw-fix that failed while creating it.`
+      : `Recovered a stale lock left by openclaw-fix pid ${crashed.pid}, which is no longer running.`,
+  ];
+}
+
+/** What was seen of the gateway writing at the same instant as ours, over every attempt: said, never silently lost. */
+class Races {
+  private readonly writers: StoreWriter[] = [];
+
+  watch(writer: StoreWriter): void {
+    this.writers.push(writer);
+  }
+
+  get replaced(): { file: string; writes: number }[] {
+    return this.writers.flatMap((w) => w.replaced);
+  }
+
+  lines(): string[] {
     const said: string[] = [];
-    const lost = replacedGatewayWrites.reduce((n, r) => n + r.writes, 0);
+    const replaced = this.replaced;
+    const lost = replaced.reduce((n, r) => n + r.writes, 0);
     if (lost) {
-      const files = [...new Set(replacedGatewayWrites.map((r) => r.file))];
+      const files = [...new Set(replaced.map((r) => r.file))];
       said.push(
         `The running gateway wrote ${files.join(', ')} in the same instant openclaw-fix replaced ${files.length === 1 ? 'it' : 'them'} (${lost === 1 ? 'one write' : `${lost} writes`}), and ${lost === 1 ? 'that write is' : 'those writes are'} lost. Most likely it was a connect's metadata (last-used time), which the next connect writes again; if a device was approved or its token rotated at that moment, check openclaw devices list and approve it again.`,
       );
     }
-    for (const why of unwatched) said.push(`A gateway write in the same instant as openclaw-fix's could not be ruled out (${why}). Stop the gateway before a repair to be sure.`);
+    for (const why of new Set(this.writers.flatMap((w) => w.unwatched))) said.push(`A gateway write in the same instant as openclaw-fix's could not be ruled out (${why}). Stop the gateway before a repair to be sure.`);
     return said;
-  };
-  const raceNotes = (): string[] => [...notes, ...raceLines()];
-  /** A failure after a gateway write was replaced still says so: no lost update goes without a word. */
-  const withRaces = (error: unknown): unknown => {
-    const lines = raceLines();
-    if (!(error instanceof CannotRunError) || lines.length === 0) return error;
-    const said = new CannotRunError(error.code, `${error.message} ${lines.join(' ')}`, error.path, error.exitCode);
-    said.replacedGatewayWrites = replacedGatewayWrites;
-    return said;
-  };
-  const service = gateway.service;
-  const stopIt = Boolean(spec.restart && service?.active);
-  // Written while a gateway runs: compare-and-swap plus a settle check is all we can do.
-  const live = !stopIt && (gateway.listening || Boolean(service?.active));
-  const report: ServiceReport = {
-    manager: service?.describe ?? null,
-    action: stopIt ? 'stopped-started' : live ? 'left-running' : service ? 'not-running' : 'none',
-    back: null,
-    seconds: null,
-  };
-  if (live) {
-    notes.push(
-      spec.restart
-        ? `The gateway answers on port ${gateway.port} but no service manager runs it, so it was not stopped: its next connect may rewrite the file. If the fix does not hold, stop the gateway and run again.`
-        : `--no-restart: the running gateway was left alone; its next connect may rewrite the file and undo the edit. Restart it (openclaw gateway restart) to be sure it reads the change.`,
-    );
   }
 
-  // A link planted where we write (by the state's owner, say) is refused before anything is touched.
-  refuseLinks(spec.stateDir, WRITTEN_PLACES);
-  const lock = await acquireLock(spec.stateDir, spec.command);
-  const crashed = lock.recoveredFrom;
-  if (crashed) {
-    notes.push(
-      crashed.pid === undefined
-        ? `Took over an empty or unreadable lock file (${lock.path}) left by an openclaw-fix that failed while creating it.`
-        : `Recovered a stale lock left by openclaw-fix pid ${crashed.pid}, which is no longer running.`,
-    );
+  /** A failure after a gateway write was replaced still says so: no lost update goes without a word. */
+  attachTo(error: unknown): unknown {
+    const lines = this.lines();
+    if (!(error instanceof CannotRunError) || lines.length === 0) return error;
+    const said = new CannotRunError(error.code, `${error.message} ${lines.join(' ')}`, error.path, error.exitCode);
+    said.replacedGatewayWrites = this.replaced;
+    return said;
   }
-  // A run killed between stopping and starting the gateway left it down: this run starts it (unless --no-restart).
-  const startLeftDown = Boolean(crashed?.stopped && spec.restart && service && !service.active && service.describe === crashed.stopped);
+}
+
+/** SIGINT/SIGTERM while working: no new attempt starts; the one under way finishes (or rolls back) first. */
+function watchSignals(): { interrupted(): boolean; off(): void } {
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let stopped = false;
-  let started = false;
-  const startAgain = async (): Promise<{ ok: boolean; seconds: number }> => {
-    step(`starting the ${service!.describe}`);
-    await service!.start();
-    started = true;
-    crashPoint('started');
-    return waitForPort(gateway.port, spec.timeoutSec, {
-      tty: output.stderrIsTTY,
-      write: (t) => output.raw(t),
-      line: (t) => step(t),
-    });
+  return {
+    interrupted: () => interrupted,
+    off: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
   };
-
-  try {
-    crashPoint('locked');
-    if (stopIt) {
-      step(`stopping the ${service!.describe}`);
-      await service!.stop();
-      stopped = true;
-      lock.update({ stopped: service!.describe, startCommand: service!.startCommand });
-      crashPoint('stopped');
-    } else if (startLeftDown) {
-      stopped = true;
-      report.action = 'stopped-started';
-      lock.update({ stopped: service!.describe, startCommand: service!.startCommand });
-    }
-
-    let backup: Backup | null = null;
-    let written: string[] = [];
-    let attempts = 0;
-    let prepared: Prepared | null = null;
-    let conflictFile = '';
-    // Across attempts: an overwritten attempt may still have changed the other files.
-    const everWritten = new Set<string>();
-    let firstBackup: Backup | null = null;
-    for (;;) {
-      if (attempts >= MAX_ATTEMPTS) {
-        const left = everWritten.size
-          ? `Parts of the change were written (${[...everWritten].join(', ')}) and the gateway overwrote at least ${conflictFile}; the state before is in ${firstBackup?.dir} (openclaw-fix restore --list).`
-          : 'Nothing was changed.';
-        throw new CannotRunError(
-          'conflict',
-          `${conflictFile} kept changing while openclaw-fix was writing it (${MAX_ATTEMPTS} tries): the gateway is rewriting it. ${left} Stop the gateway (openclaw gateway stop), run openclaw-fix ${spec.command} again, then start it.`,
-          conflictFile,
-        );
-      }
-      if (interrupted) throw new CannotRunError('interrupted', 'Interrupted before writing; nothing was changed.', undefined, 130);
-      attempts++;
-      prepared = await spec.prepare(attempts);
-      if (!prepared) break;
-      if (prepared.transaction) {
-        const tx = prepared.transaction;
-        await vetTarget(tx.abs);
-        backup = await createStoreBackup(spec.stateDir, { rel: tx.rel, abs: tx.abs, copy: (dest) => tx.backup(dest), digest: (file) => tx.digest(file) }, {
-          command: spec.command,
-          description: prepared.description,
-          deviceId: prepared.deviceId,
-        });
-        step(`backed up ${tx.rel} (online copy, with what is in its -wal) to ${backup.dir}`);
-        crashPoint('backed-up');
-        let changed: string[];
-        try {
-          changed = await tx.write();
-        } catch (error) {
-          // A transaction that did not commit changed nothing: the copy is not needed.
-          await discardBackup(backup);
-          if (error instanceof ConflictError) {
-            conflictFile = error.file;
-            step(`${tx.rel} changed since it was read (the gateway wrote it); planning again`);
-            continue;
-          }
-          throw error;
-        }
-        written = [tx.rel];
-        everWritten.add(tx.rel);
-        firstBackup ??= backup;
-        crashPoint('written');
-        step(`wrote ${changed.length ? changed.join(', ') : 'nothing new'} in ${tx.rel} (one transaction)`);
-        const readBack = live ? [] : await tx.check();
-        if (readBack.length) {
-          await tx.rollback(backupCopy(backup, tx));
-          await updateBackup(backup, { status: 'rolled-back' });
-          throw new CannotRunError('verify-failed', `${tx.abs} does not hold what was written (${readBack.join('; ')}); the device tables were put back from the backup. Nothing was changed.`, tx.abs);
-        }
-        if (live) await sleep(settleMs());
-        const lost = live ? await spec.verifyWritten() : [];
-        if (lost.length) {
-          conflictFile = tx.abs;
-          await updateBackup(backup, { status: 'applied', description: `${prepared.description} (then overwritten by the running gateway)` });
-          step(`the running gateway overwrote the change (${lost.join('; ')}); planning again`);
-          continue;
-        }
-        await updateBackup(backup, { status: 'applied' }, new Map([[tx.rel, await tx.digest(tx.abs)]]));
-        break;
-      }
-      for (const f of prepared.files) await removeStaleTemps(f.abs, spec.stateDir);
-      const owners = new Map<string, FileOwner | undefined>();
-      for (const f of prepared.files) owners.set(f.abs, await vetTarget(f.abs));
-
-      const made = prepared;
-      backup = await backupOrSay(() =>
-        createBackup(
-          spec.stateDir,
-          made.files.map((f) => ({ rel: f.rel, bytes: f.before, mode: f.mode })),
-          { command: spec.command, description: made.description, deviceId: made.deviceId },
-        ),
-      );
-      step(`backed up ${prepared.files.map((f) => f.rel).join(', ')} to ${backup.dir}`);
-      crashPoint('backed-up');
-
-      written = [];
-      /** sha256 of each file as written, for the manifest (hashed while its fsync ran). */
-      const digestsAfter = new Map<string, string>();
-      try {
-        // Compare-and-swap for every file before the first rename, so a conflict almost always means nothing was
-        // written. One file: its own compare-and-swap, right before its rename, is that check.
-        if (prepared.files.length > 1) for (const f of prepared.files) if (!fileHolds(f.abs, f.before)) throw new ConflictError(f.abs);
-        for (const f of prepared.files) {
-          const seen = await writeFileAtomic(f.abs, f.after, {
-            expect: f.before,
-            within: spec.stateDir,
-            owner: owners.get(f.abs),
-            crashLabel: written.length === 0 ? 'temp-written' : undefined,
-            detectRaces: live,
-            sha256: true,
-          });
-          noteRace(f.rel, seen);
-          digestsAfter.set(f.rel, seen.sha256!);
-          written.push(f.rel);
-          everWritten.add(f.rel);
-          firstBackup ??= backup;
-          if (written.length === 1) crashPoint('renamed');
-        }
-      } catch (error) {
-        if (error instanceof ConflictError) {
-          conflictFile = error.file;
-          if (written.length === 0) await discardBackup(backup);
-          else await updateBackup(backup, { status: 'applied' });
-          step(`${error.file} changed since it was read (the gateway wrote it); planning again`);
-          continue;
-        }
-        // A failing disk (full, read-only, I/O error) part-way: put back what was replaced, and say so.
-        if (written.length === 0) {
-          await discardBackup(backup).catch(() => undefined);
-          throw withState(error, 'Nothing was changed.');
-        }
-        const replaced = written.join(', ');
-        try {
-          await restoreFiles(spec.stateDir, backup, prepared.files.filter((f) => written.includes(f.rel)), live && noteRace);
-        } catch (undo) {
-          throw withState(error, `${replaced} had already been replaced, and putting ${written.length > 1 ? 'them' : 'it'} back failed too (${undo instanceof Error ? undo.message : String(undo)}): the state before is in ${backup.dir} (openclaw-fix restore ${backup.name}).`);
-        }
-        await updateBackup(backup, { status: 'rolled-back' }).catch(() => undefined);
-        throw withState(error, `${replaced} had already been replaced and ${written.length > 1 ? 'were' : 'was'} put back from the backup; nothing was changed.`);
-      }
-      crashPoint('written');
-      step(`wrote ${written.join(', ')}`);
-
-      // Read back: what is on disk is what we wrote; with a live gateway, still there after it had time to rewrite.
-      for (const f of prepared.files) {
-        if (!live && !fileHolds(f.abs, f.after)) {
-          await restoreFiles(spec.stateDir, backup, prepared.files, false);
-          throw new CannotRunError('verify-failed', `${f.abs} does not hold what was written; the backup was put back. Nothing was changed.`, f.abs);
-        }
-      }
-      if (live) await sleep(settleMs());
-      const lost = live ? await spec.verifyWritten() : [];
-      if (lost.length) {
-        conflictFile = prepared.files[0]!.abs;
-        await updateBackup(backup, { status: 'applied', description: `${prepared.description} (then overwritten by the running gateway)` });
-        step(`the running gateway overwrote the change (${lost.join('; ')}); planning again`);
-        continue;
-      }
-      try {
-        await updateBackup(backup, { status: 'applied' }, digestsAfter);
-      } catch (error) {
-        // The change is complete and the backup copies are whole; only the manifest's status is stale.
-        notes.push(`The change is complete, but the backup manifest could not be updated (${error instanceof Error ? error.message : String(error)}); restore --list shows ${backup.name} as "backed-up", and it still holds the state before.`);
-      }
-      break;
-    }
-
-    if (!prepared) {
-      if (stopped) {
-        const back = await startAgain();
-        report.back = back.ok;
-        report.seconds = back.seconds;
-      }
-      return { status: 'nothing', backup: null, written: [], attempts, service: report, problems: [], notes: raceNotes(), replacedGatewayWrites };
-    }
-
-    let problems: string[] = [];
-    if (stopped) {
-      const back = await startAgain();
-      report.back = back.ok;
-      report.seconds = Math.round(back.seconds * 10) / 10;
-      if (!back.ok) problems.push(`the gateway did not answer on port ${gateway.port} within ${spec.timeoutSec} s after the start`);
-    }
-    if (problems.length === 0) problems = await spec.verifyFinal();
-    crashPoint('verified');
-    if (problems.length === 0) return { status: 'applied', backup, written, attempts, service: report, problems, notes: raceNotes(), replacedGatewayWrites };
-
-    // Roll back: same atomic path, then start again and say exactly what happened.
-    step(`verification failed (${problems.join('; ')}); rolling back from ${backup!.dir}`);
-    if (stopped) {
-      await service!.stop();
-      started = false;
-    }
-    if (prepared.transaction) await prepared.transaction.rollback(backupCopy(backup!, prepared.transaction));
-    else {
-      try {
-        await restoreFiles(spec.stateDir, backup!, prepared.files, live && noteRace);
-      } catch (error) {
-        // The change stays where the gateway wrote on top of it: a problem to act on, not a refusal (exit 1, not 2).
-        if (error instanceof CannotRunError && error.code === 'conflict') throw new CannotRunError('conflict', `Verification failed (${problems.join('; ')}). ${error.message}`, error.path, 1);
-        throw error;
-      }
-    }
-    await updateBackup(backup!, { status: 'rolled-back' });
-    let rollbackOk = true;
-    if (stopped) {
-      const back = await startAgain();
-      report.back = back.ok;
-      rollbackOk = back.ok;
-    }
-    return { status: 'rolled-back', backup, written, attempts, service: report, problems, notes: raceNotes(), replacedGatewayWrites, rollbackOk };
-  } catch (error) {
-    throw withRaces(error);
-  } finally {
-    // Never leave the gateway down because of us.
-    if (stopped && !started) {
-      try {
-        step(`starting the ${service!.describe} again`);
-        await service!.start();
-      } catch (error) {
-        output.note(`openclaw-fix: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    lock.release();
-  }
 }
 
-function backupCopy(backup: Backup, tx: StoreTransaction): string {
-  return path.join(backup.dir, tx.rel);
-}
-
-/** A CannotRunError with what the files now hold appended (the caller knows; the writer did not). */
-function withState(error: unknown, state: string): unknown {
-  if (!(error instanceof CannotRunError) || /[Nn]othing was changed/.test(error.message)) return error;
-  return new CannotRunError(error.code, `${error.message} ${state}`, error.path, error.exitCode);
-}
-
-/** Making the backup failed (disk full, read-only): no state file was touched yet. */
-async function backupOrSay<T>(make: () => Promise<T>): Promise<T> {
-  try {
-    return await make();
-  } catch (error) {
-    throw withState(error, 'The backup could not be made, so nothing was changed.');
-  }
-}
-
-/**
- * Puts the backed-up bytes back. With the gateway stopped: atomic, no compare-and-swap (we undo our own write).
- * With a gateway left running (`live` given): only over our own bytes, so a gateway write made since is never
- * silently replaced; if the gateway rewrote the file, say so and leave it to `restore` with the gateway stopped.
- */
-async function restoreFiles(stateDir: string, backup: Backup, files: PreparedFile[], live: false | ((rel: string, seen: AtomicWriteResult) => void)): Promise<void> {
-  const rewritten = (names: string[], restored: string[]) =>
-    new CannotRunError(
-      'conflict',
-      `The running gateway rewrote ${names.join(', ')} after openclaw-fix's change, so ${names.length === 1 ? 'it was' : 'they were'} not rolled back over the gateway's write${restored.length ? ` (${restored.join(', ')} ${restored.length === 1 ? 'was' : 'were'} put back)` : ''}. Stop the gateway (openclaw gateway stop), then openclaw-fix restore ${backup.name} puts back the state before.`,
-      files.find((f) => names.includes(f.abs))?.abs,
-    );
-  if (live) {
-    // Every file checked before the first is put back, so a conflict almost always means none was.
-    const moved: string[] = [];
-    for (const f of files) if (!fileHolds(f.abs, f.after)) moved.push(f.abs);
-    if (moved.length) throw rewritten(moved, []);
-  }
-  const restored: string[] = [];
-  for (const f of files) {
-    const owner = await vetTarget(f.abs);
-    if (!live) {
-      await writeFileAtomic(f.abs, f.before, { owner, within: stateDir });
-      continue;
-    }
-    try {
-      live(f.rel, await writeFileAtomic(f.abs, f.before, { owner, within: stateDir, expect: f.after, detectRaces: true }));
-      restored.push(f.abs);
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      throw rewritten([f.abs], restored);
-    }
-  }
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

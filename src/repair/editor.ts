@@ -145,6 +145,48 @@ function pushMissing(list: unknown, add: readonly string[]): string[] {
   return base as string[];
 }
 
+/** The scopes the plan adds to one list of one file. */
+function addedTo(plan: RotatePlan, file: string, field: string): readonly string[] {
+  return plan.arrays.find((a) => a.file === file && a.field === field)?.added ?? [];
+}
+
+/** paired.json with the plan applied to the target's record; `paths`: the dotted paths it may change. */
+function editPaired(file: string, before: Buffer | undefined, plan: RotatePlan, token: string | undefined, nowMs: number): { bytes: Buffer; paths: string[] } {
+  const k = plan.target.key;
+  const root = parse(file, before);
+  const device = root[k];
+  if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
+  const paths: string[] = [];
+  const scopesAdd = addedTo(plan, PAIRED_FILE, 'scopes');
+  if (scopesAdd.length) {
+    device.scopes = pushMissing(device.scopes, scopesAdd);
+    paths.push(`${k}.scopes`);
+  }
+  const approvedAdd = addedTo(plan, PAIRED_FILE, 'approvedScopes');
+  if (approvedAdd.length) {
+    device.approvedScopes = pushMissing(device.approvedScopes, approvedAdd);
+    paths.push(`${k}.approvedScopes`);
+  }
+  if (plan.addRole) {
+    device.roles = pushMissing(device.roles, [plan.addRole]);
+    paths.push(`${k}.roles`);
+  }
+  const op = isPlainObject(device.tokens) && isPlainObject(device.tokens.operator) ? device.tokens.operator : undefined;
+  const tokenAdd = addedTo(plan, PAIRED_FILE, 'tokens.operator.scopes');
+  if (op && tokenAdd.length) {
+    op.scopes = pushMissing(op.scopes, tokenAdd);
+    paths.push(`${k}.tokens.operator.scopes`);
+  }
+  if (op && token) {
+    op.token = token;
+    op.rotatedAtMs = nowMs;
+    paths.push(`${k}.tokens.operator.token`, `${k}.tokens.operator.rotatedAtMs`);
+  }
+  // The target written as OpenClaw writes it: only its bytes change. Anything else: the whole file, as OpenClaw writes it.
+  const inPlace = replaceMemberInPlace(before!.toString('utf8'), k, device, parseKeepingNumbers);
+  return { bytes: inPlace === undefined ? serializeFile(file, root) : Buffer.from(inPlace, 'utf8'), paths };
+}
+
 export class JsonStoreEditor implements FileStoreEditor {
   readonly kind = 'json' as const;
   readonly transactional = false as const;
@@ -161,47 +203,15 @@ export class JsonStoreEditor implements FileStoreEditor {
   render(plan: RotatePlan, current: ReadonlyMap<string, Buffer>, ctx: RenderContext): Map<string, Buffer> {
     const out = new Map<string, Buffer>();
     const token = plan.newToken ? newTokenValue() : undefined;
-    const added = (file: string, field: string) => plan.arrays.find((a) => a.file === file && a.field === field)?.added ?? [];
+    const added = (file: string, field: string) => addedTo(plan, file, field);
     // Which dotted paths this plan may touch per file: anything else changing is a bug, caught before writing.
     const allowed = new Map<string, string[]>();
 
     if (plan.files.includes(PAIRED_FILE)) {
       const file = this.abs(PAIRED_FILE);
-      const before = current.get(file);
-      const k = plan.target.key;
-      const root = parse(file, before);
-      const device = root[k];
-      if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
-      const paths: string[] = [];
-      const scopesAdd = added(PAIRED_FILE, 'scopes');
-      if (scopesAdd.length) {
-        device.scopes = pushMissing(device.scopes, scopesAdd);
-        paths.push(`${k}.scopes`);
-      }
-      const approvedAdd = added(PAIRED_FILE, 'approvedScopes');
-      if (approvedAdd.length) {
-        device.approvedScopes = pushMissing(device.approvedScopes, approvedAdd);
-        paths.push(`${k}.approvedScopes`);
-      }
-      if (plan.addRole) {
-        device.roles = pushMissing(device.roles, [plan.addRole]);
-        paths.push(`${k}.roles`);
-      }
-      const op = isPlainObject(device.tokens) && isPlainObject(device.tokens.operator) ? device.tokens.operator : undefined;
-      const tokenAdd = added(PAIRED_FILE, 'tokens.operator.scopes');
-      if (op && tokenAdd.length) {
-        op.scopes = pushMissing(op.scopes, tokenAdd);
-        paths.push(`${k}.tokens.operator.scopes`);
-      }
-      if (op && token) {
-        op.token = token;
-        op.rotatedAtMs = ctx.nowMs;
-        paths.push(`${k}.tokens.operator.token`, `${k}.tokens.operator.rotatedAtMs`);
-      }
-      // The target written as OpenClaw writes it: only its bytes change. Anything else: the whole file, as OpenClaw writes it.
-      const inPlace = replaceMemberInPlace(before!.toString('utf8'), k, device, parseKeepingNumbers);
-      out.set(file, inPlace === undefined ? serializeFile(file, root) : Buffer.from(inPlace, 'utf8'));
-      allowed.set(file, paths);
+      const edited = editPaired(file, current.get(file), plan, token, ctx.nowMs);
+      out.set(file, edited.bytes);
+      allowed.set(file, edited.paths);
     }
 
     if (plan.files.includes(DEVICE_AUTH_FILE)) {

@@ -249,22 +249,18 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
     return EXIT.problems;
   }
 
-  let after: Diagnosis | undefined;
-  const result = await applyChange({
+  const result = await applyChange<Prepared, Diagnosis>({
     command: 'restore',
     stateDir,
     prepare: spec.prepare,
     verifyWritten: spec.verifyWritten,
-    verifyFinal: async () => {
-      const now = await takeSnapshot(run.snapshotOptions);
-      after = diagnose(now, { commandArgs: run.commandArgs });
-      return [];
-    },
+    verifyFinal: async () => ({ problems: [], found: diagnose(await takeSnapshot(run.snapshotOptions), { commandArgs: run.commandArgs }) }),
     gateway,
     restart: run.restart,
     timeoutSec: run.timeoutSec,
     output,
   });
+  const after = result.found;
   const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : EXIT.healthy;
   const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
   if (output.json) {

@@ -13,9 +13,9 @@ import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
 import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { MAX_STATE_FILE_BYTES, sha256 } from '../store/read-file.js';
-import { applyChange, type Prepared } from './apply.js';
+import { applyChange, type ApplyResult, type Prepared, type Verified } from './apply.js';
 import { confirmChange } from './confirm.js';
-import { editorFor } from './editor.js';
+import { editorFor, type StoreEditor } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from './plan.js';
 import { assertStoreReadable, assertWritable } from './preflight.js';
 import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson, staleLockNote } from './render.js';
@@ -81,43 +81,39 @@ function readAsPlanned(snapshot: Snapshot, rel: string, abs: string): Buffer | u
   return read?.sha256 !== undefined && read.sha256 === sha256(bytes) ? bytes : undefined;
 }
 
+async function load(run: RotateRun): Promise<Loaded> {
+  const snapshot = await takeSnapshot(run.snapshotOptions);
+  return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs }) };
+}
+
+/** One attempt's change, with the plan it was rendered from (what the checks after the write judge it by). */
+type RotateChange = Prepared & { plan: RotatePlan };
+
+/** What rotate's final verification found: the diagnosis after the change, and the probe's word when it ran. */
+interface Found {
+  after: Diagnosis;
+  probed?: ProbeVerification;
+}
+
 export async function rotate(run: RotateRun, output: Output): Promise<number> {
-  const load = async (): Promise<Loaded> => {
-    const snapshot = await takeSnapshot(run.snapshotOptions);
-    return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs }) };
-  };
-  const first = await load();
+  const first = await load(run);
   const { snapshot } = first;
   const editor = editorFor(snapshot);
   assertStoreReadable(snapshot);
   const plan = planRotate(snapshot, first.diagnosis, run);
   const stateDir = snapshot.location.stateDir;
   const demoNote = run.demoSource ? 'demo copy' : undefined;
-
-  if (plan.nothing) {
-    const exitIfUnfixed = repairableErrors(diagnose(snapshot, { commandArgs: run.commandArgs })) > 0 ? EXIT.problems : EXIT.healthy;
-    const leftover = staleLockNote(stateDir);
-    if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
-    else {
-      renderPlanHeader(output, snapshot, 'rotate', demoNote);
-      renderPlan(output, snapshot, first.diagnosis, plan, { listening: false, port: snapshot.config.port }, { restart: run.restart, timeoutSec: run.timeoutSec });
-      output.print(output.out.dim('Nothing was changed.'));
-      if (leftover) output.print(output.out.yellow(`! ${leftover}`));
-    }
-    return exitIfUnfixed;
-  }
+  const json = (exitCode: number, result: Record<string, unknown>) => output.printJson({ ...envelope('rotate', exitCode), state: { dir: stateDir }, plan: planJson(plan), result });
+  if (plan.nothing) return nothingToDo(run, output, first, plan, demoNote);
 
   await assertWritable(stateDir, editor.files(plan));
-  const where = { profile: snapshot.location.profile, port: snapshot.config.port, home: snapshot.location.home };
-  const gateway = await detectGateway({ ...where, env: process.env, runner: run.runner });
-  const showPlan = () => {
+  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, home: snapshot.location.home, env: process.env, runner: run.runner });
+  if (!output.json) {
     renderPlanHeader(output, snapshot, 'rotate', demoNote);
     renderPlan(output, snapshot, first.diagnosis, plan, gateway, { restart: run.restart, timeoutSec: run.timeoutSec });
-  };
-  if (!output.json) showPlan();
-
+  }
   if (run.dryRun) {
-    if (output.json) output.printJson({ ...envelope('rotate', EXIT.problems), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'dry-run' } });
+    if (output.json) json(EXIT.problems, { status: 'dry-run' });
     else output.print(output.out.dim('Dry run: nothing was changed.'));
     return EXIT.problems;
   }
@@ -129,81 +125,101 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     { yes: run.yes, what: plan.files.join(', ') },
   );
   if (!ok) {
-    if (output.json) output.printJson({ ...envelope('rotate', EXIT.problems), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'declined' } });
+    if (output.json) json(EXIT.problems, { status: 'declined' });
     else output.print('Declined. Nothing was changed.');
     return EXIT.problems;
   }
 
-  let current = first;
-  let currentPlan = plan;
-  let after: Diagnosis | undefined;
-  let probed: ProbeVerification | undefined;
-  const prepare = async (attempt: number): Promise<Prepared | null> => {
-    for (let i = 0; i < 3; i++) {
-      if (attempt > 1 || i > 0) {
-        current = await load();
-        assertStoreReadable(current.snapshot);
-        currentPlan = planRotate(current.snapshot, current.diagnosis, run);
-        if (currentPlan.nothing) return null;
-        if (!sameGrant(plan, currentPlan)) {
-          throw new CannotRunError('changed-since-confirm', `${current.snapshot.store.path} changed since the plan was shown, and the change needed now differs. Nothing was changed; run openclaw-fix rotate again to see the new plan.`, current.snapshot.store.path);
-        }
-      }
-      if (editor.transactional) {
-        // The transaction compares the device's lists with this snapshot's itself: no byte check here.
-        const device = current.snapshot.store.devices.find((d) => d.key === currentPlan.target.key);
-        if (!device) throw new CannotRunError('store-changed', `Device ${currentPlan.target.deviceId} is no longer in ${current.snapshot.store.path}; nothing was changed.`, current.snapshot.store.path);
-        return { files: [], transaction: editor.transaction(currentPlan, device), description: currentPlan.summary, deviceId: currentPlan.target.deviceId };
-      }
-      const files = editor.files(currentPlan);
-      // The plan must be made from exactly these bytes; if a file moved since the snapshot, take a new one.
-      const bytes = new Map<string, Buffer>();
-      for (const [j, abs] of files.entries()) {
-        const planned = readAsPlanned(current.snapshot, currentPlan.files[j]!, abs);
-        if (!planned) break;
-        bytes.set(abs, planned);
-      }
-      if (bytes.size < files.length) continue;
-      const rendered = editor.render(currentPlan, bytes, { nowMs: Date.now() });
-      const modes = await Promise.all(files.map(async (f) => (await fsp.stat(f)).mode & 0o7777));
-      return {
-        files: files.map((abs, j) => ({ rel: currentPlan.files[j]!, abs, before: bytes.get(abs)!, after: rendered.get(abs)!, mode: modes[j]! })),
-        description: currentPlan.summary,
-        deviceId: currentPlan.target.deviceId,
-      };
-    }
-    // After a first attempt wrote, apply says what the files hold now; only a first attempt can say nothing changed.
-    const state = attempt === 1 ? ' Nothing was changed.' : '';
-    throw new CannotRunError('conflict', `${snapshot.store.path} keeps changing while it is read: the gateway is writing it. Stop the gateway and run again.${state}`, snapshot.store.path);
-  };
-
-  const result = await applyChange({
+  const result = await applyChange<RotateChange, Found>({
     command: 'rotate',
     stateDir,
-    prepare,
-    verifyWritten: () => editor.verify(currentPlan),
-    verifyFinal: async () => {
-      // Read back from disk with the same snapshot and every rule, as doctor would judge it now.
-      const now = await load();
-      after = now.diagnosis;
-      // Judged on the snapshot just read from disk: the store is not read a second time.
-      const problems = await editor.verify(currentPlan, now.snapshot);
-      if (currentPlan.heldBack.length === 0) {
-        const left = now.diagnosis.findings.filter((f) => f.severity === 'error' && currentPlan.fixes.includes(f.id) && (!f.deviceId || f.deviceId === currentPlan.target.deviceId));
-        problems.push(...left.map((f) => `still found after the change: ${f.id}`));
-      }
-      if (problems.length) return problems;
-      // The prediction agrees with itself; the gateway, when it is up, has the last word.
-      const { verifyWithProbe } = await import('../probe/verify.js');
-      probed = await verifyWithProbe(now.snapshot, now.diagnosis, { enabled: run.probe !== false, targetIsHost: currentPlan.target.isHost, env: run.snapshotOptions.env, note: (t) => output.note(t) });
-      return probed.problems;
-    },
+    prepare: (attempt) => prepareChange(run, editor, first, plan, attempt),
+    verifyWritten: (change) => editor.verify(change.plan),
+    verifyFinal: (change) => verifyRotated(run, editor, change.plan, output),
     gateway,
     restart: run.restart,
     timeoutSec: run.timeoutSec,
     output,
   });
+  return reportRotated(run, output, stateDir, result.change?.plan ?? plan, result);
+}
 
+/** Nothing to change: the plan is shown, and the exit code says whether doctor would still find an error. */
+function nothingToDo(run: RotateRun, output: Output, first: Loaded, plan: RotatePlan, demoNote: string | undefined): number {
+  const { snapshot } = first;
+  const stateDir = snapshot.location.stateDir;
+  const exitIfUnfixed = repairableErrors(first.diagnosis) > 0 ? EXIT.problems : EXIT.healthy;
+  const leftover = staleLockNote(stateDir);
+  if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
+  else {
+    renderPlanHeader(output, snapshot, 'rotate', demoNote);
+    renderPlan(output, snapshot, first.diagnosis, plan, { listening: false, port: snapshot.config.port }, { restart: run.restart, timeoutSec: run.timeoutSec });
+    output.print(output.out.dim('Nothing was changed.'));
+    if (leftover) output.print(output.out.yellow(`! ${leftover}`));
+  }
+  return exitIfUnfixed;
+}
+
+/**
+ * The change for one attempt, rendered from bytes the plan was made from. The first attempt uses the confirmed
+ * plan and its snapshot; a later one (the store moved) reads and plans again, and refuses a plan that would grant
+ * more than the user confirmed. null: nothing is left to do.
+ */
+async function prepareChange(run: RotateRun, editor: StoreEditor, first: Loaded, confirmed: RotatePlan, attempt: number): Promise<RotateChange | null> {
+  for (let i = 0; i < 3; i++) {
+    const current = attempt === 1 && i === 0 ? first : await load(run);
+    const plan = current === first ? confirmed : planRotate(current.snapshot, current.diagnosis, run);
+    if (current !== first) {
+      assertStoreReadable(current.snapshot);
+      if (plan.nothing) return null;
+      if (!sameGrant(confirmed, plan)) {
+        throw new CannotRunError('changed-since-confirm', `${current.snapshot.store.path} changed since the plan was shown, and the change needed now differs. Nothing was changed; run openclaw-fix rotate again to see the new plan.`, current.snapshot.store.path);
+      }
+    }
+    const base = { plan, description: plan.summary, deviceId: plan.target.deviceId };
+    if (editor.transactional) {
+      // The transaction compares the device's lists with this snapshot's itself: no byte check here.
+      const device = current.snapshot.store.devices.find((d) => d.key === plan.target.key);
+      if (!device) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${current.snapshot.store.path}; nothing was changed.`, current.snapshot.store.path);
+      return { ...base, files: [], transaction: editor.transaction(plan, device) };
+    }
+    const files = editor.files(plan);
+    // The plan must be made from exactly these bytes; if a file moved since the snapshot, take a new one.
+    const bytes = new Map<string, Buffer>();
+    for (const [j, abs] of files.entries()) {
+      const planned = readAsPlanned(current.snapshot, plan.files[j]!, abs);
+      if (!planned) break;
+      bytes.set(abs, planned);
+    }
+    if (bytes.size < files.length) continue;
+    const rendered = editor.render(plan, bytes, { nowMs: Date.now() });
+    const modes = await Promise.all(files.map(async (f) => (await fsp.stat(f)).mode & 0o7777));
+    return { ...base, files: files.map((abs, j) => ({ rel: plan.files[j]!, abs, before: bytes.get(abs)!, after: rendered.get(abs)!, mode: modes[j]! })) };
+  }
+  // After a first attempt wrote, apply says what the files hold now; only a first attempt can say nothing changed.
+  const state = attempt === 1 ? ' Nothing was changed.' : '';
+  const store = first.snapshot.store.path;
+  throw new CannotRunError('conflict', `${store} keeps changing while it is read: the gateway is writing it. Stop the gateway and run again.${state}`, store);
+}
+
+/** After the change (and the gateway's start): read the state again as doctor would, every rule; then the probe. */
+async function verifyRotated(run: RotateRun, editor: StoreEditor, plan: RotatePlan, output: Output): Promise<Verified<Found>> {
+  const now = await load(run);
+  // Judged on the snapshot just read from disk: the store is not read a second time.
+  const problems = await editor.verify(plan, now.snapshot);
+  if (plan.heldBack.length === 0) {
+    const left = now.diagnosis.findings.filter((f) => f.severity === 'error' && plan.fixes.includes(f.id) && (!f.deviceId || f.deviceId === plan.target.deviceId));
+    problems.push(...left.map((f) => `still found after the change: ${f.id}`));
+  }
+  if (problems.length) return { problems, found: { after: now.diagnosis } };
+  // The prediction agrees with itself; the gateway, when it is up, has the last word.
+  const { verifyWithProbe } = await import('../probe/verify.js');
+  const probed = await verifyWithProbe(now.snapshot, now.diagnosis, { enabled: run.probe !== false, targetIsHost: plan.target.isHost, env: run.snapshotOptions.env, note: (t) => output.note(t) });
+  return { problems: probed.problems, found: { after: now.diagnosis, probed } };
+}
+
+async function reportRotated(run: RotateRun, output: Output, stateDir: string, plan: RotatePlan, result: ApplyResult<RotateChange, Found>): Promise<number> {
+  const { after, probed } = result.found ?? {};
   const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
   // A gateway write replaced in the same instant is a problem to look at, even when the fix itself holds.
   const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && repairableErrors(after) > 0 ? EXIT.problems : EXIT.healthy;
@@ -211,17 +227,17 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     output.printJson({
       ...envelope('rotate', exitCode),
       state: { dir: stateDir },
-      plan: planJson(currentPlan),
+      plan: planJson(plan),
       result: { ...resultJson(result, after), undo: undo ?? null, probe: probed?.json ?? null, probeSkipped: probed?.skipped ?? null },
     });
-  } else {
-    renderResult(output, result, { diagnosis: after, undo, summary: currentPlan.summary });
-    if (probed?.report?.ran) {
-      const { renderProbe } = await import('../probe/render.js');
-      const { compareClients, realVerdict } = await import('../probe/verdict.js');
-      if (after) renderProbe(output, probed.report, compareClients(after, probed.report), realVerdict(probed.report));
-    } else if (probed?.skipped) output.print(output.out.yellow(`! ${probed.skipped}`));
+    return exitCode;
   }
+  renderResult(output, result, { diagnosis: after, undo, summary: plan.summary });
+  if (probed?.report?.ran) {
+    const { renderProbe } = await import('../probe/render.js');
+    const { compareClients, realVerdict } = await import('../probe/verdict.js');
+    if (after) renderProbe(output, probed.report, compareClients(after, probed.report), realVerdict(probed.report));
+  } else if (probed?.skipped) output.print(output.out.yellow(`! ${probed.skipped}`));
   return exitCode;
 }
 

@@ -110,7 +110,7 @@ async function interleave(count: number, first: number): Promise<Measured> {
           verifiedAt.set(i, performance.timeOrigin + performance.now());
           return read().x_ours?.includes(i) ? [] : [`marker ${i} was overwritten`];
         },
-        verifyFinal: async () => [],
+        verifyFinal: async () => ({ problems: [] }),
         // Something answers on the port and no service manager runs it: the gateway stays up while we write.
         gateway: { listening: true, port: 9 },
         restart: false,

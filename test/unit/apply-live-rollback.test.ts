@@ -53,7 +53,7 @@ async function liveApplyThatFailsVerification(gatewayWritesMeanwhile: boolean, g
         writeFileSync(`${target}.gw.tmp`, gatewayBytes, { mode: 0o600 });
         renameSync(`${target}.gw.tmp`, target);
       }
-      return ['still found after the change: service-device-missing-write'];
+      return { problems: ['still found after the change: service-device-missing-write'] };
     },
     gateway: { listening: true, port: 9 },
     restart: true,

@@ -56,7 +56,7 @@ function spec(dir: string, prepare: (attempt: number) => Promise<Prepared | null
     stateDir: dir,
     prepare,
     verifyWritten: () => [],
-    verifyFinal: async () => final,
+    verifyFinal: async () => ({ problems: final }),
     gateway: { listening: false, port: 1 },
     restart: false,
     timeoutSec: 1,
