@@ -273,6 +273,8 @@ interface GatewayConfigOptions {
   port: number;
   /** Shared gateway token; a random one by default. */
   token?: string;
+  /** `none`: no shared secret, so the CLI presents this host's device identity on loopback too (8.x/9.x, §7). */
+  authMode?: "token" | "none";
 }
 
 /**
@@ -299,7 +301,7 @@ function writeGatewayConfig(stateDir: string, opts: GatewayConfigOptions): { tok
     mode: "local",
     port: opts.port,
     bind: "loopback",
-    auth: { mode: "token", token },
+    auth: opts.authMode === "none" ? { mode: "none" } : { mode: "token", token },
   };
   fs.writeFileSync(configPath, JSON.stringify(cfg, null, 2), { mode: 0o600 });
   return { token, configPath };
@@ -309,6 +311,7 @@ export interface StartGatewayOptions {
   home: string;
   port: number;
   token?: string;
+  authMode?: "token" | "none";
   /** Default 90 s (first start of a release on a cold disk cache took ~27 s on 2 cores). */
   readyTimeoutMs?: number;
   /** Hard cap on the gateway's life (coreutils `timeout`), default 10 min. */
@@ -347,7 +350,7 @@ export async function startGateway(version: string, opts: StartGatewayOptions): 
   installExitHook();
   const rel = await installRelease(version);
   const stateDir = path.join(opts.home, ".openclaw");
-  const { token } = writeGatewayConfig(stateDir, { port: opts.port, ...(opts.token ? { token: opts.token } : {}) });
+  const { token } = writeGatewayConfig(stateDir, { port: opts.port, ...(opts.token ? { token: opts.token } : {}), ...(opts.authMode ? { authMode: opts.authMode } : {}) });
   const maxLifetimeMs = opts.maxLifetimeMs ?? 10 * 60_000;
   const args = [
     rel.entry,
@@ -358,7 +361,7 @@ export async function startGateway(version: string, opts: StartGatewayOptions): 
     "loopback",
     "--port",
     String(opts.port),
-    ...(versionAtLeast(version, "2026.9.0") ? ["--token", token] : []),
+    ...(versionAtLeast(version, "2026.9.0") && opts.authMode !== "none" ? ["--token", token] : []),
     ...(opts.extraArgs ?? []),
   ];
   const haveTimeout = spawnSync("timeout", ["--version"], { stdio: "ignore" }).status === 0;

@@ -26,6 +26,7 @@ import {
   stopAllGateways,
   type GatewayHandle,
 } from "./harness.js";
+import fs from "node:fs";
 import path from "node:path";
 
 const E2E = process.env.OPENCLAW_FIX_E2E === "1";
@@ -313,5 +314,58 @@ describe.skipIf(!E2E)("probe on healthy states", () => {
       expect(after.json!.pending).toEqual(before.json!.pending);
       timings.push({ test: "healthy-sqlite", version, probeMs: [doc.probe.ms] });
     });
+  }, 600_000);
+});
+
+// The SQLite releases loop for the host only off the default config (e2e-notes §7, §11): with `gateway.auth.mode: none`
+// the CLI presents this host's identity on loopback, its first command pairs it silently with [operator.pairing],
+// and with `autoApproveLocal: false` every wider ask is refused and recorded as a pending row. The probe must report
+// that refusal in the gateway's words and remove exactly the rows its connects created, by request id.
+const SQLITE_LOOP = envList("OPENCLAW_FIX_E2E_PROBE_SQLITE_LOOP", "2026.8.2");
+
+describe.skipIf(!E2E)("probe on a looping SQLite-store state (auth none, autoApproveLocal false)", () => {
+  it.each(SQLITE_LOOP)("%s", async (version) => {
+    const { home } = makeTempHome(`ocf-probe-sqlite-loop-${version}-`);
+    const port = await freePort();
+    const start = () => startGateway(version, { home, port, authMode: "none", maxLifetimeMs: 8 * 60_000, readyTimeoutMs: 200_000 });
+    let gw = await start();
+    try {
+      const listed = await runOpenclaw(version, ["devices", "list", "--json"], releaseEnv(gw.home));
+      expect(listed.code, listed.stderr).toBe(0);
+      await gw.stop();
+      const configPath = path.join(gw.stateDir, "openclaw.json");
+      const cfg = JSON.parse(fs.readFileSync(configPath, "utf8")) as { gateway: Record<string, unknown> };
+      cfg.gateway.nodes = { pairing: { autoApproveLocal: false } };
+      fs.writeFileSync(configPath, JSON.stringify(cfg, null, 2), { mode: 0o600 });
+      gw = await start();
+
+      const before = await runFix(version, gw.home, ["doctor", "--json", "--no-logs"]);
+      expect(before.json!.store.kind).toBe("sqlite");
+      const r = await runFix(version, gw.home, ["doctor", "--probe", "--json", "--no-logs"]);
+      const doc = r.json!;
+      expect(doc.probe.ran, JSON.stringify(doc.probe)).toBe(true);
+      const refused = (doc.probe.clients as Doc[]).filter((c) => c.real?.outcome === "refused" && !c.sameAs);
+      expect(refused.length, JSON.stringify(doc.probe.clients)).toBeGreaterThan(0);
+      for (const c of refused) {
+        expect(c.real.closeCode).toBe(1008);
+        expect(c.real.reason).toMatch(/pairing required|scope upgrade pending/);
+        expect(c.real.requestId).toMatch(/^[\w-]{8,}$/);
+      }
+      expect(doc.probe.verdict.real).toBe("refused");
+      expect(r.code).toBe(1);
+      // The rows the probe's refusals created are gone again; the pending rows are as before.
+      expect(doc.probe.requests.created.length).toBeGreaterThan(0);
+      expect(doc.probe.requests.removed.sort()).toEqual(doc.probe.requests.created.sort());
+      const after = await runFix(version, gw.home, ["doctor", "--json", "--no-logs"]);
+      expect(after.json!.pending).toEqual(before.json!.pending);
+      timings.push({ test: "looping-sqlite", version, probeMs: [doc.probe.ms] });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      e.message += `\n--- openclaw@${version} gateway log tail ---\n${gw.logTail(60)}`;
+      throw e;
+    } finally {
+      await gw.stop();
+      removeTempHome(home);
+    }
   }, 600_000);
 });
