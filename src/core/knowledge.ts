@@ -307,7 +307,8 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     localCliSharedTokenPairs: true,
     silentLocalRoleUpgrade: true,
     from: '2026.4.15',
-    to: '2026.5.27',
+    // 4.29 was measured with the 5.28 behaviour; nothing between 4.15 and 4.29 was measured, so the boundary is 4.29.
+    to: '2026.4.28',
     summary: 'the CLI also asks operator.talk.secrets; the connect check reads approvedScopes before scopes; scope upgrades never silent',
     operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
     cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
@@ -322,19 +323,20 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   },
   {
     ...JSON_ERA_DEFAULTS,
-    id: '5.28',
+    id: '4.29',
     metadataPinning: true,
     approveNeedsAdmin: true,
     sharedTokenScopesCleared: true,
     shortHandshakeTimeout: false,
     controlUiAsksNarrow: false,
     requestIdChurn: true,
-    // Measured (test/oracle/2026.5.28.json): the shared-token CLI presents the host identity; each command asks
-    // only its method's scope (`cron list` read, `system event` write, `cron rm` admin); internal calls skip pairing.
+    // Measured (test/oracle/2026.4.29.json, 2026.5.28.json, identical verdicts): the shared-token CLI presents the host
+    // identity; each command asks only its method's scope (`cron list` read, `system event` write, `cron rm` admin);
+    // internal calls skip pairing.
     localCliSharedTokenPairs: true,
     cliPerCommandScopes: true,
     silentLocalRoleUpgrade: true,
-    from: '2026.5.28',
+    from: '2026.4.29',
     to: '2026.6.10',
     summary: 'internal calls skip pairing; each CLI command asks only its scope, signed with the host device; approvedScopes before scopes; upgrades never silent',
     operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
@@ -357,12 +359,12 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     controlUiAsksNarrow: false,
     requestIdChurn: false,
     silentLocalRoleUpgrade: true,
-    // Measured on 2026.6.33 (test/oracle/2026.6.33.json): the shared-token CLI still signs with the host device and a
+    // Measured on 2026.6.33 and 6.35 (test/oracle/): the shared-token CLI still signs with the host device and a
     // narrow host is refused ("scope upgrade pending approval"); upgrades are not silent; each command asks its scope.
     localCliSharedTokenPairs: true,
     cliPerCommandScopes: true,
     from: '2026.6.11',
-    to: '2026.6.33',
+    to: '2026.6.35',
     summary: 'internal calls skip pairing; the shared-token CLI signs with the host device, one scope per command; approvedScopes before scopes; upgrades never silent',
     operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
     cliDefaultScopes: [...FULL_CLI_BUNDLE, SCOPE.talkSecrets],
@@ -375,7 +377,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
   },
   {
     ...JSON_ERA_DEFAULTS,
-    id: '6.34',
+    id: '6.36',
     tokenScopesImplied: true,
     metadataPinning: true,
     approveNeedsAdmin: true,
@@ -385,7 +387,8 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     requestIdChurn: false,
     silentLocalRoleUpgrade: true,
     cliPerCommandScopes: true,
-    from: '2026.6.34',
+    // 6.35 still signs the CLI with the host (measured); 7.35 does not (measured): nothing between was measured.
+    from: '2026.6.36',
     to: '2026.7.999',
     summary: 'last JSON-store line: backend self-calls and the shared-token CLI skip pairing, scope upgrades never silent',
     operatorScopes: [...BASE_SCOPES, SCOPE.talkSecrets],
@@ -568,8 +571,8 @@ export const INTERNAL_CALLS = [
 ] as const;
 
 /**
- * CLI commands by the scope class of their gateway method, as the sweep runs them (scripts/sweep.mjs). Up to
- * 2026.5.27 every CLI command asks the CLI's default bundle; from 2026.5.28 it asks what its method needs.
+ * CLI commands by the scope class of their gateway method, as the sweep runs them (scripts/sweep.mjs). On 4.15
+ * every CLI command asks the CLI's default bundle; from 4.29 (measured; 5.28 too) it asks what its method needs.
  */
 export const CLI_COMMANDS = [
   { client: 'cli-read', method: 'cron.list', command: 'openclaw cron list' },
@@ -604,7 +607,9 @@ export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
   '2026.2.21': '2026-12-04',
   '2026.2.22': '2026-12-04',
   '2026.4.15': '2026-12-04',
+  '2026.4.29': '2026-12-04',
   '2026.6.33': '2026-12-04',
+  '2026.6.35': '2026-12-04',
   '2026.7.35': '2026-12-04',
   '2026.8.1': '2026-12-04',
   '2026.8.2': '2026-12-04',
