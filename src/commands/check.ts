@@ -4,13 +4,16 @@
  */
 import { closeSync, constants, fchownSync, fstatSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { githubAnnotations, junitXml, prometheusText } from '../check/formats.js';
 import type { Diagnosis } from '../core/diagnose.js';
 import { examine } from '../core/examine.js';
 import { CannotRunError, errnoCode, EXIT } from '../core/errors.js';
 import type { Severity, Snapshot } from '../core/model.js';
+import { renderGithub } from '../report/github.js';
 import { doctorJson } from '../report/json.js';
+import { junitXml } from '../report/junit.js';
 import type { Output } from '../report/output.js';
+import { prometheusText } from '../report/prometheus.js';
+import type { ProbeSummary, Report } from '../report/report.js';
 import { renderDoctor } from '../report/text.js';
 import { RULES } from '../rules/index.js';
 import { writeFileAtomic } from '../repair/atomic.js';
@@ -98,25 +101,29 @@ async function checkOn(
     exitCode = probe.exitCode === EXIT.problems || (failOn === 'warning' && diagnosis.summary.warning > 0) ? EXIT.problems : EXIT.healthy;
   }
   if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, output, exitCode, repair ? (repair.rotateExitCode === 0 ? 'repaired' : 'repair-failed') : 'no-change');
-  const ruleIds = RULES.map((r) => r.id).filter((id) => !(opts.ignore ?? []).includes(id));
-  const elapsed = (Date.now() - started) / 1000;
+  const report: Report = {
+    snapshot,
+    diagnosis,
+    exitCode,
+    failOn,
+    ruleIds: RULES.map((r) => r.id).filter((id) => !(opts.ignore ?? []).includes(id)),
+    nowMs: Date.now(),
+    elapsedSeconds: (Date.now() - started) / 1000,
+    quiet: opts.quiet,
+    ...(probe ? { probe: probeSummary(probe) } : {}),
+  };
   // The same safe writer as --textfile-dir: a CI reader never sees half a report, a bad path is one "Cannot write" line.
-  if (opts.junit) await writeFileAtomic(opts.junit, Buffer.from(junitXml(ruleIds, diagnosis, failOn, elapsed)), { mode: 0o644 });
+  if (opts.junit) await writeFileAtomic(opts.junit, Buffer.from(junitXml(report)), { mode: 0o644 });
 
   switch (format) {
     case 'json':
       output.printJson({ ...doctorJson('check', exitCode, snapshot, diagnosis), failOn, repair, ...(probe ? { probe: probe.json } : {}) });
       break;
     case 'github':
-      for (const line of githubAnnotations(diagnosis.findings.filter((f) => f.severity !== 'info' || !opts.quiet))) output.printWorkflowCommand(line);
-      if (!opts.quiet) output.print(exitCode === 0 ? 'openclaw-fix check: healthy' : `openclaw-fix check: ${diagnosis.summary.error} error(s), ${diagnosis.summary.warning} warning(s)`);
-      if (probe && !opts.quiet) output.print(`openclaw-fix check: predicted ${probe.json.verdict.predicted}, gateway ${probe.json.verdict.real}${probe.json.cannot ? ` (cannot probe: ${probe.json.cannot})` : ''}`);
+      renderGithub(output, report);
       break;
     case 'prometheus': {
-      const probeMetrics = probe
-        ? { ran: probe.json.ran && !probe.json.cannot, clients: probe.report.clients, agreeing: Object.fromEntries(probe.json.clients.map((c) => [c.client, c.agree])) }
-        : undefined;
-      const text = prometheusText({ ruleIds, diagnosis, snapshot, nowMs: Date.now(), exitCode, lastRepairMs: await lastRepairMs(snapshot), ...(probeMetrics ? { probe: probeMetrics } : {}) });
+      const text = prometheusText({ ...report, lastRepairMs: await lastRepairMs(snapshot) });
       if (opts.textfileDir) output.note(`openclaw-fix: wrote ${await writeTextfile(opts.textfileDir, 'openclaw_fix.prom', text)}`);
       else output.print(text.trimEnd());
       break;
@@ -127,6 +134,17 @@ async function checkOn(
       if (probe) (await import('../probe/render.js')).renderProbe(output, probe.report, probe.rows, probe.json.verdict.real);
   }
   return exitCode;
+}
+
+/** What the machine formats say about --probe. */
+function probeSummary(probe: Awaited<ReturnType<typeof probeCheck>>): ProbeSummary {
+  return {
+    ran: probe.json.ran && !probe.json.cannot,
+    clients: probe.report.clients,
+    agreeing: Object.fromEntries(probe.json.clients.map((c) => [c.client, c.agree])),
+    verdict: probe.json.verdict,
+    cannot: probe.json.cannot,
+  };
 }
 
 /** check --probe: the gateway's own answer beside the prediction (side effects said on stderr first). */

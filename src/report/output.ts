@@ -76,7 +76,7 @@ export class Output {
     this.stderr.write(`${terminalText(redact(text), this.err.level > 0)}\n`);
   }
 
-  /** GitHub Actions workflow commands (check --format github), escaped by their own rules (check/formats.ts). */
+  /** GitHub Actions workflow commands (check --format github), escaped by their own rules (report/github.ts). */
   printWorkflowCommand(line: string): void {
     this.stdout.write(`${redact(line)}\n`);
   }

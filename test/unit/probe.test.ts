@@ -134,7 +134,7 @@ describe('withProbe: the real verdict decides', () => {
 
 describe('check --probe metrics', () => {
   it('carry the gateway answer and whether the prediction agreed, beside the predicted client metric', async () => {
-    const { prometheusText } = await import('../../src/check/formats.js');
+    const { prometheusText } = await import('../../src/report/prometheus.js');
     const snapshot = { location: { stateDir: '/srv/oc' }, version: { version: '2026.2.19' } } as unknown as Snapshot;
     const diagnosis: Diagnosis = { findings: [], clients: [], summary: { error: 0, warning: 0, info: 0 } };
     const text = prometheusText({
@@ -143,7 +143,12 @@ describe('check --probe metrics', () => {
       snapshot,
       nowMs: 0,
       exitCode: 1,
-      probe: { ran: true, clients: [{ client: 'internal-write', outcome: 'refused', refusal: 'pairing-required', ms: 250 }], agreeing: { 'internal-write': false } },
+      probe: {
+        ran: true,
+        clients: [{ client: 'internal-write', outcome: 'refused', refusal: 'pairing-required', ms: 250 }],
+        agreeing: { 'internal-write': false },
+        verdict: { predicted: 'healthy', real: 'refused' },
+      },
     });
     expect(text).toContain('openclaw_fix_probe_ran{state_dir="/srv/oc"} 1');
     expect(text).toContain('openclaw_fix_probe_client_accepted{state_dir="/srv/oc",client="internal-write",refusal="pairing-required"} 0');
