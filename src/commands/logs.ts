@@ -8,11 +8,11 @@ import { printable } from '../report/escape.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import { locateState } from '../core/locate.js';
 import { takeSnapshot } from '../core/snapshot.js';
-import type { LogEvidence, LogGroup, StateLocation } from '../core/model.js';
-import { envelope } from '../report/json.js';
-import { wrap, type Output } from '../report/output.js';
-import { describeGroup, FAILURE_KINDS, groupWords } from '../logs/describe.js';
-import { when, type TimedEvent } from '../logs/evidence.js';
+import type { StateLocation } from '../core/model.js';
+import { eventJson, eventLine, logsJson, renderLogs } from '../report/logs.js';
+import type { Output } from '../report/output.js';
+import { FAILURE_KINDS } from '../logs/describe.js';
+import type { TimedEvent } from '../logs/evidence.js';
 import { follow } from '../logs/follow.js';
 import { collectLogEvidence, resolveSources } from '../logs/index.js';
 import { findLogFiles } from '../logs/sources.js';
@@ -69,67 +69,6 @@ export async function run(opts: LogsOptions, output: Output): Promise<number> {
   return evidence.files.length > 0 && evidence.problems.length === evidence.files.length && evidence.stats.bytes === 0 ? EXIT.cannotRun : exitCode;
 }
 
-export function logsJson(exitCode: number, evidence: LogEvidence, hostId: string | undefined, nowMs: number) {
-  return {
-    ...envelope('logs', exitCode),
-    sources: evidence.files,
-    since: evidence.sinceMs !== undefined ? new Date(evidence.sinceMs).toISOString() : null,
-    filesSince: new Date(evidence.sinceMs ?? nowMs - DEFAULT_WINDOW_MS).toISOString(),
-    hostDeviceId: hostId ?? null,
-    stats: evidence.stats,
-    problems: evidence.problems,
-    groups: evidence.groups.map((g) => ({ ...g, failure: FAILURE_KINDS.has(g.kind), isHost: g.deviceId !== undefined && g.deviceId === hostId })),
-  };
-}
-
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function renderLogs(o: Output, evidence: LogEvidence, hostId: string | undefined, nowMs: number, verbose: boolean, since?: string): void {
-  const c = o.out;
-  o.print(c.bold('openclaw-fix logs'));
-  evidence.files.forEach((f, i) => o.print(`  ${c.dim(i === 0 ? 'read  ' : '      ')}  ${printable(f)}`));
-  const { stats } = evidence;
-  o.print(`  ${c.dim('      ')}  ${c.dim(`${size(stats.bytes)}, ${stats.events} event${stats.events === 1 ? '' : 's'}${stats.skipped ? `, ${stats.skipped} binary or over-long line(s) skipped` : ''}`)}`);
-  o.print(`  ${c.dim('window')}  ${since ? `lines since ${when(evidence.sinceMs!, nowMs, false)} (--since ${since})` : 'all lines of the files written in the last 7 days (--since to narrow)'}`);
-  for (const p of evidence.problems) o.print(`  ${c.yellow('!')} ${printable(p)}`);
-  o.print();
-  const failing = evidence.groups.filter((g) => FAILURE_KINDS.has(g.kind));
-  const context = evidence.groups.filter((g) => !FAILURE_KINDS.has(g.kind));
-  if (failing.length === 0) o.print(c.green('✓ No "pairing required" refusal in these logs.'));
-  else {
-    o.print(c.bold('Refused:'));
-    for (const g of failing) renderGroup(o, g, hostId, nowMs, verbose, c.red('✗'));
-  }
-  if (context.length) {
-    o.print();
-    o.print(c.bold('Context:'));
-    for (const g of context) renderGroup(o, g, hostId, nowMs, verbose, c.cyan('i'));
-  }
-  if (!verbose && evidence.groups.length) {
-    o.print();
-    o.print(c.dim('Run with --verbose for a sample line of each, --json for machines, --follow to watch live.'));
-  }
-}
-
-function renderGroup(o: Output, g: LogGroup, hostId: string | undefined, nowMs: number, verbose: boolean, mark: string): void {
-  const c = o.out;
-  o.print(`  ${mark} ${wrap(describeGroup(g, nowMs, { device: true, hostId }), o.width - 4, '    ')}`);
-  if (g.feature) o.print(`    ${c.dim(`breaks: ${printable(g.feature)}`)}`);
-  if (g.deviceId && verbose) o.print(`    ${c.dim(`device ${printable(g.deviceId)}`)}`);
-  if (verbose) o.print(`    ${c.dim(wrap(g.sample, o.width - 4, '    '))}`);
-}
-
-/** One line per event: time, what, who. */
-export function eventLine(e: TimedEvent, hostId: string | undefined, nowMs: number): string {
-  const g: LogGroup = { ...e, count: 1, sample: e.message, source: e.source, detail: e.key ?? e.scope ?? e.error };
-  const time = e.timeMs !== undefined ? when(e.timeMs, nowMs) : '--:--:--';
-  return `${time}  ${groupWords(g, { device: true, hostId })}`;
-}
-
 async function runFollow(opts: LogsOptions, output: Output, collect: Parameters<typeof collectLogEvidence>[0], hostId: string | undefined): Promise<number> {
   const { sources } = resolveSources(collect);
   // Newest first for discovered files; with several --log, the last one named.
@@ -139,10 +78,7 @@ async function runFollow(opts: LogsOptions, output: Output, collect: Parameters<
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const print = (e: TimedEvent) => {
-    if (output.json) {
-      const { timeMs, ...fields } = e;
-      output.printJsonLine({ ...fields, time: timeMs !== undefined ? new Date(timeMs).toISOString() : null, failure: FAILURE_KINDS.has(e.kind) });
-    }
+    if (output.json) output.printJsonLine(eventJson(e));
     else output.print(printable(eventLine(e, hostId, Date.now())));
   };
   try {

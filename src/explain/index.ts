@@ -1,6 +1,6 @@
 /**
  * `explain` as a pure function: pasted text in, the modes it points at out (with why, next step and
- * what to check on the machine). No I/O; src/commands/explain.ts reads the input and prints.
+ * what to check on the machine). No I/O; src/commands/explain.ts reads the input, src/report/explain.ts prints.
  */
 import { knowledgeForString } from '../core/knowledge.js';
 import { printable } from '../report/escape.js';

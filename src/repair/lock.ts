@@ -232,3 +232,14 @@ export async function acquireLock(stateDir: string, command: string, waitMs = 30
   };
   return { path: file, recoveredFrom, update, release };
 }
+
+/** What a killed earlier run left behind, said when this run changes nothing (and so does not clean it up). */
+export function staleLockNote(stateDir: string): string | undefined {
+  const holder = staleLock(stateDir);
+  if (!holder) return undefined;
+  if (holder.stopped) {
+    return `An earlier openclaw-fix (pid ${holder.pid}, ${holder.startedAt}) was interrupted after stopping the ${holder.stopped} and did not start it again: run ${holder.startCommand ?? 'openclaw gateway start'}.`;
+  }
+  if (holder.pid === undefined) return `An earlier openclaw-fix failed while creating ${stateDir}/${LOCK_NAME} and left it empty or unreadable; the next change takes it over.`;
+  return `An earlier openclaw-fix (pid ${holder.pid}) was interrupted and left ${stateDir}/${LOCK_NAME}; it is harmless, and the next change removes it.`;
+}

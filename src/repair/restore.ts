@@ -18,7 +18,8 @@ import { confirmChange } from './confirm.js';
 import { sqliteRestoreTransaction } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, SQLITE_DB_FILE } from './plan.js';
 import { assertWritable } from './preflight.js';
-import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction, staleLockNote } from './render.js';
+import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction } from '../report/rotate.js';
+import { staleLockNote } from './lock.js';
 import { assertPortForRestart, detectGateway, type Runner } from './service.js';
 import { shellQuote } from '../core/diagnose.js';
 

@@ -1,26 +1,14 @@
-/** Text and JSON forms of a rotate plan and of what apply did. All printing goes through Output. */
-import { printable } from '../report/escape.js';
+/** rotate and restore output: text and JSON forms of a plan and of what apply did. All printing goes through Output. */
 import type { Diagnosis } from '../core/diagnose.js';
 import type { Snapshot } from '../core/model.js';
-import { verdictLine } from '../report/text.js';
+import type { ApplyResult } from '../repair/apply.js';
+import type { Backup } from '../repair/backup.js';
+import { SQLITE_DB_FILE, SQLITE_PAIRED, SQLITE_PENDING, type RotatePlan } from '../repair/plan.js';
+import type { GatewayStatus } from '../repair/service.js';
 import { shortId, scopeList } from '../rules/text.js';
-import type { Output } from '../report/output.js';
-import type { ApplyResult } from './apply.js';
-import type { Backup } from './backup.js';
-import { SQLITE_DB_FILE, SQLITE_PAIRED, SQLITE_PENDING, type RotatePlan } from './plan.js';
-import { LOCK_NAME, staleLock } from './lock.js';
-import type { GatewayStatus } from './service.js';
-
-/** What a killed earlier run left behind, said when this run changes nothing (and so does not clean it up). */
-export function staleLockNote(stateDir: string): string | undefined {
-  const holder = staleLock(stateDir);
-  if (!holder) return undefined;
-  if (holder.stopped) {
-    return `An earlier openclaw-fix (pid ${holder.pid}, ${holder.startedAt}) was interrupted after stopping the ${holder.stopped} and did not start it again: run ${holder.startCommand ?? 'openclaw gateway start'}.`;
-  }
-  if (holder.pid === undefined) return `An earlier openclaw-fix failed while creating ${stateDir}/${LOCK_NAME} and left it empty or unreadable; the next change takes it over.`;
-  return `An earlier openclaw-fix (pid ${holder.pid}) was interrupted and left ${stateDir}/${LOCK_NAME}; it is harmless, and the next change removes it.`;
-}
+import { printable } from './escape.js';
+import type { Output } from './output.js';
+import { verdictLine } from './text.js';
 
 export function serviceAction(gateway: GatewayStatus, restart: boolean, timeoutSec: number): string {
   const s = gateway.service;
