@@ -10,7 +10,7 @@ import { modeName } from '../core/findings.js';
 import { MODES, type ModeId } from './modes.js';
 import { extractSignals, type Signals } from './signals.js';
 
-export interface ExplainedMode {
+interface ExplainedMode {
   mode: ModeId;
   slug: string;
   title: string;

@@ -12,7 +12,7 @@ function hostIdOf(snapshot: Snapshot): string | undefined {
   return snapshot.identity.deviceId ?? undefined;
 }
 
-export const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 1;
 
 export function envelope(command: string, exitCode: number) {
   return { schemaVersion: SCHEMA_VERSION, tool: { name: 'openclaw-fix', version: TOOL_VERSION }, command, ok: exitCode === 0, exitCode };
@@ -31,7 +31,7 @@ function storeJson(store: StoreView) {
   };
 }
 
-export function snapshotJson(snapshot: Snapshot) {
+function snapshotJson(snapshot: Snapshot) {
   const hostId = snapshot.identity.deviceId ?? null;
   return {
     openclaw: {

@@ -11,7 +11,7 @@ export interface OutputOptions {
   json?: boolean;
 }
 
-export function colorLevel(options: OutputOptions, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
+function colorLevel(options: OutputOptions, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
   if (options.json || options.color === false) return 0;
   if ((env.NO_COLOR ?? '') !== '') return 0;
   const force = env.FORCE_COLOR;

@@ -15,7 +15,7 @@ export interface TextOptions {
 
 const MARK = { error: '✗', warning: '!', info: 'i' } as const;
 
-export function renderHeader(o: Output, snapshot: Snapshot, command: 'doctor' | 'check' = 'doctor'): void {
+function renderHeader(o: Output, snapshot: Snapshot, command: 'doctor' | 'check' = 'doctor'): void {
   const c = o.out;
   const v = snapshot.version;
   const versionText = v.version
@@ -94,7 +94,7 @@ function renderFinding(o: Output, finding: Finding, snapshot: Snapshot, options:
   o.print();
 }
 
-export function renderClients(o: Output, diagnosis: Diagnosis): void {
+function renderClients(o: Output, diagnosis: Diagnosis): void {
   const c = o.out;
   o.print(c.bold('What the gateway does when this host connects:'));
   for (const client of diagnosis.clients) {

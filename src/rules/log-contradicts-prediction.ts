@@ -12,7 +12,7 @@ import { scopeList, versionLabel } from './text.js';
 import type { Rule } from './types.js';
 
 /** Which predicted client a logged refusal belongs to: the gateway's own client by what it asked, or a CLI command class. */
-export function clientForGroup(g: LogGroup): ClientKind | undefined {
+function clientForGroup(g: LogGroup): ClientKind | undefined {
   const asked = g.scopesTo ?? [];
   if (g.client === 'gateway-client') return asked.includes(SCOPE.write) || asked.includes(SCOPE.admin) ? 'internal-write' : 'internal-read';
   if (g.client === 'cli') {

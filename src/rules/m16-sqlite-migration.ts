@@ -108,7 +108,7 @@ function sorted(list: readonly string[] | null | undefined): string {
 }
 
 /** Where the leftover paired.json disagrees with the SQLite rows, one line per device (ids shortened, no secrets). */
-export function legacyDifferences(used: readonly DeviceRecord[], legacy: readonly DeviceRecord[]): string[] {
+function legacyDifferences(used: readonly DeviceRecord[], legacy: readonly DeviceRecord[]): string[] {
   const out: string[] = [];
   const short = (id: string) => (id.length > 16 ? `${id.slice(0, 8)}…` : id);
   for (const old of legacy) {
