@@ -31,6 +31,8 @@ export interface FileInfo {
   status: FileStatus;
   /** One plain sentence on what is wrong, when status is not ok or missing. */
   problem?: string;
+  /** Where the JSON stops parsing, when the parser said so. */
+  parseErrorAt?: { line: number; column: number };
   stat?: FileStat;
   bom?: boolean;
   crlf?: boolean;

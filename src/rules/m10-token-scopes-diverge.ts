@@ -32,15 +32,18 @@ export const tokenScopesDiverge: Rule = {
     for (const device of snapshot.store.devices) {
       const scopes = device.scopes ?? [];
       let lines: string[] | undefined;
+      let tokenDiffers = false;
       for (const token of device.tokens) {
         if (token.role !== 'operator' || token.revokedAtMs) continue;
         if (token.scopes && device.scopes && !agree(token.scopes, scopes)) {
+          tokenDiffers = true;
           (lines ??= []).push(`scopes: ${scopeList(scopes)}`, `tokens.${token.role}.scopes: ${scopeList(token.scopes)}`);
         }
       }
       if (snapshot.release.hasApprovedScopes && device.approvedScopes && device.scopes && !agree(device.approvedScopes, scopes)) {
         (lines ??= []).push(`approvedScopes: ${scopeList(device.approvedScopes)}`);
-        if (!lines.some((l) => l.startsWith('scopes:'))) lines.unshift(`scopes: ${scopeList(scopes)}`);
+        // The device's own scopes head the evidence once, whichever list disagrees with them.
+        if (!tokenDiffers) lines.unshift(`scopes: ${scopeList(scopes)}`);
       }
       if (lines === undefined) continue;
       const isHost = device.deviceId === host?.deviceId;

@@ -21,7 +21,7 @@ function recoverySteps(ctx: RuleContext, info: FileInfo): string[] {
       ? 'The file holds `openclaw devices list --json` output: restore a backup rather than converting it (that output has no token values).'
       : info.bom
         ? `Or remove the byte-order mark: \`sed -i '1s/^\\xEF\\xBB\\xBF//' '${info.path}'\`, then check it with \`openclaw-fix doctor\` before starting the gateway.`
-        : /line \d+, column \d+/.test(info.problem ?? '')
+        : info.parseErrorAt
           ? 'Or fix it by hand at the position above and check it with `openclaw-fix doctor` before starting the gateway.'
           : 'Or rebuild it from a backup; check it with `openclaw-fix doctor` before starting the gateway.',
   ];

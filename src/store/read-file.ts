@@ -30,19 +30,18 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column };
 }
 
-/** JSON.parse's own message quotes the input (which may hold a token): rebuild it from the position only. */
-export function describeJsonError(error: unknown, text: string): string {
+/**
+ * JSON.parse's own message quotes the input (which may hold a token): rebuild it from the position only, and
+ * keep the position as data (the rules decide on it, not on this wording).
+ */
+export function describeJsonError(error: unknown, text: string): { problem: string; at?: { line: number; column: number } } {
   const message = error instanceof Error ? error.message : String(error);
   const pos = /position (\d+)/.exec(message);
   // Read after "<file> " and "it ": every phrase starts with its verb.
-  if (/Unexpected end of JSON input/.test(message)) return 'ends in the middle of the JSON (truncated)';
-  if (pos) {
-    const { line, column } = lineColumn(text, Number(pos[1]));
-    return `is not valid JSON (line ${line}, column ${column})`;
-  }
+  if (/Unexpected end of JSON input/.test(message)) return { problem: 'ends in the middle of the JSON (truncated)' };
   const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return `is not valid JSON (line ${lc[1]}, column ${lc[2]})`;
-  return 'is not valid JSON';
+  const at = pos ? lineColumn(text, Number(pos[1])) : lc ? { line: Number(lc[1]), column: Number(lc[2]) } : undefined;
+  return at ? { problem: `is not valid JSON (line ${at.line}, column ${at.column})`, at } : { problem: 'is not valid JSON' };
 }
 
 export interface ReadOptions {
@@ -96,6 +95,7 @@ export function readJsonFile(path: string, options: ReadOptions = {}): RawFile {
   try {
     return { info, bytes, value: JSON.parse(text) };
   } catch (error) {
-    return { info: { ...info, status: 'unparsable', problem: describeJsonError(error, text) }, bytes };
+    const { problem, at } = describeJsonError(error, text);
+    return { info: { ...info, status: 'unparsable', problem, ...(at ? { parseErrorAt: at } : {}) }, bytes };
   }
 }
