@@ -155,21 +155,36 @@ function everHeld(device: DeviceRecord): Set<string> {
   return new Set(union(device.scopes, device.approvedScopes, ...device.tokens.map((t) => t.scopes)));
 }
 
+/** The device's open repair requests the change satisfies (its roles and the final scope list cover them): removed with it. */
+function satisfiedRepairRequests(snapshot: Snapshot, device: DeviceRecord, roles: string[], addRole: string | undefined, final: string[]): PendingRemoval[] {
+  return snapshot.store.pendingRequests
+    .filter((r) => r.deviceId === device.deviceId && r.isRepair)
+    .filter((r) => !r.role || r.role === 'operator' || r.role === addRole || roles.includes(r.role))
+    .filter((r) => unsatisfiedScopes(snapshot.release.scopeRule, final, r.scopes ?? []).length === 0)
+    .map((r) => ({ requestId: r.requestId, clientId: r.clientId, scopes: r.scopes ?? [] }));
+}
+
+/** The change in one line, for the backup manifest and the report. */
+function summaryOf(device: DeviceRecord, isHost: boolean, c: Pick<RotatePlan, 'added' | 'arrays' | 'addRole' | 'newToken' | 'removePending'>): string {
+  const who = isHost ? `this host's device ${shortId(device.deviceId)}` : `device ${shortId(device.deviceId)}${device.remoteIp ? ` (${device.remoteIp})` : ''}`;
+  return [
+    c.added.length ? `granted ${scopeList(c.added)} to ${who}` : `brought the scope lists of ${who} in line`,
+    c.arrays.length ? `in ${[...new Set(c.arrays.map((a) => a.field))].join(', ')}` : '',
+    c.addRole ? `added role ${c.addRole}` : '',
+    c.newToken ? 'issued a new device token' : 'kept the token value',
+    c.removePending.length ? `removed ${c.removePending.length} satisfied repair request(s)` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: RotateOptions = {}): RotatePlan {
   const named = union(options.scopes);
   validateScopes(snapshot, named);
   const device = resolveTarget(snapshot, options.device);
   const hostId = snapshot.identity.deviceId;
   const isHost = device.deviceId === hostId;
-  const target: RotateTarget = {
-    deviceId: device.deviceId,
-    key: device.key,
-    isHost,
-    remote: !isHost || Boolean(device.remoteIp),
-    remoteIp: device.remoteIp,
-    displayName: device.displayName,
-    clientId: device.clientId,
-  };
+  const target: RotateTarget = { deviceId: device.deviceId, key: device.key, isHost, remote: !isHost || Boolean(device.remoteIp), remoteIp: device.remoteIp, displayName: device.displayName, clientId: device.clientId };
 
   const held = everHeld(device);
   // What a person approved: the device's `scopes` (and `approvedScopes`). A token list holding more is not an
@@ -211,13 +226,7 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
   const newToken = Boolean(options.newToken && token);
   const changes = arrays.length > 0 || Boolean(addRole) || newToken;
 
-  const removePending: PendingRemoval[] = changes
-    ? snapshot.store.pendingRequests
-        .filter((r) => r.deviceId === device.deviceId && r.isRepair)
-        .filter((r) => !r.role || r.role === 'operator' || r.role === addRole || roles.includes(r.role))
-        .filter((r) => unsatisfiedScopes(snapshot.release.scopeRule, final, r.scopes ?? []).length === 0)
-        .map((r) => ({ requestId: r.requestId, clientId: r.clientId, scopes: r.scopes ?? [] }))
-    : [];
+  const removePending = changes ? satisfiedRepairRequests(snapshot, device, roles, addRole, final) : [];
 
   const files = [
     ...(arrays.some((a) => a.file === at.paired) || addRole || newToken ? [at.paired] : []),
@@ -228,18 +237,7 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
     .filter((f: Finding) => TARGET_FINDINGS.has(f.id) && f.severity !== 'info' && (f.deviceId === device.deviceId || (isHost && !f.deviceId)))
     .map((f) => f.id);
 
-  const who = isHost ? `this host's device ${shortId(device.deviceId)}` : `device ${shortId(device.deviceId)}${device.remoteIp ? ` (${device.remoteIp})` : ''}`;
-  const summary = changes
-    ? [
-        added.length ? `granted ${scopeList(added)} to ${who}` : `brought the scope lists of ${who} in line`,
-        arrays.length ? `in ${[...new Set(arrays.map((a) => a.field))].join(', ')}` : '',
-        addRole ? `added role ${addRole}` : '',
-        newToken ? 'issued a new device token' : 'kept the token value',
-        removePending.length ? `removed ${removePending.length} satisfied repair request(s)` : '',
-      ]
-        .filter(Boolean)
-        .join('; ')
-    : '';
+  const summary = changes ? summaryOf(device, isHost, { added, arrays, addRole, newToken, removePending }) : '';
 
   const plan: RotatePlan = { store, target, added, escalation, heldBack, addRole, arrays, removePending, newToken, files, fixes, summary };
   if (!changes) plan.nothing = nothingReason(snapshot, diagnosis, device, isHost, heldBack);
