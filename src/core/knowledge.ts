@@ -265,7 +265,10 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     requestIdChurn: false,
     from: '2026.3.2',
     to: '2026.3.27',
-    summary: 'local backend self-calls skip pairing; local scope upgrades still silent',
+    summary: 'local backend self-calls skip pairing; the shared-token CLI signs with the host device; local scope upgrades silent (logged)',
+    // Measured on 2026.3.13 (test/oracle/2026.3.13.json): the CLI presents the host identity even with the shared
+    // token, and any upgrade it asks is approved at once (audit line, then `device pairing auto-approved`).
+    localCliSharedTokenPairs: true,
     cliDefaultScopes: FULL_CLI_BUNDLE,
     scopeRule: 'admin-superset',
     silentLocalScopeUpgrade: 'local',
@@ -606,6 +609,7 @@ export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
   '2026.2.19': '2026-12-04',
   '2026.2.21': '2026-12-04',
   '2026.2.22': '2026-12-04',
+  '2026.3.13': '2026-12-04',
   '2026.3.31': '2026-12-04',
   '2026.4.15': '2026-12-04',
   '2026.4.29': '2026-12-04',
