@@ -241,7 +241,8 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     controlUiAsksNarrow: false,
     requestIdChurn: false,
     from: '2026.2.22',
-    to: '2026.3.1',
+    // 2.26 pairs an unpaired host silently instead (measured); nothing between 2.22 and 2.26 was measured.
+    to: '2026.2.25',
     summary: 'admin covers every operator scope, the CLI asks read+write, local scope upgrades are approved silently',
     cliDefaultScopes: FULL_CLI_BUNDLE,
     scopeRule: 'admin-superset',
@@ -252,6 +253,29 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     // host that is not in the store is let in unpaired by both (no record written, no approval logged).
     localCliSharedTokenPairs: true,
     unpairedLocalSharedAuthSkipsPairing: true,
+    corruptStoreReadsEmpty: true,
+  },
+  {
+    ...JSON_ERA_DEFAULTS,
+    id: '2.26',
+    // Metadata pinning starts inside this row (~2.26, nerve#42); judged strictly for the whole row.
+    metadataPinning: true,
+    approveNeedsAdmin: false,
+    sharedTokenScopesCleared: false,
+    shortHandshakeTimeout: false,
+    controlUiAsksNarrow: false,
+    requestIdChurn: false,
+    from: '2026.2.26',
+    to: '2026.3.1',
+    summary: 'admin covers every operator scope, the CLI asks read+write, local scope upgrades are approved silently',
+    cliDefaultScopes: FULL_CLI_BUNDLE,
+    scopeRule: 'admin-superset',
+    silentLocalScopeUpgrade: 'local',
+    backendSkipsPairing: false,
+    // Measured on 2026.2.26 (test/oracle/2026.2.26.json): as 2.22, except that a host not in the store is paired
+    // silently by its first client, internal or CLI (`device pairing auto-approved`), instead of let in unpaired.
+    localCliSharedTokenPairs: true,
+    unpairedLocalSharedAuthSkipsPairing: false,
     corruptStoreReadsEmpty: true,
   },
   {
@@ -609,6 +633,7 @@ export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
   '2026.2.19': '2026-12-04',
   '2026.2.21': '2026-12-04',
   '2026.2.22': '2026-12-04',
+  '2026.2.26': '2026-12-04',
   '2026.3.13': '2026-12-04',
   '2026.3.31': '2026-12-04',
   '2026.4.15': '2026-12-04',
