@@ -13,7 +13,7 @@ import { doctorJson } from '../report/json.js';
 import { junitXml } from '../report/junit.js';
 import type { Output } from '../report/output.js';
 import { prometheusText } from '../report/prometheus.js';
-import type { ProbeSummary, Report } from '../report/report.js';
+import type { CheckReport, ProbeSummary } from '../report/report.js';
 import { renderDoctor } from '../report/text.js';
 import { RULES } from '../rules/index.js';
 import { writeFileAtomic } from '../repair/atomic.js';
@@ -101,7 +101,8 @@ async function checkOn(
     exitCode = probe.exitCode === EXIT.problems || (failOn === 'warning' && diagnosis.summary.warning > 0) ? EXIT.problems : EXIT.healthy;
   }
   if (opts.fromGuard) recordGuardRun(snapshot.location.stateDir, output, exitCode, repair ? (repair.rotateExitCode === 0 ? 'repaired' : 'repair-failed') : 'no-change');
-  const report: Report = {
+  const report: CheckReport = {
+    command: 'check',
     snapshot,
     diagnosis,
     exitCode,
@@ -109,6 +110,7 @@ async function checkOn(
     ruleIds: RULES.map((r) => r.id).filter((id) => !(opts.ignore ?? []).includes(id)),
     nowMs: Date.now(),
     elapsedSeconds: (Date.now() - started) / 1000,
+    verbose: opts.verbose,
     quiet: opts.quiet,
     ...(probe ? { probe: probeSummary(probe) } : {}),
   };
@@ -117,7 +119,7 @@ async function checkOn(
 
   switch (format) {
     case 'json':
-      output.printJson({ ...doctorJson('check', exitCode, snapshot, diagnosis), failOn, repair, ...(probe ? { probe: probe.json } : {}) });
+      output.printJson({ ...doctorJson(report), failOn, repair, ...(probe ? { probe: probe.json } : {}) });
       break;
     case 'github':
       renderGithub(output, report);
@@ -130,7 +132,7 @@ async function checkOn(
     }
     default:
       if (opts.quiet && exitCode === 0) break;
-      renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet, command: 'check' });
+      renderDoctor(output, report);
       if (probe) (await import('../probe/render.js')).renderProbe(output, probe.report, probe.rows, probe.json.verdict.real);
   }
   return exitCode;

@@ -5,6 +5,7 @@ import type { Snapshot } from '../core/model.js';
 import { CannotRunError, EXIT } from '../core/errors.js';
 import { doctorJson } from '../report/json.js';
 import { Output } from '../report/output.js';
+import type { Report } from '../report/report.js';
 import { renderDoctor } from '../report/text.js';
 import { locationArgs, snapshotOptions, type CommonOptions } from './common.js';
 import type { FindingId } from '../core/findings.js';
@@ -36,8 +37,9 @@ export async function run(opts: DoctorOptions, output: Output): Promise<number> 
   const { snapshot, diagnosis } = examined;
   if (opts.probe) return withProbeReport(opts, output, snapshot, diagnosis);
   const exitCode = diagnosis.summary.error > 0 ? EXIT.problems : EXIT.healthy;
-  if (output.json) output.printJson(doctorJson('doctor', exitCode, snapshot, diagnosis));
-  else renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });
+  const report: Report = { command: 'doctor', snapshot, diagnosis, exitCode, verbose: opts.verbose, quiet: opts.quiet };
+  if (output.json) output.printJson(doctorJson(report));
+  else renderDoctor(output, report);
   return exitCode;
 }
 
@@ -49,10 +51,10 @@ async function withProbeReport(opts: DoctorOptions, output: Output, snapshot: Sn
   const predicted = predictedDiagnosis.summary.error > 0 ? 'problems' : 'healthy';
   const { diagnosis, exitCode, rows, verdict } = withProbe(snapshot, predictedDiagnosis, report);
   if (output.json) {
-    output.printJson({ ...doctorJson('doctor', exitCode, snapshot, diagnosis), probe: probeJson(report, rows, verdict, predicted) });
+    output.printJson({ ...doctorJson({ snapshot, diagnosis, exitCode }), probe: probeJson(report, rows, verdict, predicted) });
     return exitCode;
   }
-  renderDoctor(output, snapshot, diagnosis, { verbose: opts.verbose, quiet: opts.quiet });
+  renderDoctor(output, { command: 'doctor', snapshot, diagnosis, exitCode, verbose: opts.verbose, quiet: opts.quiet });
   if (!opts.quiet || exitCode !== 0) (await import('../probe/render.js')).renderProbe(output, report, rows, verdict);
   return exitCode;
 }

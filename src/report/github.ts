@@ -1,7 +1,7 @@
 /** check --format github: one workflow command per finding, then a summary line. */
 import { modeOf } from '../core/findings.js';
 import type { Finding, Severity } from '../core/model.js';
-import type { Report, StreamReporter } from './report.js';
+import type { CheckReport, StreamReporter } from './report.js';
 
 /** GitHub workflow commands: data is escaped so a message can never inject another command. */
 function ghData(text: string): string {
@@ -22,7 +22,7 @@ function annotation(f: Finding): string {
   return `::${GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(`${f.title}. ${f.explanation}${fix}`)}`;
 }
 
-export const renderGithub: StreamReporter = (o, report: Report) => {
+export const renderGithub: StreamReporter = (o, report: CheckReport) => {
   const { diagnosis, exitCode, quiet, probe } = report;
   for (const f of diagnosis.findings) if (f.severity !== 'info' || !quiet) o.printWorkflowCommand(annotation(f));
   if (quiet) return;

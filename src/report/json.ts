@@ -2,11 +2,11 @@
  * The --json envelope, schema version 1 (documented in docs/json-schema.md). Additive changes keep
  * the version; renames or removals bump it.
  */
-import type { Diagnosis } from '../core/diagnose.js';
 import { modeOf } from '../core/findings.js';
 import type { Snapshot, StoreView } from '../core/model.js';
 import { TOOL_VERSION } from '../version.js';
 import { FAILURE_KINDS } from '../logs/describe.js';
+import type { JsonReporter, Report } from './report.js';
 
 function hostIdOf(snapshot: Snapshot): string | undefined {
   return snapshot.identity.deviceId ?? undefined;
@@ -85,8 +85,8 @@ function snapshotJson(snapshot: Snapshot) {
   };
 }
 
-export function doctorJson(command: string, exitCode: number, snapshot: Snapshot, diagnosis: Diagnosis) {
-  return {
+/** doctor's --json document (check's adds failOn, repair and probe). */
+export const doctorJson = (({ command = 'doctor', exitCode, snapshot, diagnosis }: Report) => ({
     ...envelope(command, exitCode),
     summary: { errors: diagnosis.summary.error, warnings: diagnosis.summary.warning, infos: diagnosis.summary.info },
     ...snapshotJson(snapshot),
@@ -123,5 +123,4 @@ export function doctorJson(command: string, exitCode: number, snapshot: Snapshot
           groups: snapshot.logEvidence.groups.map((g) => ({ ...g, failure: FAILURE_KINDS.has(g.kind), isHost: g.deviceId !== undefined && g.deviceId === hostIdOf(snapshot) })),
         }
       : null,
-  };
-}
+})) satisfies JsonReporter;

@@ -5,13 +5,8 @@ import { isLoop, modeOf } from '../core/findings.js';
 import type { Finding, Snapshot } from '../core/model.js';
 import { shortId } from '../rules/text.js';
 import { wrap, type Output } from './output.js';
+import type { Report, StreamReporter } from './report.js';
 
-export interface TextOptions {
-  verbose?: boolean;
-  quiet?: boolean;
-  /** The command whose header this is (check renders the same report). */
-  command?: 'doctor' | 'check';
-}
 
 const MARK = { error: '✗', warning: '!', info: 'i' } as const;
 
@@ -55,7 +50,7 @@ export function verdictLine(o: Output, diagnosis: Diagnosis): string {
   return `${error ? c.red('✗') : c.yellow('!')} ${parts.join(', ')}${loop ? ': this install is looping on "pairing required"' : ''}`;
 }
 
-function renderFinding(o: Output, finding: Finding, snapshot: Snapshot, options: TextOptions): void {
+function renderFinding(o: Output, finding: Finding, snapshot: Snapshot, options: Report): void {
   const c = o.out;
   const color = finding.severity === 'error' ? c.red : finding.severity === 'warning' ? c.yellow : c.cyan;
   const mode = modeOf(finding.id);
@@ -107,7 +102,10 @@ function renderClients(o: Output, diagnosis: Diagnosis): void {
   o.print();
 }
 
-export function renderDoctor(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, options: TextOptions): void {
+/** doctor's report as text: the header and verdict, each finding, then what each local client gets. */
+export const renderDoctor = ((o: Output, report: Report): void => {
+  const { snapshot, diagnosis } = report;
+  const options = report;
   const shown = diagnosis.findings.filter((f) => (options.quiet ? f.severity !== 'info' : true));
   if (options.quiet) {
     for (const f of shown) renderFinding(o, f, snapshot, options);
@@ -120,4 +118,4 @@ export function renderDoctor(o: Output, snapshot: Snapshot, diagnosis: Diagnosis
   renderClients(o, diagnosis);
   const tail = diagnosis.summary.error || diagnosis.summary.warning ? 'Nothing was changed.' : '';
   o.print(o.out.dim([tail, options.verbose ? '' : 'Run with --verbose for the evidence, --json for machines.'].filter(Boolean).join(' ')));
-}
+}) satisfies StreamReporter;
