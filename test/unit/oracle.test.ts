@@ -24,7 +24,11 @@ describe('the sweep data itself', () => {
   });
 
   it('holds no secret: no token value, no private key', () => {
-    for (const f of readdirSync(ORACLE_DIR)) {
+    // Every data file, also those under unresolved/ (measured, not yet matched by the table).
+    const files = readdirSync(ORACLE_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const e of files) {
+      const f = path.relative(ORACLE_DIR, path.join(e.parentPath, e.name));
       const text = readFileSync(path.join(ORACLE_DIR, f), 'utf8');
       expect(text, f).not.toMatch(/PRIVATE KEY|"token":|e2e-[a-z0-9]{16,}|sweep-[a-z0-9]+-[a-z0-9]+/);
     }
