@@ -49,7 +49,7 @@ export function fixtureMeta(name: string): FixtureMeta {
 }
 
 /** Every state file mode as OpenClaw leaves it (0600), except the ones a fixture sets on purpose. */
-export function applyStateModes(dir: string, modes: Record<string, string> = {}): void {
+function applyStateModes(dir: string, modes: Record<string, string> = {}): void {
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);

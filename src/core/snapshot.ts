@@ -36,7 +36,7 @@ function demoVersion(stateDir: string): string | null {
   }
 }
 
-export function resolveVersion(options: SnapshotOptions, home: string, profile: string | undefined, stateDir: string, demo: boolean): InstalledVersion {
+function resolveVersion(options: SnapshotOptions, home: string, profile: string | undefined, stateDir: string, demo: boolean): InstalledVersion {
   if (options.openclawVersion) {
     const parsed = parseVersion(options.openclawVersion);
     if (!parsed) {

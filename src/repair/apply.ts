@@ -16,9 +16,9 @@ import { refuseLinks } from './confined.js';
 import { waitForPort, type GatewayStatus } from './service.js';
 import { writerFor, type Prepared, type StoreWriter } from './store-writer.js';
 
-export type { Prepared, PreparedFile } from './store-writer.js';
+export type { Prepared } from './store-writer.js';
 
-export const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
 
 /** A gateway left running may be mid read-modify-write when we rename; give it time to show a lost update. */
 const SETTLE_MS = 600;
@@ -44,7 +44,7 @@ export interface ApplySpec<P extends Prepared, R> {
   output: Output;
 }
 
-export interface ServiceReport {
+interface ServiceReport {
   manager: string | null;
   /** stopped-started: we stopped and started it; left-running: --no-restart or no manager but it answers. */
   action: 'stopped-started' | 'left-running' | 'not-running' | 'none';

@@ -16,7 +16,7 @@ import { openDir, stateOwner, type Owner } from './confined.js';
 export const BACKUP_ROOT = path.join('backups', 'openclaw-fix');
 const MANIFEST = 'manifest.json';
 
-export type BackupStatus = 'backed-up' | 'applied' | 'rolled-back' | 'not-applied';
+type BackupStatus = 'backed-up' | 'applied' | 'rolled-back' | 'not-applied';
 
 export interface BackupFile {
   /** Relative to the state dir. */
@@ -56,7 +56,7 @@ export interface Backup {
   owner?: Owner;
 }
 
-export function backupRoot(stateDir: string): string {
+function backupRoot(stateDir: string): string {
   return path.join(stateDir, BACKUP_ROOT);
 }
 
@@ -197,7 +197,7 @@ function newBackupDir(stateDir: string, meta: { command: Manifest['command']; de
   return { dir, name, manifest, stateDir, owner };
 }
 
-export async function writeManifest(dir: string, manifest: Manifest, backup?: Backup): Promise<void> {
+async function writeManifest(dir: string, manifest: Manifest, backup?: Backup): Promise<void> {
   await writeFileAtomic(path.join(dir, MANIFEST), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), { within: backup?.stateDir, owner: backup?.owner });
 }
 

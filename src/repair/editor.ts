@@ -39,7 +39,7 @@ interface EditorBase {
 }
 
 /** A store written file by file: new bytes per file, written atomically with compare-and-swap by apply.ts. */
-export interface FileStoreEditor extends EditorBase {
+interface FileStoreEditor extends EditorBase {
   transactional: false;
   /** New bytes per absolute path, from the current bytes. Throws CannotRunError when a file is not what the plan expects. */
   render(plan: RotatePlan, current: ReadonlyMap<string, Buffer>, ctx: RenderContext): Map<string, Buffer>;
@@ -306,7 +306,7 @@ export function sqliteRestoreTransaction(stateDir: string, dbPath: string, copy:
  * -wal); rollback puts the three device tables back from that copy. The database file is never copied,
  * renamed or replaced.
  */
-export class SqliteStoreEditor implements TransactionalStoreEditor {
+class SqliteStoreEditor implements TransactionalStoreEditor {
   readonly kind = 'sqlite' as const;
   readonly transactional = true as const;
   constructor(

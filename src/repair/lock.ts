@@ -23,7 +23,7 @@ export interface Lock {
   release(): void;
 }
 
-export interface Holder {
+interface Holder {
   /** Undefined: the lock was empty or unreadable (a run that failed while writing it). */
   pid?: number;
   startedAt: string;
@@ -140,7 +140,7 @@ function removeIfSame(dir: PinnedDir, ino: number): void {
 }
 
 /** The lock of an openclaw-fix that died (killed, crashed) or failed writing it, if there is one. */
-export function staleLock(stateDir: string): Holder | undefined {
+function staleLock(stateDir: string): Holder | undefined {
   let dir;
   try {
     dir = openDir(stateDir, '');

@@ -18,7 +18,7 @@ export interface RotateOptions {
 }
 
 /** One scope list before and after. `file` is relative to the state dir. */
-export interface ArrayChange {
+interface ArrayChange {
   file: string;
   /** Path inside the file, e.g. `scopes`, `tokens.operator.scopes`. */
   field: string;
@@ -27,13 +27,13 @@ export interface ArrayChange {
   after: string[];
 }
 
-export interface PendingRemoval {
+interface PendingRemoval {
   requestId: string;
   clientId?: string;
   scopes: string[];
 }
 
-export interface RotateTarget {
+interface RotateTarget {
   deviceId: string;
   /** Key in paired.json (differs from deviceId only in a damaged store). */
   key: string;
@@ -93,7 +93,7 @@ function union(...lists: (readonly string[] | null | undefined)[]): string[] {
 }
 
 /** Refuses unknown scope names with the list this release knows (exit 2). */
-export function validateScopes(snapshot: Snapshot, scopes: readonly string[]): void {
+function validateScopes(snapshot: Snapshot, scopes: readonly string[]): void {
   const unknown = scopes.filter((s) => !isKnownScope(snapshot.release, s));
   if (unknown.length === 0) return;
   const on = snapshot.version.version ? `OpenClaw ${snapshot.version.version}` : 'any OpenClaw release';
@@ -104,7 +104,7 @@ export function validateScopes(snapshot: Snapshot, scopes: readonly string[]): v
 }
 
 /** `--device`: a full id or a unique prefix; default the host's own device. */
-export function resolveTarget(snapshot: Snapshot, device?: string): DeviceRecord {
+function resolveTarget(snapshot: Snapshot, device?: string): DeviceRecord {
   const { devices } = snapshot.store;
   const hostId = snapshot.identity.deviceId;
   if (!device) {

@@ -13,7 +13,7 @@ import { chmodSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 /** How long to wait for the kernel's events of our own rename before saying we cannot tell. */
 const SETTLE_TIMEOUT_MS = 2000;
 
-export interface RaceWatch {
+interface RaceWatch {
   /** Synchronously marks the start of the window (call right before the compare). */
   mark(): void;
   /**

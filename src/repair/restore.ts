@@ -170,7 +170,7 @@ interface RestoreSpec {
 }
 
 /** Where a backup came from, in words: which run made it, when, and what that run changed. */
-export function provenance(backup: Backup, nowMs = Date.now()) {
+function provenance(backup: Backup, nowMs = Date.now()) {
   const createdMs = Date.parse(backup.manifest.createdAt);
   const ageSec = Number.isFinite(createdMs) ? Math.max(0, Math.round((nowMs - createdMs) / 1000)) : null;
   return {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CannotRunError } from '../core/errors.js';
 import { launchdLabel, systemdUnitName, windowsTaskName } from '../core/service-names.js';
 
-export interface RunResult {
+interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -25,7 +25,7 @@ export const execRunner: Runner = (cmd, args) =>
     });
   });
 
-export interface ServiceManager {
+interface ServiceManager {
   kind: 'systemd-user' | 'systemd-system' | 'launchd' | 'schtasks';
   name: string;
   /** "systemd user unit openclaw-gateway.service" */

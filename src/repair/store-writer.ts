@@ -11,7 +11,7 @@ import { createBackup, createStoreBackup, discardBackup, updateBackup, type Back
 import { crashPoint } from './crash.js';
 import type { StoreTransaction } from './editor.js';
 
-export interface PreparedFile {
+interface PreparedFile {
   rel: string;
   abs: string;
   before: Buffer;
@@ -39,7 +39,7 @@ export interface WriterContext {
 }
 
 /** What the store did not hold after the write: the file, and why in words (may be empty). */
-export interface Unread {
+interface Unread {
   file: string;
   why: string;
 }

@@ -23,7 +23,7 @@ export function sha256(bytes: Buffer | string): string {
 }
 
 /** Line and column of a byte offset, for error messages that never quote the file's content. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
+function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
@@ -34,7 +34,7 @@ export function lineColumn(text: string, offset: number): { line: number; column
  * JSON.parse's own message quotes the input (which may hold a token): rebuild it from the position only, and
  * keep the position as data (the rules decide on it, not on this wording).
  */
-export function describeJsonError(error: unknown, text: string): { problem: string; at?: { line: number; column: number } } {
+function describeJsonError(error: unknown, text: string): { problem: string; at?: { line: number; column: number } } {
   const message = error instanceof Error ? error.message : String(error);
   const pos = /position (\d+)/.exec(message);
   // Read after "<file> " and "it ": every phrase starts with its verb.

@@ -282,17 +282,6 @@ export async function deviceTablesDigest(dbPath: string): Promise<string> {
   }
 }
 
-/** PRAGMA quick_check on a database file (read-only): 'ok' or the first problem. */
-export async function checkDatabase(dbPath: string): Promise<string> {
-  const db = await openDatabase(dbPath, { readOnly: true });
-  try {
-    const row = db.prepare('PRAGMA quick_check').get() as Record<string, unknown> | undefined;
-    return String(row ? Object.values(row)[0] : 'no answer');
-  } finally {
-    closeQuietly(db);
-  }
-}
-
 /**
  * A consistent copy of the whole database into `destFile` (must not exist) through SQLite's online backup
  * API: safe while the gateway runs, includes committed pages still in the -wal, file mode 0600.

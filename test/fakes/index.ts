@@ -6,10 +6,10 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { BIN, ROOT, tempDir, type CliResult } from '../helpers.js';
 
-export const FAKES_BIN = path.join(ROOT, 'test', 'fakes', 'bin');
-export const FAKE_GATEWAY = path.join(ROOT, 'test', 'fakes', 'gateway.mjs');
+const FAKES_BIN = path.join(ROOT, 'test', 'fakes', 'bin');
+const FAKE_GATEWAY = path.join(ROOT, 'test', 'fakes', 'gateway.mjs');
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -23,7 +23,7 @@ import {
 import path from 'node:path';
 import { IS_ROOT, ROOT, tempDir } from '../helpers.js';
 
-export const BAD = path.join(ROOT, 'fixtures', 'bad');
+const BAD = path.join(ROOT, 'fixtures', 'bad');
 /** OPENCLAW_FIX_TEST_BIN: run another build (e.g. a private copy while others rebuild dist/); default bin/openclaw-fix.js. */
 export const TEST_BIN = process.env.OPENCLAW_FIX_TEST_BIN || undefined;
 /** For test/support/hooked-cli.mjs: that same build's bundle. */
