@@ -1,5 +1,5 @@
 /**
- * The one way openclaw-fix replaces a state file (cli-conventions.md §D.3): a 0600 temp file created
+ * The one way openclaw-fix replaces a state file (docs/guarantees.md §3): a 0600 temp file created
  * exclusively in the same directory, fsync, owner kept, compare-and-swap against the bytes the plan was
  * made from, rename, fsync the directory. A reader sees the old bytes or the new ones, never a mix.
  */
