@@ -192,6 +192,25 @@ function redact(line, secrets, host) {
     .slice(0, 400);
 }
 
+/**
+ * Keep the CLI's device-token cache (identity/device-auth.json) in step with the state just written: the record's
+ * token, or none when the state has no record. Releases whose CLI presents its cached device token before the
+ * shared one (2026.1.30) otherwise meet a token the sweep made up and answer `token_mismatch`, which measures the
+ * sweep, not the release's scope rules.
+ */
+function syncCachedToken(stateDir, host) {
+  const file = path.join(stateDir, "identity", "device-auth.json");
+  if (!fs.existsSync(file)) return;
+  const auth = JSON.parse(fs.readFileSync(file, "utf8"));
+  const op = readPaired(stateDir)[host]?.tokens?.operator;
+  auth.tokens = auth.tokens ?? {};
+  if (op?.token) auth.tokens.operator = { ...(auth.tokens.operator ?? {}), token: op.token, role: "operator", scopes: op.scopes ?? [], updatedAtMs: Date.now() };
+  else delete auth.tokens.operator;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(auth, null, 2), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
 async function writeState(kind, stateDir, host, state) {
   if (kind === "json") {
     if (state.scopes === null) removePairedDevice(stateDir, host);
@@ -203,6 +222,7 @@ async function writeState(kind, stateDir, host, state) {
       // or the release itself writes it (writePairedScopes keeps an existing field in step with scopes).
       void rec;
     }
+    syncCachedToken(stateDir, host);
     const pend = path.join(stateDir, "devices", "pending.json");
     if (state.pending) {
       const rec = readPaired(stateDir)[host];
