@@ -136,6 +136,33 @@ const JSON_ERA_DEFAULTS = {
   importsJsonAtStart: false,
 } as const;
 
+/** 2.22 as measured; the 2.26 row below is this one but for the unpaired host. */
+const ROW_2_22: ReleaseKnowledge = {
+  ...JSON_ERA_DEFAULTS,
+  id: '2.22',
+  // Metadata pinning starts around 2.26 (nerve#42); judged strictly from 2.22 on.
+  metadataPinning: true,
+  approveNeedsAdmin: false,
+  sharedTokenScopesCleared: false,
+  shortHandshakeTimeout: false,
+  controlUiAsksNarrow: false,
+  requestIdChurn: false,
+  from: '2026.2.22',
+  // 2.26 pairs an unpaired host silently instead (measured); nothing between 2.22 and 2.26 was measured.
+  to: '2026.2.25',
+  summary: 'admin covers every operator scope, the CLI asks read+write, local scope upgrades are approved silently',
+  cliDefaultScopes: FULL_CLI_BUNDLE,
+  scopeRule: 'admin-superset',
+  silentLocalScopeUpgrade: 'local',
+  backendSkipsPairing: false,
+  // Measured on the real 2.22 gateway (e2e differential, docs/e2e-notes.md §9): the shared-token CLI presents
+  // the host identity like the internal calls do (a paired host's token is re-issued for the CLI bundle), and a
+  // host that is not in the store is let in unpaired by both (no record written, no approval logged).
+  localCliSharedTokenPairs: true,
+  unpairedLocalSharedAuthSkipsPairing: true,
+  corruptStoreReadsEmpty: true,
+};
+
 export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
@@ -230,53 +257,15 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     localCliSharedTokenPairs: true,
     corruptStoreReadsEmpty: true,
   },
+  ROW_2_22,
   {
-    ...JSON_ERA_DEFAULTS,
-    id: '2.22',
-    // Metadata pinning starts inside this row (~2.26, nerve#42); judged strictly for the whole row.
-    metadataPinning: true,
-    approveNeedsAdmin: false,
-    sharedTokenScopesCleared: false,
-    shortHandshakeTimeout: false,
-    controlUiAsksNarrow: false,
-    requestIdChurn: false,
-    from: '2026.2.22',
-    // 2.26 pairs an unpaired host silently instead (measured); nothing between 2.22 and 2.26 was measured.
-    to: '2026.2.25',
-    summary: 'admin covers every operator scope, the CLI asks read+write, local scope upgrades are approved silently',
-    cliDefaultScopes: FULL_CLI_BUNDLE,
-    scopeRule: 'admin-superset',
-    silentLocalScopeUpgrade: 'local',
-    backendSkipsPairing: false,
-    // Measured on the real 2.22 gateway (e2e differential, docs/e2e-notes.md §9): the shared-token CLI presents
-    // the host identity like the internal calls do (a paired host's token is re-issued for the CLI bundle), and a
-    // host that is not in the store is let in unpaired by both (no record written, no approval logged).
-    localCliSharedTokenPairs: true,
-    unpairedLocalSharedAuthSkipsPairing: true,
-    corruptStoreReadsEmpty: true,
-  },
-  {
-    ...JSON_ERA_DEFAULTS,
+    ...ROW_2_22,
     id: '2.26',
-    // Metadata pinning starts inside this row (~2.26, nerve#42); judged strictly for the whole row.
-    metadataPinning: true,
-    approveNeedsAdmin: false,
-    sharedTokenScopesCleared: false,
-    shortHandshakeTimeout: false,
-    controlUiAsksNarrow: false,
-    requestIdChurn: false,
     from: '2026.2.26',
     to: '2026.3.1',
-    summary: 'admin covers every operator scope, the CLI asks read+write, local scope upgrades are approved silently',
-    cliDefaultScopes: FULL_CLI_BUNDLE,
-    scopeRule: 'admin-superset',
-    silentLocalScopeUpgrade: 'local',
-    backendSkipsPairing: false,
     // Measured on 2026.2.26 (test/oracle/2026.2.26.json): as 2.22, except that a host not in the store is paired
     // silently by its first client, internal or CLI (`device pairing auto-approved`), instead of let in unpaired.
-    localCliSharedTokenPairs: true,
     unpairedLocalSharedAuthSkipsPairing: false,
-    corruptStoreReadsEmpty: true,
   },
   {
     ...JSON_ERA_DEFAULTS,
