@@ -4,7 +4,7 @@
  * asks operator.read). This mirrors the gateway's connect check (docs/openclaw.md), driven by the table.
  */
 import { CLI_COMMANDS, INTERNAL_CALLS, scopeForMethod, unsatisfiedScopes, type ReleaseKnowledge } from './knowledge.js';
-import type { ClientKind, ClientVerdict, DeviceRecord, Snapshot } from './model.js';
+import { type ClientKind, type ClientVerdict, type DeviceRecord, isUnusable, type Snapshot } from './model.js';
 
 const LOCAL_BINDS = new Set([undefined, 'loopback', 'auto']);
 
@@ -107,8 +107,7 @@ export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdi
     return allowed('skips-pairing', 'the local CLI authenticates with the shared gateway token and is not paired on this release');
   }
 
-  const storeBroken = !['ok', 'missing'].includes(snapshot.store.paired.status);
-  if (storeBroken && !release.corruptStoreReadsEmpty) {
+  if (isUnusable(snapshot.store.paired) && !release.corruptStoreReadsEmpty) {
     return refused('store-unreadable', 'the gateway cannot read its device store and refuses every paired connection until it is repaired');
   }
   // autoApproveLocal: false (8.1+) stops silent local approval of first pairings too, not only of upgrades.

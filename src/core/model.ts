@@ -42,6 +42,14 @@ export interface FileInfo {
   sha256?: string;
 }
 
+/**
+ * The file is there but cannot be used as it is: empty, unparsable, of the wrong shape, unreadable or not a regular
+ * file. A missing file is not this: OpenClaw creates it, and a fresh install has none.
+ */
+export function isUnusable(file: FileInfo): boolean {
+  return file.status !== 'ok' && file.status !== 'missing';
+}
+
 export interface TokenInfo {
   role: string;
   scopes: string[] | null;

@@ -3,10 +3,8 @@
  * (openclaw.json) and this host's cached device token (identity/device-auth.json). A broken one must be named,
  * not silently read as empty: the findings that depend on it are judged on defaults.
  */
-import type { FileInfo, Finding } from '../core/model.js';
+import { type Finding, isUnusable } from '../core/model.js';
 import type { Rule } from './types.js';
-
-const unusable = (info: FileInfo) => info.status !== 'ok' && info.status !== 'missing';
 
 export const stateFileUnreadable: Rule = {
   id: 'config-unreadable',
@@ -14,7 +12,7 @@ export const stateFileUnreadable: Rule = {
   detect({ snapshot }) {
     const findings: Finding[] = [];
     const { config, deviceAuth } = snapshot;
-    if (unusable(config.file)) {
+    if (isUnusable(config.file)) {
       findings.push({
         id: 'config-unreadable',
         severity: 'warning',
@@ -45,7 +43,7 @@ export const stateFileUnreadable: Rule = {
       });
     }
     // SQLite era: the device token lives in the database; a leftover file is not used.
-    if (unusable(deviceAuth.file) && snapshot.store.kind === 'json') {
+    if (isUnusable(deviceAuth.file) && snapshot.store.kind === 'json') {
       findings.push({
         id: 'device-auth-unreadable',
         severity: 'warning',

@@ -1,5 +1,5 @@
 /** M09: this host's identity is missing from the store, or the store holds a different key for it. */
-import type { Finding } from '../core/model.js';
+import { type Finding, isUnusable } from '../core/model.js';
 import { isLocalBind } from '../core/clients.js';
 import { shortId } from './text.js';
 import type { Rule } from './types.js';
@@ -34,7 +34,7 @@ export const identityRules: Rule = {
       });
       return findings;
     }
-    if (identity.file.status !== 'ok' && identity.file.status !== 'missing') {
+    if (isUnusable(identity.file)) {
       findings.push({
         id: 'identity-unreadable',
         // With pairings to lose this is the identity-missing outcome, one start away.
@@ -63,7 +63,7 @@ export const identityRules: Rule = {
       });
     }
     // Without a readable store, store-unreadable already says everything.
-    if (store.paired.status !== 'ok' && store.paired.status !== 'missing') return findings;
+    if (isUnusable(store.paired)) return findings;
     const local = isLocalBind(snapshot);
     const record = store.devices.find((d) => d.deviceId === identity.deviceId || d.key === identity.deviceId);
     if (!record) {

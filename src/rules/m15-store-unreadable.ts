@@ -1,6 +1,6 @@
 /** M15: paired.json / pending.json that OpenClaw cannot use, and records of the wrong shape. */
 import path from 'node:path';
-import type { FileInfo, Finding, Snapshot } from '../core/model.js';
+import { type FileInfo, type Finding, isUnusable, type Snapshot } from '../core/model.js';
 import { shortId } from './text.js';
 import type { Rule, RuleContext } from './types.js';
 
@@ -34,8 +34,7 @@ export const storeUnreadable: Rule = {
     const { snapshot } = ctx;
     const findings: Finding[] = [];
     const { store } = snapshot;
-    const bad = (info: FileInfo) => !['ok', 'missing'].includes(info.status);
-    if (bad(store.paired)) {
+    if (isUnusable(store.paired)) {
       findings.push({
         id: 'store-unreadable',
         severity: 'error',
@@ -47,7 +46,7 @@ export const storeUnreadable: Rule = {
         fix: { automatic: false, steps: recoverySteps(ctx, store.paired) },
       });
     }
-    if (bad(store.pending)) {
+    if (isUnusable(store.pending)) {
       findings.push({
         id: 'store-unreadable',
         severity: 'warning',
