@@ -6,10 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/core/diagnose.js';
-import type { ClientVerdict, Finding, Snapshot } from '../../src/core/model.js';
-import { classify, plainText, type ProbeClientResult, type ProbeReport } from '../../src/probe/probe.js';
+import type { Finding, Snapshot } from '../../src/core/model.js';
+import { classify, plainText } from '../../src/probe/probe.js';
 import { findCallGateway, satisfiesEngines } from '../../src/probe/release-client.js';
 import { withProbe } from '../../src/probe/verdict.js';
+import { answer, diagnosisOf, predicted, probeReport } from '../support/probe-fixtures.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -83,29 +84,11 @@ describe('findCallGateway', () => {
 
 describe('withProbe: the real verdict decides', () => {
   const snapshot = { identity: { deviceId: 'h'.repeat(64) }, version: { version: '2026.2.19' }, release: { id: '2026.2.19' } } as unknown as Snapshot;
-  const client = (c: ClientVerdict['client'], verdict: ClientVerdict['verdict']): ClientVerdict =>
-    ({ client: c, clientId: c === 'cli' ? 'cli' : 'gateway-client', clientMode: 'x', method: 'm', requests: [], auth: 'token', verdict, reason: verdict === 'allowed' ? 'paired' : 'scope-upgrade', explanation: '', missing: [] });
-  const real = (c: ClientVerdict['client'], outcome: ProbeClientResult['outcome']): ProbeClientResult => ({
-    client: c,
-    clientId: c === 'cli' ? 'cli' : 'gateway-client',
-    clientMode: 'backend',
-    asked: null,
-    outcome,
-    closeCode: outcome === 'refused' ? 1008 : null,
-    reason: outcome === 'refused' ? 'pairing required' : null,
-    refusal: outcome === 'refused' ? 'pairing-required' : null,
-    requestId: null,
-    requestCreated: false,
-    afterConnect: null,
-    ms: 5,
-  });
-  const report = (clients: ProbeClientResult[], cannot: string | null = null): ProbeReport => ({ ran: !cannot, cannot, release: null, clients, requests: { created: [], removed: [], kept: [], problem: null }, storeChanges: [], ms: 10 });
   const missingWrite: Finding = { id: 'service-device-missing-write', severity: 'error', title: 't', explanation: 'e', evidence: [] };
-  const diag = (clients: ClientVerdict[], findings: Finding[]): Diagnosis => ({ clients, findings, summary: { error: findings.filter((f) => f.severity === 'error').length, warning: 0, info: 0 } });
 
   it('predicted allowed, gateway refuses: a probe-disagrees error and exit 1', () => {
-    const d = diag([client('cli', 'allowed'), client('internal-write', 'allowed'), client('internal-read', 'allowed')], []);
-    const out = withProbe(snapshot, d, report([real('cli', 'accepted'), real('internal-write', 'accepted'), real('internal-read', 'refused')]));
+    const d = diagnosisOf([predicted('cli', 'allowed'), predicted('internal-write', 'allowed'), predicted('internal-read', 'allowed')], []);
+    const out = withProbe(snapshot, d, probeReport([answer('cli', 'accepted'), answer('internal-write', 'accepted'), answer('internal-read', 'refused')]));
     expect(out.verdict).toBe('refused');
     expect(out.exitCode).toBe(1);
     const f = out.diagnosis.findings.find((x) => x.id === 'probe-disagrees')!;
@@ -113,19 +96,19 @@ describe('withProbe: the real verdict decides', () => {
     expect(f.evidence.join('\n')).toMatch(/predicted: allowed[\s\S]*gateway: refused \(1008 pairing required\)/);
   });
   it('predicted refused, gateway accepts: a warning, and the exit code follows the gateway (0)', () => {
-    const d = diag([client('cli', 'allowed'), client('internal-write', 'refused'), client('internal-read', 'allowed')], [missingWrite]);
-    const out = withProbe(snapshot, d, report([real('cli', 'accepted'), real('internal-write', 'accepted'), real('internal-read', 'accepted')]));
+    const d = diagnosisOf([predicted('cli', 'allowed'), predicted('internal-write', 'refused'), predicted('internal-read', 'allowed')], [missingWrite]);
+    const out = withProbe(snapshot, d, probeReport([answer('cli', 'accepted'), answer('internal-write', 'accepted'), answer('internal-read', 'accepted')]));
     expect(out.exitCode).toBe(0);
     expect(out.diagnosis.findings.find((x) => x.id === 'probe-disagrees')!.severity).toBe('warning');
   });
   it('an error the probe does not speak to still fails', () => {
     const other: Finding = { id: 'store-unreadable', severity: 'error', title: 't', explanation: 'e', evidence: [] };
-    const d = diag([client('cli', 'allowed')], [other]);
-    expect(withProbe(snapshot, d, report([real('cli', 'accepted')])).exitCode).toBe(1);
+    const d = diagnosisOf([predicted('cli', 'allowed')], [other]);
+    expect(withProbe(snapshot, d, probeReport([answer('cli', 'accepted')])).exitCode).toBe(1);
   });
   it('cannot probe: the prediction stands, and the report says so', () => {
-    const d = diag([client('internal-write', 'refused')], [missingWrite]);
-    const out = withProbe(snapshot, d, report([], 'no gateway answers on 127.0.0.1:1'));
+    const d = diagnosisOf([predicted('internal-write', 'refused')], [missingWrite]);
+    const out = withProbe(snapshot, d, probeReport([], 'no gateway answers on 127.0.0.1:1'));
     expect(out.exitCode).toBe(1);
     expect(out.verdict).toBe('unknown');
     expect(out.diagnosis.findings.some((f) => f.id === 'probe-could-not-run' && /cannot probe: no gateway answers/.test(f.title))).toBe(true);
