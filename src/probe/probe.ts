@@ -145,8 +145,14 @@ export function classify(ok: boolean, error: string | undefined): Pick<ProbeClie
     return { outcome: 'cannot', ...none, reason: plainText(first), unreachable: plainText(first) };
   }
   // The connect was accepted and the method answered with its own error (e.g. a scope check of `health`).
-  return { outcome: 'accepted', ...none, afterConnect: plainText(first) };
+  if (AFTER_HELLO_ERROR.test(first)) return { outcome: 'accepted', ...none, afterConnect: plainText(first) };
+  // Anything else (the client code threw before connecting, a config the release rejects) says nothing about
+  // the gateway: no verdict rather than a guessed "accepted".
+  return { outcome: 'cannot', ...none, reason: plainText(first) };
 }
+
+/** Errors a method answers with once the gateway accepted the connect (the request reached its handler). */
+const AFTER_HELLO_ERROR = /missing scope|unsupported channel|invalid [\w.]+ params|unknown method/i;
 
 interface StoreLook {
   pending: Map<string, PendingRequest>;

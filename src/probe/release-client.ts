@@ -60,7 +60,8 @@ export function findCallGateway(pkgDir: string): { module: string; exportName: s
   };
   const top = list(dist);
   const isCall = (f: string) => /^call[-.]/.test(path.basename(f));
-  const candidates = [...top.filter(isCall), ...top.filter((f) => !isCall(f))];
+  // 2026.1.x ships tsc output, not bundles: the function lives in dist/gateway/call.js, exported by name.
+  const candidates = [path.join(dist, 'gateway', 'call.js'), ...top.filter(isCall), ...top.filter((f) => !isCall(f))];
   for (const file of candidates) {
     if (!regularSmallFile(file)) continue;
     const src = readFileSync(file, 'utf8');
@@ -74,7 +75,7 @@ export function findCallGateway(pkgDir: string): { module: string; exportName: s
       }
       return null;
     };
-    const exportName = alias('callGateway');
+    const exportName = /export\s+async\s+function\s+callGateway\(/.test(src) ? 'callGateway' : alias('callGateway');
     if (exportName) return { module: file, exportName, scopesExportName: alias('resolveLeastPrivilegeOperatorScopesForMethod') };
   }
   return null;

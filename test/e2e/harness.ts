@@ -702,13 +702,20 @@ export function sendParams(key = `e2e-${Date.now()}`): Record<string, unknown> {
 /**
  * A connect was ALLOWED when the call succeeded or failed only after hello-ok (e.g. `unsupported
  * channel: discord` for a `send` with no channel configured). Refused: 1008 / pairing / unauthorized.
+ * Anything else (the client code could not be found or loaded, a crash) says nothing about the gateway:
+ * it throws, so a driver that never connected is never counted as "allowed" (2026.1.30's unbundled dist
+ * once recorded 26 internal cells as allowed that way).
  */
 export function connectAllowed(r: InternalCallResult): boolean {
   if (r.ok) return true;
   const e = r.error ?? "";
   if (/pairing required|gateway closed \(1008\)|unauthorized|scope upgrade pending|timeout|ECONNREFUSED/i.test(e)) return false;
-  return true;
+  if (r.connected || AFTER_HELLO_ERROR.test(e)) return true;
+  throw new Error(`cannot tell whether the gateway let the client in: ${e || "(no error text)"}`);
 }
+
+/** Errors a method answers with once the connect was accepted (the request reached its handler). */
+const AFTER_HELLO_ERROR = /unsupported channel|invalid [\w.]+ params|missing scope|unknown method/i;
 
 /** Stop every gateway this process started (for afterAll hooks). */
 export async function stopAllGateways(): Promise<void> {

@@ -46,6 +46,8 @@ function findCallGatewayModule(distDir) {
   for (const file of candidates) {
     const src = fs.readFileSync(file, "utf8");
     if (!/async function callGateway\(/.test(src)) continue;
+    // 2026.1.x ships tsc output, not bundles: dist/gateway/call.js exports the function by name.
+    if (/export\s+async\s+function\s+callGateway\(/.test(src)) return { file, exportName: "callGateway" };
     const m = /export\s*\{([^}]*)\}/g;
     let match;
     while ((match = m.exec(src))) {
