@@ -12,7 +12,7 @@ const docs = fs.readdirSync(DIR).filter((f) => /^\d{4}\.\d+\.\d+\.json$/.test(f)
 const cell = (d, state, client) => {
   const c = d.cells.find((x) => x.state === state && x.client === client);
   if (!c) return "-";
-  if (!c.allowed) return "refused";
+  if (!c.allowed) return c.retry?.allowed ? "refused once" : "refused";
   if (c.autoApprovedLogged) return "ok (auto)";
   return "ok";
 };

@@ -325,7 +325,23 @@ async function sweepRelease(version) {
           log,
           ms: res.ms,
         });
-        process.stdout.write(`${version} ${state.name.padEnd(20)} ${client.name.padEnd(15)} ${res.allowed ? "allowed" : "REFUSED"} ${auditReason ?? ""} (${res.ms} ms)\n`);
+        // A refusal is a loop only if the same client's next attempt, with nothing reset, is refused too: some
+        // clients drop what got them refused (1.30's drops its cached device token) and get in on the retry.
+        if (!res.allowed) {
+          const retryOffset = gw.logOffset();
+          const again = await runClient(version, gw, client, state);
+          await gw.waitForLog(AUDIT_RE, again.allowed ? 300 : 2_000, retryOffset);
+          await new Promise((r) => setTimeout(r, 150));
+          const retryLog = gw.log().slice(retryOffset).split("\n").filter((l) => LOG_KEEP_RE.test(l)).map((l) => redact(l, secrets, host));
+          cells[cells.length - 1].retry = {
+            allowed: again.allowed,
+            autoApprovedLogged: retryLog.some((l) => /device pairing auto-approved/.test(l)),
+            clientSaid: redact(again.clientSaid, secrets, host),
+            after: await readHostRecord(kind, gw.stateDir, host),
+            log: retryLog,
+          };
+        }
+        process.stdout.write(`${version} ${state.name.padEnd(20)} ${client.name.padEnd(15)} ${res.allowed ? "allowed" : "REFUSED"} ${auditReason ?? ""} (${res.ms} ms)${cells[cells.length - 1].retry ? ` retry: ${cells[cells.length - 1].retry.allowed ? "allowed" : "REFUSED"}` : ""}\n`);
       }
     }
   } finally {

@@ -39,6 +39,8 @@ export interface OracleCell {
   after: Lists | null;
   pendingAfter: unknown[];
   log: string[];
+  /** A refused cell's second attempt, nothing reset (sweeps from 1.30's on): let in means the refusal was not a loop. */
+  retry?: { allowed: boolean; autoApprovedLogged: boolean; clientSaid: string; after: Lists | null; log: string[] };
 }
 export interface OracleDoc {
   format: number;
@@ -63,7 +65,7 @@ export interface Outcome {
 /** The real outcome of one cell, from evidence only (header). */
 export function realOutcome(doc: OracleDoc, cell: OracleCell): Outcome {
   if (!cell.allowed) {
-    return { verdict: 'refused', reason: cell.auditReason ?? (/device token/i.test(cell.clientSaid) ? 'device-token-mismatch' : `unexplained: ${cell.clientSaid}`) };
+    return { verdict: 'refused', reason: cell.auditReason ?? (deviceTokenRefused(cell) ? 'device-token-mismatch' : `unexplained: ${cell.clientSaid}`) };
   }
   if (cell.autoApprovedLogged) return { verdict: 'allowed', reason: 'auto-approved' };
   if (cell.before === null && cell.after === null) return { verdict: 'allowed', reason: 'skips-pairing' };
@@ -71,6 +73,15 @@ export function realOutcome(doc: OracleDoc, cell: OracleCell): Outcome {
   const ignoresStore = empty && empty.allowed && !empty.autoApprovedLogged && JSON.stringify(empty.before) === JSON.stringify(empty.after);
   if (ignoresStore) return { verdict: 'allowed', reason: 'skips-pairing' };
   return { verdict: 'allowed', reason: 'store-consulted' };
+}
+
+/**
+ * A refusal of the device token the client presented. 1.x words it as a shared-token failure ("gateway token
+ * mismatch", reason=token_mismatch): the client led with its cached device token, which the gateway tried after
+ * the shared check failed. The sweep's shared token is always the configured one, so here it means the device token.
+ */
+function deviceTokenRefused(cell: OracleCell): boolean {
+  return /device token/i.test(cell.clientSaid) || cell.log.some((l) => /\bunauthorized\b.*reason=token_mismatch/.test(l));
 }
 
 export function agrees(predicted: Pick<ClientVerdict, 'verdict' | 'reason'>, real: Outcome): boolean {
@@ -130,6 +141,11 @@ export async function stateFor(doc: OracleDoc, cell: OracleCell): Promise<string
   );
   mkdirSync(path.join(dir, 'devices'), { mode: 0o700 });
   writeFileSync(path.join(dir, 'devices', 'paired.json'), JSON.stringify(record ? { [IDENTITY.deviceId]: record } : {}), { mode: 0o600 });
+  // The client's cached copy of the record's token, as the sweep keeps it (scripts/sweep.mjs syncCachedToken).
+  if (record) {
+    const cached = { version: 1, deviceId: IDENTITY.deviceId, tokens: { operator: { ...record.tokens.operator, updatedAtMs: now } } };
+    writeFileSync(path.join(dir, 'identity', 'device-auth.json'), JSON.stringify(cached), { mode: 0o600 });
+  }
   writeFileSync(path.join(dir, 'devices', 'pending.json'), JSON.stringify(Object.fromEntries(pending.map((p) => [p.requestId, p]))), { mode: 0o600 });
   return dir;
 }

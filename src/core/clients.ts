@@ -142,6 +142,13 @@ export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdi
     return refused('role-upgrade', `the device is approved for the role(s) ${roles.join(', ')}, not operator`);
   }
 
+  const tokenRefusal = cachedTokenRefusal(snapshot, device, spec.requests, auth);
+  if (tokenRefusal) {
+    // With a shared token the client drops the refused cached token and its next connect is an ordinary one.
+    if (auth === 'token') return { ...refused('device-token-mismatch', tokenRefusal.why, tokenRefusal.missing), healsOnRetry: true };
+    return refused('device-token-mismatch', tokenRefusal.why, tokenRefusal.missing);
+  }
+
   const baseline = connectBaseline(release, device);
   const missing = unsatisfiedScopes(release.scopeRule, baseline, spec.requests);
   if (missing.length === 0) {
@@ -164,4 +171,28 @@ export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdi
     `asks for ${missing.join(', ')}, which the device does not hold; the gateway files a repair request only a human can approve and closes the socket (1008 pairing required)`,
     missing,
   );
+}
+
+/**
+ * Releases that check the client's cached device token before pairing (1.x): the connect is refused unless that
+ * token is the paired record's live operator token and its scopes list every scope asked (the release's token
+ * check is exact, admin covers nothing). No cached token: the client sends the shared token instead. Measured with
+ * a shared token (test/oracle/2026.1.30.json, each refused cell's `retry`); without one, read from the release's code.
+ */
+function cachedTokenRefusal(snapshot: Snapshot, device: DeviceRecord, requests: readonly string[], auth: ReturnType<typeof localAuth>): { why: string; missing: string[] } | null {
+  // A password or auth "none" passes the shared check whatever token is presented: the device token is never tried.
+  if (!snapshot.release.cachedDeviceTokenFirst || (auth !== 'token' && auth !== 'device-token')) return null;
+  const { deviceAuth, identity } = snapshot;
+  // The client uses its cache only when the file names its own device id and holds a token string.
+  if (!deviceAuth.deviceId || deviceAuth.deviceId !== identity.deviceId) return null;
+  const cached = deviceAuth.tokens.find((t) => t.role === 'operator' && t.digest);
+  if (!cached) return null;
+  const paired = device.tokens.find((t) => t.role === 'operator');
+  const already = 'the client presents the device token it cached in identity/device-auth.json, and the gateway answers "unauthorized: gateway token mismatch"';
+  if (!paired || paired.revokedAtMs || cached.digest !== paired.digest) {
+    return { why: `${already}: the cached token is not the paired record's operator token`, missing: [] };
+  }
+  const missing = requests.filter((s) => !(paired.scopes ?? []).includes(s));
+  if (missing.length === 0) return null;
+  return { why: `${already}: the token is approved for ${(paired.scopes ?? []).join(', ') || 'no scope'} and lacks ${missing.join(', ')}`, missing };
 }

@@ -114,6 +114,14 @@ export interface ReleaseKnowledge {
    * the measured filesystem refused to start instead (docs/e2e-notes.md §7), so its row keeps the doctor --fix advice.
    */
   importsJsonAtStart: boolean;
+  /**
+   * The client presents the device token it cached (identity/device-auth.json) ahead of the shared token, so the
+   * gateway checks that token first: one that does not cover the request (or is not the paired record's) is refused
+   * as `unauthorized: gateway token mismatch` (reason=token_mismatch) before pairing is looked at. Measured on
+   * 2026.1.30 (test/oracle/2026.1.30.json); 2.1-2.12 ship the same client order, 2.17 leads with the shared token.
+   * With a shared token configured the client then drops its cached token and the next connect pairs as usual.
+   */
+  cachedDeviceTokenFirst: boolean;
   /** Bounds or behaviours read from source but not pinned to a shipped release. */
   uncertain?: string;
 }
@@ -134,6 +142,7 @@ const JSON_ERA_DEFAULTS = {
   tokenScopesImplied: false,
   autoApproveLocalSetting: false,
   importsJsonAtStart: false,
+  cachedDeviceTokenFirst: false,
 } as const;
 
 /** 2.22 as measured; the 2.26 row below is this one but for the unpaired host. */
@@ -166,7 +175,7 @@ const ROW_2_22: ReleaseKnowledge = {
 export const RELEASES: readonly ReleaseKnowledge[] = [
   {
     ...JSON_ERA_DEFAULTS,
-    id: 'pre-2.19',
+    id: '1.30',
     metadataPinning: false,
     approveNeedsAdmin: false,
     sharedTokenScopesCleared: false,
@@ -175,19 +184,22 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     requestIdChurn: false,
     from: '2026.1.0',
     to: '2026.2.16',
-    summary: 'before least-privilege internal calls: every client asks the CLI bundle',
+    summary: 'every client asks the CLI bundle and leads with its cached device token; a local scope upgrade is approved silently',
     cliDefaultScopes: SEED_CLI_BUNDLE,
+    // Measured on 1.30: the internal calls' callGateway asks the same fixed bundle as the CLI (no least privilege).
     internalCallsLeastPrivilege: false,
     scopeRule: 'exact',
     baseline: 'scopes',
     hasApprovedScopes: false,
-    silentLocalScopeUpgrade: 'never',
+    // Measured (test/oracle/2026.1.30.json): a local first pairing and a local upgrade are approved silently.
+    silentLocalScopeUpgrade: 'local',
     backendSkipsPairing: false,
     localCliSharedTokenPairs: true,
     localFallback: false,
     rotateWidensScopes: true,
     corruptStoreReadsEmpty: true,
-    uncertain: 'releases before 2026.2.19 were not examined',
+    cachedDeviceTokenFirst: true,
+    uncertain: 'measured on 2026.1.30 only; 2026.2.1-2.12 were read from the published code (same client token order), not run',
   },
   {
     ...JSON_ERA_DEFAULTS,
@@ -497,6 +509,8 @@ const STRICTEST: ReleaseKnowledge = {
   localCliSharedTokenPairs: true,
   localFallback: false,
   corruptStoreReadsEmpty: true,
+  // Not the 1.x token check: with a shared token it turns a refusal into one that heals on the retry (less strict).
+  cachedDeviceTokenFirst: false,
 };
 
 function knowledgeFor(version: CalVer | null): ReleaseKnowledge {
@@ -617,6 +631,7 @@ export const SCOPES_ADDED_BY_RELEASES: readonly string[] = [
  * release the table's row is an inference from the measured neighbours.
  */
 export const MEASURED_RELEASES: Readonly<Record<string, string>> = {
+  '2026.1.30': '2026-12-04',
   '2026.5.28': '2026-12-04',
   '2026.2.17': '2026-12-04',
   '2026.2.19': '2026-12-04',

@@ -311,4 +311,9 @@ export interface ClientVerdict {
   reason: string;
   explanation: string;
   missing: string[];
+  /**
+   * Refused on this connect, let in on the client's next one with nothing changed by hand: the refusal made the
+   * client drop what tripped it (1.x drops its cached device token and falls back to the shared token). Not a loop.
+   */
+  healsOnRetry?: true;
 }

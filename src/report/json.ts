@@ -101,6 +101,7 @@ export const doctorJson = (({ command = 'doctor', exitCode, snapshot, diagnosis 
       reason: c.reason,
       missing: c.missing,
       explanation: c.explanation,
+      healsOnRetry: c.healsOnRetry === true,
     })),
     findings: diagnosis.findings.map((f) => ({
       id: f.id,

@@ -96,7 +96,8 @@ function renderClients(o: Output, diagnosis: Diagnosis): void {
     const ok = client.verdict === 'allowed';
     const who = printable(`${client.clientId} ${client.method}`).padEnd(30);
     const asks = `asks ${client.requests.join(', ')}`;
-    o.print(`  ${ok ? c.green('✓') : c.red('✗')} ${who} ${ok ? c.green('allowed') : c.red('refused')} ${c.dim(printable(`(${client.reason})`))}`);
+    const verdict = ok ? c.green('allowed') : client.healsOnRetry ? c.yellow('refused once, then let in') : c.red('refused');
+    o.print(`  ${ok ? c.green('✓') : client.healsOnRetry ? c.yellow('!') : c.red('✗')} ${who} ${verdict} ${c.dim(printable(`(${client.reason})`))}`);
     o.print(`      ${c.dim(wrap(`${asks}: ${client.explanation}`, o.width - 6, '      '))}`);
   }
   o.print();

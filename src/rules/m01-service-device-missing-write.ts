@@ -11,9 +11,11 @@ export const serviceDeviceMissingWrite: Rule = {
   description: "The gateway's own internal calls (cron delivery, announce, sessions_spawn, health) are refused for this host's device",
   detect({ snapshot, clients, host, command }) {
     const internal = clients.filter((c) => isInternalClient(c.client));
-    const refused = internal.filter((c) => c.verdict === 'refused');
+    // A refusal the client recovers from on its next connect is not the loop; M08 reports it.
+    const refused = internal.filter((c) => c.verdict === 'refused' && !c.healsOnRetry);
     const version = versionLabel(snapshot.version.version);
     if (refused.length === 0) {
+      if (internal.some((c) => c.healsOnRetry)) return [];
       // Say why a device that looks like the seed state is fine here, so users who read old advice are not misled.
       const held = host ? connectBaseline(snapshot.release, host) : [];
       const lacksLiterally = host && (!held.includes(SCOPE.write) || !held.includes(SCOPE.read));
@@ -33,7 +35,9 @@ export const serviceDeviceMissingWrite: Rule = {
     const missing = [...new Set(refused.flatMap((c) => c.missing))].sort((a, b) => (a === SCOPE.write ? -1 : b === SCOPE.write ? 1 : a.localeCompare(b)));
     const reason = refused[0]!.reason;
     const device = host?.deviceId ?? snapshot.identity.deviceId;
-    const features = [...new Set(missing.flatMap((s) => FEATURES_BY_SCOPE[s] ?? []))];
+    // What breaks follows from which call is refused, not from the scope it asks: before 2.19 both ask the CLI
+    // bundle (admin, approvals, pairing), which names no feature of its own.
+    const features = [...new Set(refused.flatMap((c) => FEATURES_BY_SCOPE[c.client === 'internal-write' ? SCOPE.write : SCOPE.read] ?? []))];
     const held = host ? connectBaseline(snapshot.release, host) : [];
     // Before 2.19 internal calls ask the CLI bundle, admin included: a bare rotate holds a never-held admin back and
     // would leave this finding standing, so the fix line names it (a new grant is only made when named).
@@ -51,7 +55,7 @@ export const serviceDeviceMissingWrite: Rule = {
             'So the gateway asks itself for a scope upgrade that only a human approval can grant, closes the socket with 1008 "pairing required", and every retry repeats it. ' +
             'It looks like an authentication problem; it is not.' +
             runningNote(snapshot.gatewayRunning, snapshot.config.port, refused.some((c) => c.client === 'internal-read'))
-          : `The gateway's internal calls are refused (${refused.map((c) => c.explanation).join('; ')}).` +
+          : `The gateway's internal calls are refused (${[...new Set(refused.map((c) => c.explanation))].join('; ')}).` +
             runningNote(snapshot.gatewayRunning, snapshot.config.port, refused.some((c) => c.client === 'internal-read')),
       deviceId: device,
       evidence: [

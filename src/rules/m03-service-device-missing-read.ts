@@ -16,7 +16,8 @@ export const serviceDeviceMissingRead: Rule = {
     const cli = perCommand ? ['cli-read', 'cli-write'].map((k) => clients.find((c) => c.client === k)).find((c) => c?.verdict === 'refused') : cliClient(clients);
     const admin = perCommand ? clients.find((c) => c.client === 'cli-admin' && c.verdict === 'refused') : undefined;
     const adminFinding = admin && host ? [cliAdminRefused(snapshot, host, admin, command)] : [];
-    if (!cli || cli.verdict !== 'refused') return adminFinding;
+    // A refusal the CLI recovers from on its next connect is not the lock-out; M08 reports it.
+    if (!cli || cli.verdict !== 'refused' || cli.healsOnRetry) return adminFinding;
     // Not in the store and not paired silently either (autoApproveLocal false, or a remote path):
     // without this, doctor would call a host "healthy" while predicting that its CLI is refused.
     if (!host) {

@@ -2,7 +2,7 @@
  * M08: this host's cached device token (identity/device-auth.json; on the SQLite store its device_auth_tokens
  * row) no longer matches the paired record (compared by digest).
  */
-import type { Finding } from '../core/model.js';
+import type { ClientVerdict, Finding } from '../core/model.js';
 import { localAuth } from '../core/clients.js';
 import { describeMode, MODES } from '../explain/modes.js';
 import { logGroups, logLine } from './family.js';
@@ -12,7 +12,7 @@ import type { Rule } from './types.js';
 export const deviceTokenMismatch: Rule = {
   id: 'device-token-mismatch',
   description: describeMode('M08'),
-  detect({ snapshot, host }) {
+  detect({ snapshot, host, clients }) {
     const { deviceAuth, identity } = snapshot;
     const evidence: string[] = [];
     if (deviceAuth.file.status === 'ok') {
@@ -29,6 +29,8 @@ export const deviceTokenMismatch: Rule = {
     }
     const logs = logGroups(snapshot, 'token-mismatch');
     evidence.push(...logs.map(logLine));
+    const once = clients.filter((c) => c.healsOnRetry);
+    if (evidence.length === 0 && once.length > 0) return [refusedOnce(once, host?.deviceId ?? identity.deviceId)];
     if (evidence.length === 0) return [];
     const shared = localAuth(snapshot) !== 'device-token';
     const sqlite = snapshot.store.kind === 'sqlite';
@@ -55,3 +57,26 @@ export const deviceTokenMismatch: Rule = {
     return [finding];
   },
 };
+
+/**
+ * 1.x: the host's cached device token is its own but approved for less than its clients ask, and a shared token is
+ * configured. Each client's next connect is refused once, then it drops the cached token, signs in with the shared
+ * token and is approved silently (measured on 2026.1.30: every such refusal was let in on the retry). Not a loop.
+ */
+function refusedOnce(clients: readonly ClientVerdict[], deviceId: string | undefined): Finding {
+  return {
+    id: 'device-token-mismatch',
+    severity: 'warning',
+    title: "This host's next gateway connect is refused once: its cached device token is approved for less than the clients ask",
+    impact: 'The next CLI command, cron delivery or health check fails once with "unauthorized: gateway token mismatch"; the attempt after it works. Nothing loops.',
+    explanation:
+      'On this release the client presents the device token it cached in identity/device-auth.json before the shared token, and the gateway checks that token\'s scopes first. ' +
+      'It is refused, the client drops the cached token, and its next connect uses the shared token: the gateway approves the local upgrade by itself (widening the device to what the client asks, operator.admin included on this release) and caches a token that covers it.',
+    deviceId,
+    evidence: clients.map((c) => `${c.clientId}/${c.clientMode} ${c.method} asks ${c.requests.join(', ')} -> refused once (${c.reason}), let in on the retry`),
+    fix: {
+      automatic: false,
+      steps: ['Nothing to repair. To take the one failure now rather than on a cron delivery: run `openclaw devices list` twice (the first is refused, the second re-pairs and caches a token that covers the CLI bundle).'],
+    },
+  };
+}

@@ -95,7 +95,10 @@ describe('logs beat the prediction', () => {
 
 describe('the fix line for refused internal calls clears them', () => {
   it('before 2.19 internal calls ask the CLI bundle: a host without admin gets `rotate --scope operator.admin`, and running it clears the finding', async () => {
+    // Without a shared token: with one, 2.16's client falls back to it after the refusal and is let in on the retry
+    // (the 1.30 row, measured), so there is no loop to fix.
     const dir = await state('2026.2.16', lists([R, W], null));
+    writeFileSync(path.join(dir, 'openclaw.json'), JSON.stringify({ gateway: { mode: 'local', port: 9, bind: 'loopback' } }));
     const before = doctor(dir, '2026.2.16');
     const finding = before.findings.find((f) => f.id === 'service-device-missing-write');
     expect(finding).toMatchObject({ severity: 'error' });

@@ -24,7 +24,7 @@ describe('the sweep data itself', () => {
   });
 
   it('holds no secret: no token value, no private key', () => {
-    // Every data file, also those under unresolved/ (measured, not yet matched by the table).
+    // Every data file, also any under a sub-directory (measured, not yet matched by the table).
     const files = readdirSync(ORACLE_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     expect(files.length).toBeGreaterThan(0);
     for (const e of files) {
@@ -43,6 +43,10 @@ describe.each(DOCS.map((d) => [d.release, d] as const))('knowledge table = real 
       const predicted = await predictCell(doc, cell);
       if (!agrees(predicted, real)) {
         mismatches.push(`${cell.state} ${cell.client}: predicted ${predicted.verdict}/${predicted.reason}, real ${real.verdict}/${real.reason} [${cell.log.join(' || ').slice(0, 300)}]`);
+      }
+      // A refusal is a loop only if the retry (same client, nothing reset) is refused too: recorded since 1.30's sweep.
+      if (cell.retry && cell.retry.allowed !== (predicted.healsOnRetry === true)) {
+        mismatches.push(`${cell.state} ${cell.client} retry: predicted ${predicted.healsOnRetry ? 'let in' : 'refused again'}, real ${cell.retry.allowed ? 'let in' : 'refused again'} (${cell.retry.clientSaid.slice(0, 120)})`);
       }
     }
     expect(mismatches).toEqual([]);
