@@ -4,7 +4,6 @@
  * install --force` rewriting the unit, so a reinstall or update that resets the device is repaired
  * before the gateway serves.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,7 @@ import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
 import { parseUnit } from '../core/systemd-unit.js';
 import { writeFileAtomic } from '../repair/atomic.js';
 import { openDir } from '../repair/confined.js';
-import { execRunner } from '../repair/service.js';
+import { execRunner } from '../core/runner.js';
 import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { snapshotOptions, type CommonOptions } from './common.js';
@@ -55,9 +54,9 @@ function unitEnvironment(unitPath: string): Record<string, string> {
 }
 
 /** The command systemd will run: absolute, stable paths to a Node and this CLI. */
-function selfCommand(output: Output): { node: string; bin: string } {
+async function selfCommand(output: Output): Promise<{ node: string; bin: string }> {
   const bin = realpathSync(process.argv[1] ?? '');
-  return { node: stableNode(output), bin };
+  return { node: await stableNode(output), bin };
 }
 
 /** The oldest Node openclaw-fix runs on (package.json engines; the launcher refuses anything older). */
@@ -87,21 +86,17 @@ export function unstablePathReason(p: string, kind: 'node' | 'tool' = 'tool'): s
   return undefined;
 }
 
-function nodeVersion(node: string): number[] | undefined {
-  try {
-    const out = execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
-    const m = /^v(\d+)\.(\d+)\./.exec(out.trim());
-    return m ? [Number(m[1]), Number(m[2])] : undefined;
-  } catch {
-    return undefined;
-  }
+async function nodeVersion(node: string): Promise<number[] | undefined> {
+  const answer = await execRunner(node, ['--version'], { timeoutMs: 5000 });
+  const m = answer.code === 0 ? /^v(\d+)\.(\d+)\./.exec(answer.stdout.trim()) : null;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
 /**
  * The Node the drop-in runs: this one when its path is stable; else the first `node` on PATH (then
  * /usr/local/bin, /usr/bin) that is stable and new enough, said out loud; else refused.
  */
-function stableNode(output: Output): string {
+async function stableNode(output: Output): Promise<string> {
   const self = realpathSync(process.execPath);
   const why = unstablePathReason(self, 'node');
   if (!why) return self;
@@ -115,7 +110,7 @@ function stableNode(output: Output): string {
       continue;
     }
     if (unstablePathReason(real, 'node')) continue;
-    const v = nodeVersion(real);
+    const v = await nodeVersion(real);
     if (!v || v[0]! < NODE_FLOOR[0]! || (v[0] === NODE_FLOOR[0] && v[1]! < NODE_FLOOR[1]!)) continue;
     output.note(`openclaw-fix: this Node (${self}) is in ${why}, which can disappear; the guard uses ${real} (v${v.join('.')}) instead.`);
     return real;
@@ -231,7 +226,7 @@ export async function run(opts: GuardOptions, output: Output, args: string[]): P
       t.unitPath,
     );
   }
-  const self = selfCommand(output);
+  const self = await selfCommand(output);
   const unstable = unstablePathReason(self.bin);
   if (unstable) {
     throw new CannotRunError(

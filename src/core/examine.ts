@@ -2,7 +2,6 @@
 import { diagnose, type Diagnosis } from './diagnose.js';
 import type { Snapshot } from './model.js';
 import { takeSnapshot, type SnapshotOptions } from './snapshot.js';
-import { portAnswers } from '../repair/service.js';
 import type { FindingId } from './findings.js';
 
 export interface ExamineOptions {
@@ -17,12 +16,10 @@ export interface ExamineOptions {
 
 /** doctor and check read only the newest few log files, so they stay fast on hosts with weeks of logs. */
 const MAX_LOG_FILES = 3;
-/** One loopback TCP connect to the configured port: cheap, bounded, and it tells "down" from "refusing itself". */
-const GATEWAY_PROBE_TIMEOUT_MS = 300;
 
 export async function examine(snapshotOptions: SnapshotOptions, options: ExamineOptions): Promise<{ snapshot: Snapshot; diagnosis: Diagnosis }> {
-  const snapshot = await takeSnapshot(snapshotOptions);
-  if (!snapshot.location.demo && !snapshot.config.portInvalid) snapshot.gatewayRunning = await portAnswers(snapshot.config.port, '127.0.0.1', GATEWAY_PROBE_TIMEOUT_MS);
+  // Whether the gateway answers tells "down" from "refusing itself"; the demo state is no gateway's on this host.
+  const snapshot = await takeSnapshot({ ...snapshotOptions, knockGateway: !snapshotOptions.demoDir });
   if (options.logs !== false) {
     // Loaded only when used: --no-logs never pays for the scanner.
     const { collectLogEvidence } = await import('../logs/index.js');

@@ -2,10 +2,10 @@
  * Which OpenClaw release judges this state. Found without running the slow CLI (~1 s): the service
  * unit's ExecStart, then `openclaw` on PATH, then the usual global roots; `openclaw --version` last.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { InstalledVersion } from './model.js';
+import { execRunner, type Runner } from './runner.js';
 import { systemdUnitDir, systemdUnitName } from './service-names.js';
 import { parseUnit } from './systemd-unit.js';
 import { parseVersion } from './version.js';
@@ -58,7 +58,7 @@ export function onPath(command: string, env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
-export function detectInstalledVersion(env: NodeJS.ProcessEnv, home: string, profile?: string): InstalledVersion {
+export async function detectInstalledVersion(env: NodeJS.ProcessEnv, home: string, profile?: string, run: Runner = execRunner): Promise<InstalledVersion> {
   for (const unit of unitCandidates(home, profile, env)) {
     const entry = entryFromUnit(unit);
     const found = entry ? packageVersionAbove(realpathSafe(entry)) : null;
@@ -81,14 +81,11 @@ export function detectInstalledVersion(env: NodeJS.ProcessEnv, home: string, pro
     if (version) return { version, source: 'package', where: path.join(root, 'openclaw', 'package.json') };
   }
   if (bin) {
-    try {
-      const out = execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 8000, stdio: ['ignore', 'pipe', 'ignore'], env });
-      const parsed = parseVersion(out);
-      if (parsed) return { version: parsed.raw, source: 'cli', where: `${bin} --version` };
-    } catch {
-      // Fall through to "unknown": the strictest rules apply and the report says so.
-    }
+    const answer = await run(bin, ['--version'], { timeoutMs: 8000, env });
+    const parsed = answer.code === 0 ? parseVersion(answer.stdout) : null;
+    if (parsed) return { version: parsed.raw, source: 'cli', where: `${bin} --version` };
   }
+  // "unknown": the strictest rules apply and the report says so.
   return { version: null, source: 'none' };
 }
 

@@ -7,10 +7,12 @@ import { notableStateFiles, serviceTokens } from '../store/extras.js';
 import { readStore } from '../store/index.js';
 import { deniedDirectory, notThisUserError, readSmallText } from './bounded-read.js';
 import { CannotRunError } from './errors.js';
+import { portAnswers } from './gateway-port.js';
 import { detectInstalledVersion } from './installed-version.js';
 import { knowledgeForString } from './knowledge.js';
 import { assertStateDir, locateState, type LocateOptions } from './locate.js';
 import type { FileInfo, InstalledVersion, Snapshot } from './model.js';
+import type { Runner } from './runner.js';
 import { ownerText, runAsHint } from './users.js';
 import { parseVersion } from './version.js';
 
@@ -24,7 +26,17 @@ export interface SnapshotOptions extends LocateOptions {
    * (compare-and-swap); read-only doctor leaves them out: 11 MB of hashing on a 10,000-device store.
    */
   hashStore?: boolean;
+  /**
+   * Knock once on the gateway's port (Snapshot.gatewayRunning): doctor and check report it, rotate and restore
+   * decide how to write around a running gateway. logs and the re-reads during a write do not ask.
+   */
+  knockGateway?: boolean;
+  /** Runs `openclaw --version` when nothing else names the release (tests pass their own). */
+  runner?: Runner;
 }
+
+/** One loopback TCP connect: refused or accepted by the kernel at once; the bound is for a port a firewall drops. */
+const GATEWAY_KNOCK_TIMEOUT_MS = 300;
 
 /** The demo state ships a `demo.json` naming the release it was captured from. */
 function demoVersion(stateDir: string): string | null {
@@ -36,7 +48,7 @@ function demoVersion(stateDir: string): string | null {
   }
 }
 
-function resolveVersion(options: SnapshotOptions, home: string, profile: string | undefined, stateDir: string, demo: boolean): InstalledVersion {
+async function resolveVersion(options: SnapshotOptions, home: string, profile: string | undefined, stateDir: string, demo: boolean): Promise<InstalledVersion> {
   if (options.openclawVersion) {
     const parsed = parseVersion(options.openclawVersion);
     if (!parsed) {
@@ -48,13 +60,13 @@ function resolveVersion(options: SnapshotOptions, home: string, profile: string 
     const version = demoVersion(stateDir);
     if (version) return { version, source: 'demo' };
   }
-  return detectInstalledVersion(options.env, home, profile);
+  return detectInstalledVersion(options.env, home, profile, options.runner);
 }
 
 export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> {
   const location = locateState(options, options.env, options.cwd);
   assertStateDir(location);
-  const version = resolveVersion(options, location.home, location.profile, location.stateDir, location.demo);
+  const version = await resolveVersion(options, location.home, location.profile, location.stateDir, location.demo);
   const release = knowledgeForString(version.version ?? undefined);
   const config = readGatewayConfig(location.configPath, options.env, location.profile);
   const fileIdentity = readIdentity(location.stateDir);
@@ -68,6 +80,8 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
   const deviceAuth = storeRead.deviceAuth ?? fileDeviceAuth;
   const legacyIdentity = storeRead.identity && fileIdentity.file.status !== 'missing' ? fileIdentity : undefined;
   const legacyDeviceAuth = storeRead.deviceAuth && fileDeviceAuth.file.status !== 'missing' ? fileDeviceAuth : undefined;
+  // A port no socket can use is reported by the config rule; nothing is knocked on.
+  const gatewayRunning = options.knockGateway && !config.portInvalid ? await portAnswers(config.port, '127.0.0.1', GATEWAY_KNOCK_TIMEOUT_MS) : undefined;
   return {
     location,
     version,
@@ -85,6 +99,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
     nowMs: options.nowMs ?? Date.now(),
     stateFiles: notableStateFiles(location.stateDir),
     serviceTokens: serviceTokens(location.stateDir, location.home, location.profile, options.env),
+    ...(gatewayRunning !== undefined ? { gatewayRunning } : {}),
   };
 }
 

@@ -3,10 +3,10 @@
  * per new event, until the signal aborts. Polls size rather than fs.watch, which misses appends on
  * some filesystems (network mounts, WSL's /mnt) and fires twice on others.
  */
-import { spawn } from 'node:child_process';
 import { stat, type FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openRegularFile } from '../core/bounded-read.js';
+import { spawnStarter, type Starter } from '../core/runner.js';
 import type { TimedEvent } from './evidence.js';
 import { lineHandler } from './index.js';
 import { CandidateSplitter, scanHandle, scanStream } from './scan.js';
@@ -22,6 +22,8 @@ export interface FollowOptions {
   newest?: () => LogSource | undefined;
   pollMs?: number;
   stdin?: NodeJS.ReadableStream;
+  /** Starts `journalctl -f` (tests pass their own). */
+  start?: Starter;
 }
 
 /**
@@ -49,10 +51,10 @@ export async function follow(options: FollowOptions): Promise<void> {
     return;
   }
   if (source.kind === 'journal') {
-    const child = spawn(source.command!, ['--user', '-u', source.path, '-o', 'short-iso', '--no-pager', '-q', '-f', '-n', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    signal.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
+    const journal = (options.start ?? spawnStarter)(source.command!, ['--user', '-u', source.path, '-o', 'short-iso', '--no-pager', '-q', '-f', '-n', '0']);
+    signal.addEventListener('abort', () => journal.stop(), { once: true });
     const splitter = new CandidateSplitter(lineHandler(source.label, undefined, options.onEvent));
-    await scanStream(child.stdout, splitter).catch(() => undefined);
+    await scanStream(journal.stdout, splitter).catch(() => undefined);
     return;
   }
   // Like `tail -F`: the file stays open, so lines written to it before a rename rotation are still read; then

@@ -3,12 +3,12 @@
  * candidate splitter, recognise, group. A source that cannot be read becomes a problem line; a
  * malformed line is skipped; nothing here stops the scan or throws for bad input.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { openRegularFile } from '../core/bounded-read.js';
 import { createGunzip } from 'node:zlib';
 import { errnoCode } from '../core/errors.js';
 import type { LogEvidence, StateLocation } from '../core/model.js';
+import { spawnStarter, type Starter } from '../core/runner.js';
 import { EvidenceBuilder, type TimedEvent } from './evidence.js';
 import { parseLine } from './line.js';
 import { recognise } from './patterns.js';
@@ -29,6 +29,8 @@ export interface CollectOptions {
   onEvent?: (event: TimedEvent) => void;
   /** How long journalctl may take before it is given up on. */
   journalTimeoutMs?: number;
+  /** Starts journalctl (tests pass their own). */
+  start?: Starter;
 }
 
 /** Turns raw candidate lines from one source into events. Shared by the full scan and --follow. */
@@ -57,21 +59,17 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-async function readJournal(source: LogSource, sinceMs: number, splitter: CandidateSplitter, timeoutMs: number): Promise<string | undefined> {
+async function readJournal(source: LogSource, sinceMs: number, splitter: CandidateSplitter, timeoutMs: number, start: Starter): Promise<string | undefined> {
   // short-iso keeps each entry's time (`-o cat` drops it when the console line has none).
   const args = ['--user', '-u', source.path, '-o', 'short-iso', '--no-pager', '-q', '--since', `@${Math.floor(sinceMs / 1000)}`];
-  const child = spawn(source.command!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('error', () => resolve(-1));
-    child.on('close', (code) => resolve(code));
-  });
+  const journal = start(source.command!, args);
+  const timer = setTimeout(() => journal.stop(), timeoutMs);
   try {
-    await scanStream(child.stdout, splitter);
+    await scanStream(journal.stdout, splitter);
   } finally {
     clearTimeout(timer);
   }
-  const code = await exited;
+  const code = await journal.exited;
   return code === 0 ? undefined : `journalctl for ${source.path} did not finish cleanly (exit ${code ?? 'signal'}); its lines may be incomplete.`;
 }
 
@@ -80,7 +78,7 @@ async function readSource(source: LogSource, splitter: CandidateSplitter, option
     if (source.kind === 'stdin') {
       await scanStream((options.stdin ?? process.stdin) as AsyncIterable<Buffer>, splitter);
     } else if (source.kind === 'journal') {
-      return await readJournal(source, windowStart, splitter, options.journalTimeoutMs ?? 15_000);
+      return await readJournal(source, windowStart, splitter, options.journalTimeoutMs ?? 15_000, options.start ?? spawnStarter);
     } else if (await isGzip(source.path)) {
       const gunzip = createGunzip();
       const input = createReadStream(source.path);

@@ -8,7 +8,6 @@
  * the probe removes again by request id (unless keepRequests); a release that auto-approves changes the store,
  * which is reported, never undone. Nothing else is written by us.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +16,8 @@ import type { ClientKind, DeviceRecord, PendingRequest, Snapshot } from '../core
 import { readDeviceAuth } from '../store/identity.js';
 import { readStore } from '../store/index.js';
 import { jsonStorePaths } from '../store/json-store.js';
-import { portAnswers } from '../repair/service.js';
+import { portAnswers } from '../core/gateway-port.js';
+import { spawnStarter } from '../core/runner.js';
 import { ConflictError, vetTarget, writeFileAtomic } from '../repair/atomic.js';
 import { DRIVER_SOURCE, PROBE_ENV, PROBE_MARK, type DriverClient, type DriverRequest } from './driver.js';
 import { CannotProbe, locateReleaseClient, type ReleaseClient } from './release-client.js';
@@ -278,7 +278,7 @@ export async function runProbe(snapshot: Snapshot, options: ProbeOptions = {}): 
   if (!(await portAnswers(config.port, '127.0.0.1', 1000))) return cannot(`no gateway answers on 127.0.0.1:${config.port}`, started);
   let client;
   try {
-    client = locateReleaseClient(snapshot, env);
+    client = await locateReleaseClient(snapshot, env);
   } catch (error) {
     if (error instanceof CannotProbe) return cannot(error.message, started);
     throw error;
@@ -349,15 +349,14 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
     FORCE_COLOR: '0',
   };
   delete childEnv.NODE_OPTIONS;
-  const child = spawn(client.nodeBin, ['--input-type=module', '-e', DRIVER_SOURCE], { cwd: shadow ?? location.stateDir, env: childEnv, stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawnStarter(client.nodeBin, ['--input-type=module', '-e', DRIVER_SOURCE], { cwd: shadow ?? location.stateDir, env: childEnv, input: true });
   const reader = new LineReader();
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d: string) => reader.push(d));
   // The release's code writes beside its state dir (the private copy) until it exits: the copy is removed after.
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  child.on('close', () => reader.end());
-  child.on('error', () => reader.end());
-  const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutMs + 2000) * specs.length + 20_000);
+  const exited = child.exited.then(() => true);
+  void exited.then(() => reader.end());
+  const killer = setTimeout(() => child.stop('SIGKILL'), (timeoutMs + 2000) * specs.length + 20_000);
 
   const results: ProbeClientResult[] = [];
   const created: string[] = [];
@@ -379,7 +378,7 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
         }
       }
       const before = await lookAtStore(snapshot);
-      child.stdin.write('go\n');
+      child.stdin?.write('go\n');
       const r = (await reader.next()) as { client?: string; ok?: boolean; error?: string; ms?: number; scopes?: string[] | null } | null;
       if (!r || r.client !== spec.client) {
         fatal = `the release's client stopped before the ${spec.client} connect`;
@@ -413,11 +412,10 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
     }
   } finally {
     clearTimeout(killer);
-    child.stdin.end();
-    const wait = (ms: number) => Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
-    await wait(5000);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
+    child.stdin?.end();
+    const wait = (ms: number) => Promise.race([exited, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+    if (!(await wait(5000))) {
+      child.stop('SIGKILL');
       await wait(2000);
     }
   }

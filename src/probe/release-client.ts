@@ -3,10 +3,10 @@
  * release's `callGateway` (src/gateway/call.ts in OpenClaw), so the handshake is always the one this release
  * speaks: our own reimplementation would agree with our knowledge table, not with the gateway.
  */
-import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectInstalledVersion, onPath } from '../core/installed-version.js';
+import { execRunner } from '../core/runner.js';
 import type { Snapshot } from '../core/model.js';
 
 export interface ReleaseClient {
@@ -27,8 +27,8 @@ const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 export class CannotProbe extends Error {}
 
 /** The package the version came from: the snapshot's when it was read from a package, else the installed one. */
-export function installedPackage(snapshot: Snapshot, env: NodeJS.ProcessEnv): { version: string; pkgDir: string } {
-  const v = snapshot.version.source === 'package' && snapshot.version.where ? snapshot.version : detectInstalledVersion(env, snapshot.location.home, snapshot.location.profile);
+export async function installedPackage(snapshot: Snapshot, env: NodeJS.ProcessEnv): Promise<{ version: string; pkgDir: string }> {
+  const v = snapshot.version.source === 'package' && snapshot.version.where ? snapshot.version : await detectInstalledVersion(env, snapshot.location.home, snapshot.location.profile);
   if (v.source !== 'package' || !v.where || !v.version) {
     throw new CannotProbe(v.source === 'cli' ? `openclaw answers ${v.version} but its package directory was not found, so its client code cannot be run` : 'no installed OpenClaw package was found (service unit, PATH, global npm roots), so its client code cannot be run');
   }
@@ -127,33 +127,30 @@ function compare(a: [number, number, number], b: [number, number, number]): numb
 }
 
 /** A Node the release's engines accept: `node` on PATH (what runs the installed CLI), then the one running us. */
-function pickNode(engines: string | undefined, env: NodeJS.ProcessEnv): { bin: string; version: string } {
+async function pickNode(engines: string | undefined, env: NodeJS.ProcessEnv): Promise<{ bin: string; version: string }> {
   const tried: string[] = [];
   const onPathNode = onPath('node', env);
-  const candidates: Array<{ bin: string; version: () => string | null }> = [];
+  const candidates: Array<{ bin: string; version: () => Promise<string | null> }> = [];
   if (onPathNode) {
     candidates.push({
       bin: onPathNode,
-      version: () => {
-        try {
-          return execFileSync(onPathNode, ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-        } catch {
-          return null;
-        }
+      version: async () => {
+        const answer = await execRunner(onPathNode, ['--version'], { timeoutMs: 5000 });
+        return answer.code === 0 ? answer.stdout.trim() : null;
       },
     });
   }
-  candidates.push({ bin: process.execPath, version: () => process.version });
+  candidates.push({ bin: process.execPath, version: async () => process.version });
   for (const c of candidates) {
-    const version = c.version();
+    const version = await c.version();
     if (version && satisfiesEngines(version, engines)) return { bin: c.bin, version };
     tried.push(`${c.bin} ${version ?? '(did not run)'}`);
   }
   throw new CannotProbe(`the release needs Node ${engines} and none was found (tried ${tried.join(', ')})`);
 }
 
-export function locateReleaseClient(snapshot: Snapshot, env: NodeJS.ProcessEnv): ReleaseClient {
-  const { version, pkgDir } = installedPackage(snapshot, env);
+export async function locateReleaseClient(snapshot: Snapshot, env: NodeJS.ProcessEnv): Promise<ReleaseClient> {
+  const { version, pkgDir } = await installedPackage(snapshot, env);
   const found = findCallGateway(pkgDir);
   if (!found) throw new CannotProbe(`no dist chunk of ${pkgDir} defines callGateway (the release's client code moved)`);
   let engines: string | undefined;
@@ -163,6 +160,6 @@ export function locateReleaseClient(snapshot: Snapshot, env: NodeJS.ProcessEnv):
   } catch {
     engines = undefined;
   }
-  const node = pickNode(engines, env);
+  const node = await pickNode(engines, env);
   return { version, pkgDir, ...found, nodeBin: node.bin, nodeVersion: node.version };
 }

@@ -20,7 +20,8 @@ import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, SQLITE_DB_FILE } from './p
 import { assertWritable } from './preflight.js';
 import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction } from '../report/rotate.js';
 import { staleLockNote } from './lock.js';
-import { assertPortForRestart, detectGateway, type Runner } from './service.js';
+import type { Runner } from '../core/runner.js';
+import { assertPortForRestart, detectGateway } from './service.js';
 import { shellQuote } from '../core/diagnose.js';
 
 /** Only files rotate writes may come back from a backup: a tampered manifest cannot aim anywhere else. */
@@ -59,7 +60,8 @@ function pick(backups: Backup[], name: string | undefined, root: string): Backup
 }
 
 export async function restore(run: RestoreRun, output: Output): Promise<number> {
-  const snapshot = await takeSnapshot(run.snapshotOptions);
+  // Whether the gateway answers decides how the backup is written around it; --list writes nothing.
+  const snapshot = await takeSnapshot({ ...run.snapshotOptions, knockGateway: !run.list });
   const stateDir = snapshot.location.stateDir;
   const root = path.join(stateDir, 'backups', 'openclaw-fix');
   const { backups, incomplete } = await listBackups(stateDir);
@@ -225,7 +227,7 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
   }
 
   await assertWritable(stateDir, spec.writable);
-  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, env: process.env, runner: run.runner, home: snapshot.location.home });
+  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, listening: snapshot.gatewayRunning ?? false, env: process.env, runner: run.runner, home: snapshot.location.home });
   const [label, target, note] = spec.target;
   if (!output.json) {
     renderPlanHeader(output, snapshot, 'restore');

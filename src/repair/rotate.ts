@@ -20,7 +20,8 @@ import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOpt
 import { assertStoreReadable, assertWritable } from './preflight.js';
 import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson } from '../report/rotate.js';
 import { staleLockNote } from './lock.js';
-import { assertPortForRestart, detectGateway, type Runner } from './service.js';
+import type { Runner } from '../core/runner.js';
+import { assertPortForRestart, detectGateway } from './service.js';
 import { shellQuote } from '../core/diagnose.js';
 import type { ProbeVerification } from '../probe/verify.js';
 
@@ -82,8 +83,8 @@ function readAsPlanned(snapshot: Snapshot, rel: string, abs: string): Buffer | u
   return read?.sha256 !== undefined && read.sha256 === sha256(bytes) ? bytes : undefined;
 }
 
-async function load(run: RotateRun): Promise<Loaded> {
-  const snapshot = await takeSnapshot(run.snapshotOptions);
+async function load(run: RotateRun, knockGateway = false): Promise<Loaded> {
+  const snapshot = await takeSnapshot({ ...run.snapshotOptions, knockGateway });
   return { snapshot, diagnosis: diagnose(snapshot, { commandArgs: run.commandArgs }) };
 }
 
@@ -97,7 +98,8 @@ interface Found {
 }
 
 export async function rotate(run: RotateRun, output: Output): Promise<number> {
-  const first = await load(run);
+  // Only this first reading asks whether the gateway answers: how to write around it is decided from it.
+  const first = await load(run, true);
   const { snapshot } = first;
   const editor = editorFor(snapshot);
   assertStoreReadable(snapshot);
@@ -108,7 +110,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   if (plan.nothing) return nothingToDo(run, output, first, plan, demoNote);
 
   await assertWritable(stateDir, editor.files(plan));
-  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, home: snapshot.location.home, env: process.env, runner: run.runner });
+  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, listening: snapshot.gatewayRunning ?? false, home: snapshot.location.home, env: process.env, runner: run.runner });
   if (!output.json) {
     renderPlanHeader(output, snapshot, 'rotate', demoNote);
     renderPlan(output, snapshot, first.diagnosis, plan, gateway, { restart: run.restart, timeoutSec: run.timeoutSec });

@@ -1,29 +1,13 @@
 /**
  * How the gateway runs here, and stopping/starting it around a write. The gateway rewrites paired.json on
  * connects, so an edit made while it runs can be lost; stopping it is the only way to exclude that.
- * Every command goes through one injectable Runner (execFile, no shell).
+ * Every command goes through the injectable Runner (core/runner.ts).
  */
-import { execFile } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { CannotRunError } from '../core/errors.js';
+import { portAnswers } from '../core/gateway-port.js';
+import { execRunner, type RunResult, type Runner } from '../core/runner.js';
 import { launchdLabel, systemdUnitName, windowsTaskName } from '../core/service-names.js';
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-export type Runner = (cmd: string, args: string[]) => Promise<RunResult>;
-
-export const execRunner: Runner = (cmd, args) =>
-  new Promise((resolve) => {
-    execFile(cmd, args, { timeout: 30_000, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
-      const errCode = (error as NodeJS.ErrnoException | null)?.code;
-      const code = !error ? 0 : errCode === 'ENOENT' ? 127 : typeof errCode === 'number' ? errCode : (error as { status?: number }).status ?? 1;
-      resolve({ code, stdout: String(stdout ?? ''), stderr: String(stderr ?? '') });
-    });
-  });
 
 interface ServiceManager {
   kind: 'systemd-user' | 'systemd-system' | 'launchd' | 'schtasks';
@@ -49,6 +33,8 @@ export interface GatewayStatus {
 export interface DetectOptions {
   profile?: string;
   port: number;
+  /** Whether the gateway answered on its port when the state was read (takeSnapshot's knock). */
+  listening: boolean;
   env: NodeJS.ProcessEnv;
   runner?: Runner;
   platform?: NodeJS.Platform;
@@ -163,21 +149,6 @@ async function schtasks(opts: DetectOptions, run: Runner): Promise<Detected> {
   };
 }
 
-export function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
-  // Nothing can answer on 70000 or 3.5; net.connect would throw a RangeError instead of saying so.
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 /**
  * Restart-and-verify waits for the gateway on its port: with a port no socket can use, it could only fail
  * after the write (and roll a good fix back). Refused before anything changes; --no-restart still writes.
@@ -193,11 +164,8 @@ export function assertPortForRestart(config: { portInvalid?: string }, restart: 
 export async function detectGateway(opts: DetectOptions): Promise<GatewayStatus> {
   const run = opts.runner ?? execRunner;
   const platform = opts.platform ?? process.platform;
-  const [found, listening] = await Promise.all([
-    platform === 'darwin' ? launchd(opts, run) : platform === 'win32' ? schtasks(opts, run) : systemd(opts, run),
-    portAnswers(opts.port),
-  ]);
-  return { service: found.service, listening, port: opts.port, note: found.note };
+  const found = await (platform === 'darwin' ? launchd(opts, run) : platform === 'win32' ? schtasks(opts, run) : systemd(opts, run));
+  return { service: found.service, listening: opts.listening, port: opts.port, note: found.note };
 }
 
 /** Waits until the port answers, reporting progress; a spinner only on a terminal, else one line per step. */

@@ -1,6 +1,7 @@
 /** How rotate finds the service that runs the gateway, per platform, through an injected runner (argv recorded). */
 import { describe, expect, it } from 'vitest';
-import { detectGateway, type Runner } from '../../src/repair/service.js';
+import type { Runner } from '../../src/core/runner.js';
+import { detectGateway } from '../../src/repair/service.js';
 
 function recorder(answer: (cmd: string, args: string[]) => { code: number; stdout?: string; stderr?: string }) {
   const calls: string[] = [];
@@ -12,7 +13,7 @@ function recorder(answer: (cmd: string, args: string[]) => { code: number; stdou
   return { calls, runner };
 }
 
-const base = { port: 1, home: '/home/u', uid: 501 };
+const base = { port: 1, listening: false, home: '/home/u', uid: 501 };
 
 describe('detectGateway', () => {
   it('linux: the profile user unit, stopped and started with systemctl --user', async () => {
