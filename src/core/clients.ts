@@ -144,9 +144,10 @@ export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdi
 
   const tokenRefusal = cachedTokenRefusal(snapshot, device, spec.requests, auth);
   if (tokenRefusal) {
-    // With a shared token the client drops the refused cached token and its next connect is an ordinary one.
-    if (auth === 'token') return { ...refused('device-token-mismatch', tokenRefusal.why, tokenRefusal.missing), healsOnRetry: true };
-    return refused('device-token-mismatch', tokenRefusal.why, tokenRefusal.missing);
+    const verdict = refused('device-token-mismatch', tokenRefusal.why, tokenRefusal.missing);
+    // With a shared token the client drops the refused cached token: its next connect is the same one without it.
+    const retry = auth === 'token' ? predictClient({ ...snapshot, deviceAuth: { ...snapshot.deviceAuth, tokens: [] } }, spec) : null;
+    return retry?.verdict === 'allowed' ? { ...verdict, healsOnRetry: true } : verdict;
   }
 
   const baseline = connectBaseline(release, device);

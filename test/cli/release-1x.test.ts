@@ -58,6 +58,17 @@ describe('2026.1.30: a cached device token short of the bundle', () => {
     expect(doc.exitCode).toBe(1);
   });
 
+  it('with the shared token but a gateway bound beyond loopback: the retry is an upgrade nobody approves, so it loops', async () => {
+    const dir = await state(['operator.read']);
+    const file = path.join(dir, 'openclaw.json');
+    const config = JSON.parse(readFileSync(file, 'utf8'));
+    config.gateway.bind = 'lan';
+    writeFileSync(file, JSON.stringify(config));
+    const doc = await doctor(dir);
+    expect(doc.clients.every((c) => c.verdict === 'refused' && !c.healsOnRetry)).toBe(true);
+    expect(doc.exitCode).toBe(1);
+  });
+
   it('with a password the shared check passes whatever token is presented: no token refusal', async () => {
     const dir = await state(['operator.read']);
     setAuth(dir, { mode: 'password', password: 'oracle-password-0123456789' });
