@@ -43,6 +43,13 @@ import {
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT_DIR = path.join(REPO, "test", "oracle");
+/** The gateway config measured: the shared token by default; a variant's data file is <release>.<variant>.json. */
+const VARIANT = (() => {
+  const authMode = process.env.SWEEP_AUTH === "none" ? "none" : "token";
+  const autoApproveLocal = process.env.SWEEP_AUTO_APPROVE_LOCAL === "false" ? false : undefined;
+  const parts = [authMode === "none" ? "auth-none" : null, autoApproveLocal === false ? "no-autoapprove" : null].filter(Boolean);
+  return { authMode, autoApproveLocal, suffix: parts.length ? `.${parts.join(".")}` : "" };
+})();
 export const SWEEP_FORMAT = 1;
 
 const A = "operator.admin";
@@ -282,8 +289,14 @@ async function sweepRelease(version) {
   const rel = await installRelease(version);
   const { home } = makeTempHome(`ocf-sweep-${version}-`);
   const port = await freePort();
+  // A variant (SWEEP_AUTH=none, SWEEP_AUTO_APPROVE_LOCAL=false) measures what the shared token hides: from 7.35 the
+  // CLI leaves its identity out when it has a shared secret, so only without one does it pair and ask its scopes.
+  if (VARIANT.autoApproveLocal === false) {
+    fs.mkdirSync(path.join(home, ".openclaw"), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { nodes: { pairing: { autoApproveLocal: false } } } }), { mode: 0o600 });
+  }
   // A 2.x gateway's first start on a busy machine took over 90 s (2026.2.17 on 2 shared cores): wait up to 5 min.
-  const gw = await startGateway(version, { home, port, maxLifetimeMs: 25 * 60_000, readyTimeoutMs: 300_000 });
+  const gw = await startGateway(version, { home, port, authMode: VARIANT.authMode, maxLifetimeMs: 40 * 60_000, readyTimeoutMs: 300_000 });
   const cells = [];
   let kind = "json";
   let host;
@@ -353,7 +366,9 @@ async function sweepRelease(version) {
     release: version,
     measuredAt: new Date().toISOString(),
     runtime: { node: rel.nodeVersion, enginesNode: rel.enginesNode },
-    setup: "loopback gateway, gateway.auth.mode token (shared token in the config), host identity created by the first `openclaw devices list --json`",
+    setup: `loopback gateway, gateway.auth.mode ${VARIANT.authMode === "none" ? "none (no shared secret)" : "token (shared token in the config)"}${VARIANT.autoApproveLocal === false ? ", gateway.nodes.pairing.autoApproveLocal false" : ""}, host identity created by the first \`openclaw devices list --json\``,
+    // What the oracle test writes into each state's openclaw.json: the gateway config this run measured.
+    config: { authMode: VARIANT.authMode, ...(VARIANT.autoApproveLocal === false ? { autoApproveLocal: false } : {}) },
     store: kind,
     clients: CLIENTS.map(({ name, kind: k, method, scope, argv }) => ({ name, kind: k, method, scope, ...(argv ? { command: `openclaw ${argv.join(" ")}` } : {}) })),
     states: STATES,
@@ -362,7 +377,7 @@ async function sweepRelease(version) {
     cells,
   };
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  const file = path.join(OUT_DIR, `${version}.json`);
+  const file = path.join(OUT_DIR, `${version}${VARIANT.suffix}.json`);
   fs.writeFileSync(file, `${JSON.stringify(doc, null, 1)}\n`);
   return { file, ms: Date.now() - t0, cells: cells.length };
 }

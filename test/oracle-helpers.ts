@@ -47,13 +47,21 @@ export interface OracleDoc {
   release: string;
   measuredAt: string;
   store: 'json' | 'sqlite';
+  /** The gateway config the run measured (absent in older files: the shared token, local approval as shipped). */
+  config?: { authMode: 'token' | 'none'; autoApproveLocal?: false };
   states: Array<{ name: string; pending?: { clientId: string; clientMode: string; scopes: string[] } }>;
   cells: OracleCell[];
 }
 
+/** A data file's name in test titles: the release, and the gateway config when it is not the default one. */
+export function docLabel(d: OracleDoc): string {
+  const parts = [d.config?.authMode === 'none' ? 'auth none' : null, d.config?.autoApproveLocal === false ? 'autoApproveLocal false' : null].filter(Boolean);
+  return parts.length ? `${d.release} (${parts.join(', ')})` : d.release;
+}
+
 export function oracleDocs(): OracleDoc[] {
   return readdirSync(ORACLE_DIR)
-    .filter((f) => /^\d{4}\.\d+\.\d+\.json$/.test(f))
+    .filter((f) => /^\d{4}\.\d+\.\d+(\.[a-z-]+)*\.json$/.test(f))
     .map((f) => JSON.parse(readFileSync(path.join(ORACLE_DIR, f), 'utf8')) as OracleDoc);
 }
 
@@ -105,11 +113,9 @@ export async function stateFor(doc: OracleDoc, cell: OracleCell): Promise<string
   made.push(root);
   const dir = path.join(root, 'state');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(
-    path.join(dir, 'openclaw.json'),
-    JSON.stringify({ gateway: { mode: 'local', port: 9, bind: 'loopback', auth: { mode: 'token', token: 'oracle-shared-token-0123456789' } } }),
-    { mode: 0o600 },
-  );
+  const auth = doc.config?.authMode === 'none' ? { mode: 'none' } : { mode: 'token', token: 'oracle-shared-token-0123456789' };
+  const nodes = doc.config?.autoApproveLocal === false ? { nodes: { pairing: { autoApproveLocal: false } } } : {};
+  writeFileSync(path.join(dir, 'openclaw.json'), JSON.stringify({ gateway: { mode: 'local', port: 9, bind: 'loopback', auth, ...nodes } }), { mode: 0o600 });
   const spec = doc.states.find((s) => s.name === cell.state);
   const now = Date.now();
   const record = cell.before && {

@@ -5,7 +5,7 @@
  * finding for that device again. Findings whose fix is a manual step (no command) are skipped, and counted.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { oracleDocs, removeOracleStates, stateFor, type OracleDoc } from '../oracle-helpers.js';
+import { docLabel, oracleDocs, removeOracleStates, stateFor, type OracleDoc } from '../oracle-helpers.js';
 import { parseJson, runCli } from '../helpers.js';
 
 interface Finding {
@@ -28,7 +28,7 @@ function states(doc: OracleDoc) {
 
 afterAll(removeOracleStates);
 
-describe.each(oracleDocs().map((d) => [d.release, d] as const))('fix lines on the measured states of %s', (_r, doc) => {
+describe.each(oracleDocs().map((d) => [docLabel(d), d] as const))('fix lines on the measured states of %s', (_r, doc) => {
   it('each printed openclaw-fix command clears its finding', async () => {
     const failures: string[] = [];
     let ran = 0;
