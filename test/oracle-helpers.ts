@@ -73,7 +73,7 @@ export interface Outcome {
 /** The real outcome of one cell, from evidence only (header). */
 export function realOutcome(doc: OracleDoc, cell: OracleCell): Outcome {
   if (!cell.allowed) {
-    return { verdict: 'refused', reason: cell.auditReason ?? (deviceTokenRefused(cell) ? 'device-token-mismatch' : `unexplained: ${cell.clientSaid}`) };
+    return { verdict: 'refused', reason: cell.auditReason ?? (deviceTokenRefused(cell) ? 'device-token-mismatch' : notPairedRefused(cell) ? 'not-paired' : `unexplained: ${cell.clientSaid}`) };
   }
   if (cell.autoApprovedLogged) return { verdict: 'allowed', reason: 'auto-approved' };
   if (cell.before === null && cell.after === null) return { verdict: 'allowed', reason: 'skips-pairing' };
@@ -88,6 +88,14 @@ export function realOutcome(doc: OracleDoc, cell: OracleCell): Outcome {
  * mismatch", reason=token_mismatch): the client led with its cached device token, which the gateway tried after
  * the shared check failed. The sweep's shared token is always the configured one, so here it means the device token.
  */
+/**
+ * A first pairing the gateway will not approve by itself (8.1+ with autoApproveLocal false): no audit line, only the
+ * close ("device is not approved yet" on 8.2, "cause=pairing-required" on 9.6), for a host with no record.
+ */
+function notPairedRefused(cell: OracleCell): boolean {
+  return cell.before === null && /pairing required/i.test(cell.clientSaid);
+}
+
 function deviceTokenRefused(cell: OracleCell): boolean {
   return /device token/i.test(cell.clientSaid) || cell.log.some((l) => /\bunauthorized\b.*reason=token_mismatch/.test(l));
 }

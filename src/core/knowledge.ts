@@ -441,6 +441,11 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     controlUiAsksNarrow: false,
     requestIdChurn: false,
     silentLocalRoleUpgrade: true,
+    // Measured on 8.2 with auth none and autoApproveLocal false (test/oracle/2026.8.2.auth-none.no-autoapprove.json):
+    // the CLI, which presents the host identity only without a shared secret, asks each command's own scope, and the
+    // connect check reads approvedScopes before scopes. With the shared token neither is visible (the CLI skips pairing).
+    cliPerCommandScopes: true,
+    baseline: 'approved-then-scopes',
     from: '2026.8.0',
     to: '2026.9.5',
     summary: 'SQLite store; local scope upgrades silent for shared-token/password/none auth unless autoApproveLocal is false',
@@ -465,6 +470,9 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     controlUiAsksNarrow: false,
     requestIdChurn: false,
     silentLocalRoleUpgrade: true,
+    // Measured with auth none and autoApproveLocal false (test/oracle/2026.9.6.auth-none.no-autoapprove.json), as on 8.2.
+    cliPerCommandScopes: true,
+    baseline: 'approved-then-scopes',
     from: '2026.9.6',
     summary: 'as 8.1; write also covers operator.talk and operator.sessions.*',
     store: 'sqlite',

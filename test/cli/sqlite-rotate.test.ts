@@ -84,7 +84,8 @@ describe('rotate on the SQLite store', () => {
     const r = runCli(['rotate', '--state-dir', dir, ...V82, ...ADMIN, '--dry-run'], { env });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('one transaction in state/openclaw.sqlite');
-    expect(r.stdout).toMatch(/device_pairing_paired\n\s+scopes_json\s+\+ operator\.admin/);
+    // 8.2's CLI asks each command's scope (measured with auth none): `system event` needs write, `cron add` admin.
+    expect(r.stdout).toMatch(/device_pairing_paired\n\s+scopes_json\s+\+ operator\.write, operator\.admin/);
     expect(r.stdout).toContain('Dry run: nothing was changed.');
     expect(stateFiles(dir)).toEqual(before);
     expect(existsSync(path.join(dir, 'backups'))).toBe(false);
@@ -100,7 +101,7 @@ describe('rotate on the SQLite store', () => {
 
     const r = runCli(['rotate', '--state-dir', dir, ...V82, ...ADMIN, '--yes', '--no-restart'], { env });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('Done: granted operator.admin');
+    expect(r.stdout).toContain('Done: granted operator.write, operator.admin');
     const now = host(db);
     for (const list of [now.scopes, now.approved, now.tokens.operator.scopes, now.auth!.scopes]) {
       expect(list).toEqual(expect.arrayContaining(['operator.pairing', 'operator.read', 'operator.admin', 'operator.write']));

@@ -134,7 +134,10 @@ describe('rotate plan -> SQLite change', () => {
     await applySqliteScopeChange(db, change);
     const after = await takeSnapshot({ stateDir: dir, openclawVersion: '2026.8.2', env: {} });
     const d = diagnose(after);
-    expect(d.clients.find((c) => c.client === 'cli')?.verdict).toBe('allowed');
+    // 8.2's CLI asks each command's scope (measured with auth none): every command class is let in afterwards.
+    const cli = d.clients.filter((c) => c.client.startsWith('cli'));
+    expect(cli.map((c) => c.client)).toEqual(['cli-read', 'cli-write', 'cli-admin']);
+    expect(cli.every((c) => c.verdict === 'allowed')).toBe(true);
     // The repair leaves no error; `release-unverified` (issue 20) is about the release, not the store.
     expect(d.findings.filter((f) => f.severity === 'error' && f.id !== 'release-unverified')).toEqual([]);
     expect(host.deviceId).toBe(device.deviceId);
