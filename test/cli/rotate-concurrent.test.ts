@@ -12,7 +12,7 @@ describe('rotate against a concurrent writer', () => {
     [40, 5],
     [5, 400],
     [5, 400],
-  ])('gap %i ms, idle %i ms: exit 0 only when the change is in the file; otherwise exit 2 naming the race', async (gap, idle) => {
+  ])('gap %i ms, idle %i ms: exit 0 only when the change is in the file; exit 1 naming a write it replaced; otherwise exit 2 naming the race', async (gap, idle) => {
     const dir = copyState(SAMPLE);
     const paired = path.join(dir, 'devices/paired.json');
     const fakes = await fakeServices();
@@ -28,6 +28,13 @@ describe('rotate against a concurrent writer', () => {
       expect(host.tokens.operator.scopes).toEqual(expect.arrayContaining(['operator.write', 'operator.read']));
       // The writer's own updates went on around ours: both survive.
       expect(host.tokens.operator.lastUsedAtMs).toBeGreaterThan(0);
+    } else if (r.code === 1) {
+      // A write renamed onto the file between rotate's compare and its rename, the one interleaving compare-and-swap
+      // cannot prevent: the change is applied and the lost write is reported, never accepted silently.
+      const result = JSON.parse(r.stdout).result as { status: string; replacedGatewayWrites: unknown[] };
+      expect(result.status, r.stdout).toBe('applied');
+      expect(result.replacedGatewayWrites.length, r.stdout).toBeGreaterThan(0);
+      expect(host.scopes).toEqual(expect.arrayContaining(['operator.write', 'operator.read']));
     } else {
       expect(r.code, r.stdout + r.stderr).toBe(2);
       expect(JSON.parse(r.stdout).error.message).toMatch(/kept changing|keeps changing/);
