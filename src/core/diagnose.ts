@@ -9,6 +9,8 @@ export interface Diagnosis {
   findings: Finding[];
   clients: ClientVerdict[];
   summary: Record<Severity, number>;
+  /** Location flags of this run (e.g. ['--state-dir', '/srv/oc']): reporters repeat them in fix commands. */
+  commandArgs: readonly string[];
 }
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -21,36 +23,26 @@ export interface DiagnoseOptions {
   rules?: readonly Rule[];
 }
 
-/** One shell word: as it is when safe, else single-quoted (a state dir with spaces survives copy and paste). */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 export function diagnose(snapshot: Snapshot, options: DiagnoseOptions = {}): Diagnosis {
   const clients = predictClients(snapshot);
   const host = hostDevice(snapshot);
-  const commandArgs = options.commandArgs ?? [];
-  const command = (name: string, ...extra: string[]) =>
-    ['openclaw-fix', name, ...extra.map((e) => (e.startsWith('<') ? e : shellQuote(e))), ...commandArgs.map(shellQuote)].join(' ');
   const ignore = new Set<string>(options.ignore ?? []);
   const findings: Finding[] = [];
   for (const rule of options.rules ?? RULES) {
     try {
       // The mode is the registry's, whatever a rule says: one table decides which mode a finding is.
-      for (const f of rule.detect({ snapshot, clients, host, command })) findings.push({ ...f, mode: modeOf(f.id) });
+      for (const f of rule.detect({ snapshot, clients, host })) findings.push({ ...f, mode: modeOf(f.id) });
     } catch (error) {
       findings.push({
         id: 'internal-rule-error',
         mode: null,
         severity: 'warning',
-        title: `The check "${rule.id}" failed to run`,
-        explanation: `This is a bug in openclaw-fix, not a problem with your install; the other checks ran. (${error instanceof Error ? error.message : String(error)})`,
-        evidence: [],
+        args: { rule: rule.id, message: error instanceof Error ? error.message : String(error) },
       });
     }
   }
   const kept = findings.filter((f) => !ignore.has(f.id)).sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   const summary = { error: 0, warning: 0, info: 0 };
   for (const f of kept) summary[f.severity]++;
-  return { findings: kept, clients, summary };
+  return { findings: kept, clients, summary, commandArgs: options.commandArgs ?? [] };
 }

@@ -2,7 +2,7 @@
  * The read-only view of an OpenClaw install that every rule works on. It never holds a secret:
  * token values and private keys are reduced to short digests at read time (see snapshot.ts).
  */
-import type { FindingId, ModeId } from './findings.js';
+import type { FindingArgs, FindingId, ModeId } from './findings.js';
 import type { ReleaseKnowledge } from './knowledge.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -263,34 +263,24 @@ export interface LogGroup {
   intervalSec?: number;
 }
 
-export interface Fix {
-  /** The command to copy. */
-  command?: string;
-  /** The official OpenClaw alternative, when there is one. */
-  alternative?: string;
-  /** Plain-language steps when no single command fits. */
-  steps?: string[];
-  /** openclaw-fix rotate can apply it. */
-  automatic: boolean;
-}
+/**
+ * One finding: data only. `args` holds the facts its id declares (core/findings.ts FindingArgs); the reporters
+ * turn it into sentences (src/report/render.ts). The union over ids lets TypeScript check `args` against `id`.
+ */
+export type Finding = { [Id in FindingId]: FindingOf<Id> }[FindingId];
 
-export interface Finding {
+export interface FindingOf<Id extends FindingId> {
   /** One of the closed set in core/findings.ts. */
-  id: FindingId;
+  id: Id;
   /** Failure-catalog mode (M01..M16, L1..L4) or null: always the one core/findings.ts gives the id (diagnose sets it). */
   mode?: ModeId | null;
   severity: Severity;
-  title: string;
-  /** What users notice. */
-  impact?: string;
-  explanation: string;
+  args: FindingArgs[Id];
   deviceId?: string;
   /** The state file this finding is about (absolute), when it is about one: CI annotations point at it. */
   file?: string;
-  evidence: string[];
   /** Log lines that show this finding happening (attached by doctor from snapshot.logEvidence). */
   logEvidence?: string[];
-  fix?: Fix;
 }
 
 /**

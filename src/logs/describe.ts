@@ -1,7 +1,7 @@
 /** One-line wording of a log group, shared by `openclaw-fix logs` and the evidence line under doctor's findings. */
 import path from 'node:path';
 import type { LogGroup } from '../core/model.js';
-import { shortId } from '../rules/text.js';
+import { shortId } from '../report/wording/words.js';
 import { when } from './evidence.js';
 
 const SHORT: Record<string, (g: LogGroup) => string> = {

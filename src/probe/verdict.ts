@@ -5,6 +5,7 @@
 import type { Diagnosis } from '../core/diagnose.js';
 import { EXIT } from '../core/errors.js';
 import type { ClientVerdict, Finding, Severity, Snapshot } from '../core/model.js';
+import type { ProbeAnswer } from '../core/findings.js';
 import type { ProbeClientResult, ProbeReport } from './probe.js';
 
 /** Findings that only say "the gateway will refuse this host's own clients": the probe settles them. */
@@ -34,7 +35,8 @@ function whyNotProbed(client: ClientVerdict['client'], report: ProbeReport): str
 
 export type RealVerdict = 'accepted' | 'refused' | 'unknown';
 
-export function realText(r: ProbeClientResult): string {
+/** What the gateway answered to one connect, in words (the probe's table and the probe-disagrees finding). */
+export function realText(r: ProbeAnswer): string {
   if (r.outcome === 'accepted') return 'accepted';
   if (r.outcome === 'cannot') return `no verdict (${r.reason})`;
   const code = r.closeCode !== null ? `${r.closeCode} ` : '';
@@ -70,19 +72,21 @@ export function realVerdict(report: ProbeReport): RealVerdict {
 
 function disagreement(snapshot: Snapshot, row: ClientComparison): Finding {
   const real = row.real!;
-  const refusedNow = real.outcome === 'refused';
-  const version = snapshot.version.version ?? 'unknown';
-  const name = `${real.clientId}/${real.clientMode} (${row.client})`;
   return {
     id: 'probe-disagrees',
-    severity: refusedNow ? 'error' : 'warning',
-    title: `The gateway ${refusedNow ? 'refuses' : 'accepts'} ${name}, but the knowledge for OpenClaw ${version} predicted ${row.predicted!.verdict}`,
-    explanation: `The knowledge openclaw-fix has for this release is wrong here: it predicted ${row.predicted!.verdict} (${row.predicted!.reason}), and the real connect with the release's own client, signed as this host, was ${realText(real)}. The gateway's answer is the verdict.`,
+    severity: real.outcome === 'refused' ? 'error' : 'warning',
     deviceId: snapshot.identity.deviceId,
-    evidence: [
-      `predicted: ${row.predicted!.verdict} (${row.predicted!.reason}) by the rules for ${snapshot.release.id}`,
-      `gateway: ${realText(real)}${real.asked ? `, asked ${real.asked.join(', ')}` : ''}, ${real.ms} ms`,
-    ],
+    args: {
+      comparison: {
+        client: row.client,
+        clientId: real.clientId,
+        clientMode: real.clientMode,
+        predicted: row.predicted!,
+        real: { outcome: real.outcome, closeCode: real.closeCode, reason: real.reason, requestId: real.requestId, asked: real.asked, ms: real.ms },
+        version: snapshot.version.version,
+        releaseId: snapshot.release.id,
+      },
+    },
   };
 }
 
@@ -95,24 +99,12 @@ export function withProbe(snapshot: Snapshot, diagnosis: Diagnosis, report: Prob
   const rows = compareClients(diagnosis, report);
   const added: Finding[] = [];
   if (report.cannot) {
-    added.push({
-      id: 'probe-could-not-run',
-      severity: 'warning',
-      title: `cannot probe: ${report.cannot}`,
-      explanation: 'The verdict below is the prediction only; the gateway was not asked (or did not answer every connect).',
-      evidence: [],
-    });
+    added.push({ id: 'probe-could-not-run', severity: 'warning', args: { why: report.cannot } });
   }
   // A command answered by the `cli` connect disagrees exactly when that one does: one finding, on the `cli` row.
   for (const row of rows) if (row.agree === false && !row.sameAs) added.push(disagreement(snapshot, row));
   if (report.requests.problem) {
-    added.push({
-      id: 'probe-requests-left',
-      severity: 'warning',
-      title: `The pending requests the probe created could not be removed: ${report.requests.problem}`,
-      explanation: `Left in the store: ${report.requests.kept.join(', ')}. Remove them with openclaw devices reject <requestId>.`,
-      evidence: [],
-    });
+    added.push({ id: 'probe-requests-left', severity: 'warning', args: { problem: report.requests.problem, kept: report.requests.kept } });
   }
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   const findings = [...diagnosis.findings, ...added].sort((a, b) => order[a.severity] - order[b.severity]);

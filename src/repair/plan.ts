@@ -9,7 +9,7 @@ import type { Diagnosis } from '../core/diagnose.js';
 import { CannotRunError } from '../core/errors.js';
 import { SCOPE, isKnownScope, unsatisfiedScopes } from '../core/knowledge.js';
 import type { DeviceRecord, Finding, Snapshot } from '../core/model.js';
-import { scopeList, shortId } from '../rules/text.js';
+import { scopeList, shortId } from '../report/wording/words.js';
 
 export interface RotateOptions {
   device?: string;
@@ -45,11 +45,29 @@ interface RotateTarget {
   clientId?: string;
 }
 
+/** Why a plan changes nothing. */
+export type NothingToDo =
+  /** What the device needs is a grant it never had (operator.admin): made only when named with --scope. */
+  | { kind: 'held-back'; deviceId: string; isHost: boolean; heldBack: string[] }
+  /** Its clients are not refused and its lists agree. */
+  | {
+      kind: 'in-order';
+      deviceId: string;
+      isHost: boolean;
+      scopes: string[] | null;
+      /** M01's info finding: why this host's internal calls are allowed on this release. */
+      hostInfo?: Finding;
+      /** A repair request on file asks for scopes the device does not hold (a client openclaw-fix does not predict). */
+      unsatisfied?: { scopes: string[]; requestId: string };
+      /** A repair request on file (already satisfied, unless `unsatisfied`). */
+      satisfiedRequest: boolean;
+    };
+
 export interface RotatePlan {
   /** The store the plan is written for: its `files` / `arrays[].file` are files (json) or tables (sqlite). */
   store: 'json' | 'sqlite';
-  /** Nothing to change: the reason, in words. */
-  nothing?: string;
+  /** Nothing to change, and why (report/rotate.ts says it in words). */
+  nothing?: NothingToDo;
   target: RotateTarget;
   /** Scopes granted by this change (in no list of the device before). */
   added: string[];
@@ -244,25 +262,17 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
   return plan;
 }
 
-function nothingReason(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceRecord, isHost: boolean, heldBack: string[]): string {
-  const who = isHost ? "this host's device" : `device ${shortId(device.deviceId)}`;
-  if (heldBack.length) {
-    return `${who} needs ${heldBack.join(' and ')}, which it never had: that is a new grant, so openclaw-fix adds it only when you name it (--scope operator.admin) and confirm.`;
-  }
-  const info = diagnosis.findings.find((f) => f.severity === 'info' && f.id === 'service-device-missing-write' && isHost);
-  const holds = device.scopes && device.scopes.length ? `holding ${scopeList(device.scopes)}` : 'holding no scope';
-  const base = isHost
-    ? `no client of this host is refused, and the scope lists of ${who} agree (${holds}).`
-    : `${who} has no refused repair request and its scope lists agree (${holds}); name the scopes it should get with --scope.`;
+function nothingReason(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceRecord, isHost: boolean, heldBack: string[]): NothingToDo {
+  const target = { deviceId: device.deviceId, isHost };
+  if (heldBack.length) return { kind: 'held-back', ...target, heldBack };
+  // Why this host's internal calls are fine here (M01's info finding), for users who read old advice.
+  const hostInfo = isHost ? diagnosis.findings.find((f) => f.severity === 'info' && f.id === 'service-device-missing-write') : undefined;
   // Say a request is satisfied only when the connect baseline really covers it; otherwise name what it asks.
   const baseline = connectBaseline(snapshot.release, device);
   const requests = snapshot.store.pendingRequests.filter((r) => r.deviceId === device.deviceId && r.isRepair);
   const open = requests.filter((r) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, r.scopes ?? []).length > 0);
-  const stale =
-    open.length > 0
-      ? ` A repair request on file asks for ${scopeList(union(...open.map((r) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, r.scopes ?? []))))}, which ${who} does not hold: it came from a client openclaw-fix does not predict. Approve it (\`openclaw devices approve ${open[0]!.requestId}\`) or grant those scopes with --scope.`
-      : requests.length > 0
-        ? ' A repair request on file for it is already satisfied; OpenClaw drops it after 5 minutes.'
-        : '';
-  return `Nothing to do: ${base}${info ? ` ${info.explanation}` : ''}${stale}`;
+  const unsatisfied = open.length
+    ? { scopes: union(...open.map((r) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, r.scopes ?? []))), requestId: open[0]!.requestId }
+    : undefined;
+  return { kind: 'in-order', ...target, scopes: device.scopes, hostInfo, unsatisfied, satisfiedRequest: requests.length > 0 };
 }

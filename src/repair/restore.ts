@@ -22,7 +22,7 @@ import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction }
 import { staleLockNote } from './lock.js';
 import type { Runner } from '../core/runner.js';
 import { assertPortForRestart, detectGateway } from './service.js';
-import { shellQuote } from '../core/diagnose.js';
+import { shellQuote } from '../report/render.js';
 
 /** Only files rotate writes may come back from a backup: a tampered manifest cannot aim anywhere else. */
 const RESTORABLE = new Set([PAIRED_FILE, PENDING_FILE, DEVICE_AUTH_FILE]);

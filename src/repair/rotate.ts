@@ -22,7 +22,7 @@ import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson } from
 import { staleLockNote } from './lock.js';
 import type { Runner } from '../core/runner.js';
 import { assertPortForRestart, detectGateway } from './service.js';
-import { shellQuote } from '../core/diagnose.js';
+import { shellQuote } from '../report/render.js';
 import type { ProbeVerification } from '../probe/verify.js';
 
 export interface RotateRun extends RotateOptions {
@@ -106,7 +106,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   const plan = planRotate(snapshot, first.diagnosis, run);
   const stateDir = snapshot.location.stateDir;
   const demoNote = run.demoSource ? 'demo copy' : undefined;
-  const json = (exitCode: number, result: Record<string, unknown>) => output.printJson({ ...envelope('rotate', exitCode), state: { dir: stateDir }, plan: planJson(plan), result });
+  const json = (exitCode: number, result: Record<string, unknown>) => output.printJson({ ...envelope('rotate', exitCode), state: { dir: stateDir }, plan: planJson(plan, run.commandArgs), result });
   if (plan.nothing) return nothingToDo(run, output, first, plan, demoNote);
 
   await assertWritable(stateDir, editor.files(plan));
@@ -153,7 +153,7 @@ function nothingToDo(run: RotateRun, output: Output, first: Loaded, plan: Rotate
   const stateDir = snapshot.location.stateDir;
   const exitIfUnfixed = repairableErrors(first.diagnosis) > 0 ? EXIT.problems : EXIT.healthy;
   const leftover = staleLockNote(stateDir);
-  if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan), result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
+  if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan, run.commandArgs), result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
   else {
     renderPlanHeader(output, snapshot, 'rotate', demoNote);
     renderPlan(output, snapshot, first.diagnosis, plan, { listening: false, port: snapshot.config.port }, { restart: run.restart, timeoutSec: run.timeoutSec });
@@ -230,7 +230,7 @@ async function reportRotated(run: RotateRun, output: Output, stateDir: string, p
     output.printJson({
       ...envelope('rotate', exitCode),
       state: { dir: stateDir },
-      plan: planJson(plan),
+      plan: planJson(plan, run.commandArgs),
       result: { ...resultJson(result, after), undo: undo ?? null, probe: probed?.json ?? null, probeSkipped: probed?.skipped ?? null },
     });
     return exitCode;

@@ -1,6 +1,7 @@
 /** check --format github: one workflow command per finding, then a summary line. */
 import { modeOf } from '../core/findings.js';
-import type { Finding, Severity } from '../core/model.js';
+import type { Severity } from '../core/model.js';
+import { renderFinding, type RenderedFinding } from './render.js';
 import type { CheckReport, StreamReporter } from './report.js';
 
 /** GitHub workflow commands: data is escaped so a message can never inject another command. */
@@ -13,7 +14,7 @@ function ghProperty(text: string): string {
 
 const GH_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
-function annotation(f: Finding): string {
+function annotation(f: RenderedFinding): string {
   const fix = f.fix?.command ? ` Fix: ${f.fix.command}` : '';
   const mode = modeOf(f.id);
   const props = [`title=${ghProperty(`openclaw-fix ${f.id}${mode ? ` (${mode})` : ''}`)}`];
@@ -24,7 +25,7 @@ function annotation(f: Finding): string {
 
 export const renderGithub: StreamReporter = (o, report: CheckReport) => {
   const { diagnosis, exitCode, quiet, probe } = report;
-  for (const f of diagnosis.findings) if (f.severity !== 'info' || !quiet) o.printWorkflowCommand(annotation(f));
+  for (const f of diagnosis.findings) if (f.severity !== 'info' || !quiet) o.printWorkflowCommand(annotation(renderFinding(f, diagnosis.commandArgs)));
   if (quiet) return;
   o.print(exitCode === 0 ? 'openclaw-fix check: healthy' : `openclaw-fix check: ${diagnosis.summary.error} error(s), ${diagnosis.summary.warning} warning(s)`);
   if (probe) o.print(`openclaw-fix check: predicted ${probe.verdict.predicted}, gateway ${probe.verdict.real}${probe.cannot ? ` (cannot probe: ${probe.cannot})` : ''}`);

@@ -6,6 +6,7 @@ import { modeOf } from '../core/findings.js';
 import type { Snapshot, StoreView } from '../core/model.js';
 import { TOOL_VERSION } from '../version.js';
 import { FAILURE_KINDS } from '../logs/describe.js';
+import { renderFinding } from './render.js';
 import type { JsonReporter, Report } from './report.js';
 
 function hostIdOf(snapshot: Snapshot): string | undefined {
@@ -103,7 +104,7 @@ export const doctorJson = (({ command = 'doctor', exitCode, snapshot, diagnosis 
       explanation: c.explanation,
       healsOnRetry: c.healsOnRetry === true,
     })),
-    findings: diagnosis.findings.map((f) => ({
+    findings: diagnosis.findings.map((finding) => renderFinding(finding, diagnosis.commandArgs)).map((f) => ({
       id: f.id,
       mode: modeOf(f.id),
       severity: f.severity,

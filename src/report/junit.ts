@@ -1,5 +1,6 @@
 /** check --junit FILE: one test case per rule that ran, for CI systems that read JUnit XML. */
 import type { Finding } from '../core/model.js';
+import { renderFinding } from './render.js';
 import type { DocumentReporter } from './report.js';
 
 function xml(text: string): string {
@@ -19,10 +20,12 @@ export const junitXml: DocumentReporter = ({ ruleIds, diagnosis, failOn = 'error
   const cases = ids.map((id) => {
     const mine = diagnosis.findings.filter((f) => f.id === id && f.severity !== 'info');
     const failures = mine.filter(failing);
+    const words = (f: Finding) => renderFinding(f, diagnosis.commandArgs);
     const body = failures
+      .map(words)
       .map((f) => `      <failure type="${f.severity}" message="${xml(f.title)}">${xml([f.explanation, ...f.evidence, f.fix?.command ? `Fix: ${f.fix.command}` : ''].filter(Boolean).join('\n'))}</failure>`)
       .join('\n');
-    const notes = mine.filter((f) => !failing(f)).map((f) => `${f.severity}: ${f.title}`);
+    const notes = mine.filter((f) => !failing(f)).map(words).map((f) => `${f.severity}: ${f.title}`);
     const out = notes.length ? `\n      <system-out>${xml(notes.join('\n'))}</system-out>` : '';
     return `    <testcase classname="openclaw-fix" name="${xml(id)}">${body ? `\n${body}` : ''}${out}${body || out ? '\n    ' : ''}</testcase>`;
   });

@@ -3,10 +3,11 @@ import type { Diagnosis } from '../core/diagnose.js';
 import type { Snapshot } from '../core/model.js';
 import type { ApplyResult } from '../repair/apply.js';
 import type { Backup } from '../repair/backup.js';
-import { SQLITE_DB_FILE, SQLITE_PAIRED, SQLITE_PENDING, type RotatePlan } from '../repair/plan.js';
+import { SQLITE_DB_FILE, SQLITE_PAIRED, SQLITE_PENDING, type NothingToDo, type RotatePlan } from '../repair/plan.js';
 import type { GatewayStatus } from '../repair/service.js';
-import { shortId, scopeList } from '../rules/text.js';
+import { shortId, scopeList } from './wording/words.js';
 import { printable } from './escape.js';
+import { renderFinding } from './render.js';
 import type { Output } from './output.js';
 import { verdictLine } from './text.js';
 
@@ -38,14 +39,15 @@ export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, 
   o.print(`  ${' '.repeat(7)}  ${c.dim(printable(t.deviceId))}`);
   o.print();
   if (plan.nothing) {
-    o.print(c.green(`✓ ${plan.nothing}`));
+    o.print(c.green(`✓ ${nothingText(plan.nothing, diagnosis.commandArgs)}`));
     return;
   }
   const fixes = diagnosis.findings.filter((f) => plan.fixes.includes(f.id) && (f.deviceId === t.deviceId || !f.deviceId));
-  for (const f of fixes) o.print(`${f.severity === 'error' ? c.red('✗') : c.yellow('!')} ${printable(f.title)} ${c.dim(`[${f.id}]`)}`);
+  const title = (f: (typeof fixes)[number]) => printable(renderFinding(f, diagnosis.commandArgs).title);
+  for (const f of fixes) o.print(`${f.severity === 'error' ? c.red('✗') : c.yellow('!')} ${title(f)} ${c.dim(`[${f.id}]`)}`);
   // State files the plan leaves alone because they cannot be used as they are (pending.json, device-auth.json, the config): name them.
   const broken = diagnosis.findings.filter((f) => LEFT_ALONE.has(f.id) && !fixes.includes(f));
-  for (const f of broken) o.print(`${c.yellow('!')} ${printable(f.title)} ${c.dim(`[${f.id}; not changed]`)}`);
+  for (const f of broken) o.print(`${c.yellow('!')} ${title(f)} ${c.dim(`[${f.id}; not changed]`)}`);
   if (fixes.length || broken.length) o.print();
   o.print(c.bold('Plan:') + (plan.store === 'sqlite' ? c.dim(` one transaction in ${SQLITE_DB_FILE}`) : ''));
   for (const file of plan.files) {
@@ -97,10 +99,30 @@ function gatewayLine(result: ApplyResult): string {
   return 'not running; the change takes effect at its next start';
 }
 
-export function planJson(plan: RotatePlan) {
+/** Why a plan changes nothing, in words. */
+export function nothingText(nothing: NothingToDo, locationArgs: readonly string[]): string {
+  const who = nothing.isHost ? "this host's device" : `device ${shortId(nothing.deviceId)}`;
+  if (nothing.kind === 'held-back') {
+    return `${who} needs ${nothing.heldBack.join(' and ')}, which it never had: that is a new grant, so openclaw-fix adds it only when you name it (--scope operator.admin) and confirm.`;
+  }
+  const holds = nothing.scopes && nothing.scopes.length ? `holding ${scopeList(nothing.scopes)}` : 'holding no scope';
+  const base = nothing.isHost
+    ? `no client of this host is refused, and the scope lists of ${who} agree (${holds}).`
+    : `${who} has no refused repair request and its scope lists agree (${holds}); name the scopes it should get with --scope.`;
+  const info = nothing.hostInfo ? ` ${renderFinding(nothing.hostInfo, locationArgs).explanation}` : '';
+  const open = nothing.unsatisfied;
+  const stale = open
+    ? ` A repair request on file asks for ${scopeList(open.scopes)}, which ${who} does not hold: it came from a client openclaw-fix does not predict. Approve it (\`openclaw devices approve ${open.requestId}\`) or grant those scopes with --scope.`
+    : nothing.satisfiedRequest
+      ? ' A repair request on file for it is already satisfied; OpenClaw drops it after 5 minutes.'
+      : '';
+  return `Nothing to do: ${base}${info}${stale}`;
+}
+
+export function planJson(plan: RotatePlan, locationArgs: readonly string[]) {
   return {
     store: plan.store,
-    nothingToDo: plan.nothing ?? null,
+    nothingToDo: plan.nothing ? nothingText(plan.nothing, locationArgs) : null,
     target: { ...plan.target, remoteIp: plan.target.remoteIp ?? null, displayName: plan.target.displayName ?? null, clientId: plan.target.clientId ?? null },
     added: plan.added,
     escalation: plan.escalation,

@@ -3,7 +3,8 @@ import { printable } from '../report/escape.js';
 import type { Diagnosis } from '../core/diagnose.js';
 import { isLoop, modeOf } from '../core/findings.js';
 import type { Finding, Snapshot } from '../core/model.js';
-import { shortId } from '../rules/text.js';
+import { renderFinding as inWords } from './render.js';
+import { shortId } from './wording/words.js';
 import { wrap, type Output } from './output.js';
 import type { Report, StreamReporter } from './report.js';
 
@@ -50,8 +51,9 @@ export function verdictLine(o: Output, diagnosis: Diagnosis): string {
   return `${error ? c.red('✗') : c.yellow('!')} ${parts.join(', ')}${loop ? ': this install is looping on "pairing required"' : ''}`;
 }
 
-function renderFinding(o: Output, finding: Finding, snapshot: Snapshot, options: Report): void {
+function renderFinding(o: Output, data: Finding, snapshot: Snapshot, options: Report): void {
   const c = o.out;
+  const finding = inWords(data, options.diagnosis.commandArgs);
   const color = finding.severity === 'error' ? c.red : finding.severity === 'warning' ? c.yellow : c.cyan;
   const mode = modeOf(finding.id);
   const tag = c.dim(`[${finding.id}${mode ? ` · ${mode}` : ''}]`);

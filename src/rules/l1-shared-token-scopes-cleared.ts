@@ -1,8 +1,8 @@
 /** L1 look-alike: "missing scope: operator.read" from status/probe clients while the store is fine (3.12 - ~4.21). */
 import { SCOPE, unsatisfiedScopes } from '../core/knowledge.js';
 import { connectBaseline } from '../core/clients.js';
-import { describeMode, LOOK_ALIKE_NOTE, MODES } from '../explain/modes.js';
-import { logGroups, logLine } from './family.js';
+import { describeMode } from '../explain/modes.js';
+import { logGroups } from './family.js';
 import type { Rule } from './types.js';
 
 export const sharedTokenScopesCleared: Rule = {
@@ -14,15 +14,6 @@ export const sharedTokenScopesCleared: Rule = {
     if (logs.length === 0) return [];
     // Files decide: a host device that does hold read means the refusal is not the store's doing.
     if (host && unsatisfiedScopes(snapshot.release.scopeRule, connectBaseline(snapshot.release, host), [SCOPE.read]).length > 0) return [];
-    return [
-      {
-        id: 'shared-token-scopes-cleared',
-        severity: 'warning',
-        title: 'Status/probe calls report "missing scope: operator.read" although the device store grants it',
-        explanation: `${MODES.L1.why} ${LOOK_ALIKE_NOTE}`,
-        evidence: logs.map(logLine),
-        fix: { automatic: false, steps: [MODES.L1.next] },
-      },
-    ];
+    return [{ id: 'shared-token-scopes-cleared', severity: 'warning', args: { logs } }];
   },
 };

@@ -7,8 +7,6 @@
 import { SCOPE } from '../core/knowledge.js';
 import type { ClientKind, ClientVerdict, Finding, LogGroup } from '../core/model.js';
 import { describeGroup } from '../logs/describe.js';
-import { when } from '../logs/evidence.js';
-import { scopeList, versionLabel } from './text.js';
 import type { Rule } from './types.js';
 
 /** Which predicted client a logged refusal belongs to: the gateway's own client by what it asked, or a CLI command class. */
@@ -48,20 +46,10 @@ export const logContradictsPrediction: Rule = {
       seen.add(kind);
       findings.push({
         id: 'log-contradicts-prediction',
-        severity: 'error' as const,
-        title: `The gateway refused this host's ${g.client} ${g.count} time${g.count === 1 ? '' : 's'}, which the prediction for ${versionLabel(snapshot.version.version)} says cannot happen: trusting the log`,
-        impact: `${g.feature ?? 'These calls'} fail with "pairing required"${lastMs !== undefined ? ` (last ${when(lastMs, snapshot.nowMs)})` : ''}, whatever the prediction says.`,
-        explanation:
-          `Predicted for ${predicted.clientId}/${predicted.clientMode} (${predicted.method}): allowed, because ${predicted.explanation}. ` +
-          `The gateway logged the opposite: a scope-upgrade request for ${scopeList(g.scopesTo)} from a device holding ${scopeList(g.scopesFrom)}, i.e. a refusal. ` +
-          `The knowledge table (row ${snapshot.release.id}) is wrong for this install; the finding stands on the log. Grant the asked scopes (openclaw-fix rotate --scope ...) or approve the request, and please report the release.`,
+        severity: 'error',
         deviceId: host,
-        evidence: [describeGroup(g, snapshot.nowMs), `prediction: ${predicted.client} allowed (${predicted.reason})`],
+        args: { version: snapshot.version.version, release: snapshot.release, group: g, lastMs, nowMs: snapshot.nowMs, predicted },
         logEvidence: [describeGroup(g, snapshot.nowMs)],
-        fix: {
-          automatic: false,
-          steps: [`\`openclaw devices approve <requestId>\` for the request above, or grant ${scopeList(g.scopesTo)} to this host's device.`],
-        },
       });
     }
     return findings;

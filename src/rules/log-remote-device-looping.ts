@@ -2,7 +2,6 @@
 import { unsatisfiedScopes } from '../core/knowledge.js';
 import type { Finding, LogGroup } from '../core/model.js';
 import { describeGroup } from '../logs/describe.js';
-import { scopeList, shortId } from './text.js';
 import type { Rule } from './types.js';
 
 const UPGRADE_KINDS = new Set(['access-upgrade', 'metadata-upgrade']);
@@ -27,27 +26,12 @@ export const logRemoteDeviceLooping: Rule = {
       // The store already grants it: that is log-loop-after-fix's case, not an unapproved request.
       if (list.every((g) => g.kind === 'access-upgrade' && g.reason === 'scope-upgrade') && unsatisfiedScopes(snapshot.release.scopeRule, held, asked).length === 0) continue;
       const top = list.reduce((a, b) => (b.count > a.count ? b : a));
-      const who = [top.client && `client ${top.client}`, top.ip && top.ip !== 'unknown-ip' && `from ${top.ip}`].filter(Boolean).join(' ');
       findings.push({
         id: 'log-remote-device-looping',
         severity: 'warning',
-        title: `Another device (${shortId(deviceId)}${who ? `, ${who}` : ''}) is refused again and again: its ${top.reason ?? 'upgrade'} waits for an approval`,
-        impact: `${top.feature ?? 'That client'} keeps failing with "pairing required" (${list.reduce((n, g) => n + g.count, 0)} refusals in the logs).`,
-        explanation:
-          `The gateway logs show device ${shortId(deviceId)} asking for ${scopeList(asked)}${top.scopesFrom ? ` while it holds ${scopeList(top.scopesFrom)}` : ''}. ` +
-          'Upgrades of other devices (remote clients, apps, the Control UI, device-token auth) are never approved by the gateway on its own: each retry files or refreshes a pending request and is closed with 1008. ' +
-          'Approve the request if you recognise the device, or re-pair it; openclaw-fix changes another device only when you name it (`openclaw-fix rotate --device <id>`).',
         deviceId,
-        evidence: [`paired ${shortId(deviceId)}: scopes ${scopeList(held)}${device.remoteIp ? `, remoteIp ${device.remoteIp}` : ''}`],
+        args: { deviceId, top, refusals: list.reduce((n, g) => n + g.count, 0), asked, held, remoteIp: device.remoteIp },
         logEvidence: list.map((g) => describeGroup(g, snapshot.nowMs)),
-        fix: {
-          automatic: false,
-          steps: [
-            'On this host: `openclaw devices list` and check the pending request of this device (client, IP, scopes asked).',
-            `If you recognise it: \`openclaw devices approve ${top.requestId ?? '<requestId>'}\` (a request is refreshed on each retry; take the newest id).`,
-            'If not: `openclaw devices reject <requestId>` and find what is connecting with that identity.',
-          ],
-        },
       });
     }
     return findings;

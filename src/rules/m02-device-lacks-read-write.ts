@@ -2,9 +2,8 @@
 import { SCOPE, unsatisfiedScopes } from '../core/knowledge.js';
 import { connectBaseline } from '../core/clients.js';
 import type { DeviceRecord, Finding, PendingRequest } from '../core/model.js';
-import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, DeviceLabel, logGroups, logLine, NONE, requestsByDevice, requestVsDevice, rolesOf, sameList } from './family.js';
-import { scopeList, ruleWording } from './text.js';
+import { describeMode } from '../explain/modes.js';
+import { logGroups, NONE, onFile, requestsByDevice, rolesOf, sameList } from './family.js';
 import type { Rule } from './types.js';
 
 const UI_CLIENTS = /control-ui|webchat|tui|^ui$/i;
@@ -44,48 +43,32 @@ export const deviceLacksReadWrite: Rule = {
     const findings: Finding[] = [];
     for (const { device, held, missing, requests } of narrow) {
       if (grouped && requests.length === 0) continue;
-      const ui = UI_CLIENTS.test(`${device.clientId ?? ''} ${device.clientMode ?? ''} ${device.displayName ?? ''}`);
       findings.push({
         id: 'device-lacks-read-write',
         severity: 'warning',
-        title: `${DeviceLabel(device, host?.deviceId)} lacks ${scopeList(missing)}`,
-        impact: ui
-          ? 'That client gets "missing scope: operator.read" on every page, or loops on "pairing required" for write then read.'
-          : 'Every read/write call from that client loops on "pairing required".',
-        explanation:
-          `It holds ${scopeList(held)}, and this release ${ruleWording(release)}. ${MODES.M02.why}` +
-          (release.controlUiAsksNarrow && ui ? ' On this release the Control UI bundle itself asks for too little, so a re-pair alone brings the narrow set back.' : '') +
-          (device.remoteIp ? ` It connected from ${device.remoteIp}: widen it only if you confirm it is yours.` : ''),
         deviceId: device.deviceId,
-        evidence: [...requests.flatMap((r) => requestVsDevice(r, device)), ...uiLogs.map(logLine)],
-        fix: {
-          automatic: false,
-          steps: [
-            ...requests.map((r) => approveStep(r, device)),
-            MODES.M02.next,
-          ],
+        args: {
+          kind: 'device',
+          target: { device, isHost: false },
+          held,
+          missing,
+          release,
+          ui: UI_CLIENTS.test(`${device.clientId ?? ''} ${device.clientMode ?? ''} ${device.displayName ?? ''}`),
+          requests: requests.map((r) => onFile(r, device)),
+          logs: uiLogs,
         },
       });
     }
     if (!grouped) return findings;
     const missingAny = new Set<string>();
     for (let i = 0; i < quiet.length; i++) if (quiet[i]!.missing !== quiet[i - 1]?.missing) for (const scope of quiet[i]!.missing) missingAny.add(scope);
-    const missing = [...missingAny].sort();
     findings.push({
       id: 'device-lacks-read-write',
       severity: 'warning',
-      title: `${quiet.length} paired devices lack ${scopeList(missing)}`,
-      impact: 'Every read/write call from those clients loops on "pairing required" (or "missing scope: operator.read" in the Control UI).',
-      explanation: `They hold older or narrower scope sets, and this release ${ruleWording(release)}. ${MODES.M02.why}`,
-      evidence: [
-        ...quiet.slice(0, GROUP_SHOWN).map((q) => `${q.device.deviceId} lacks ${scopeList(q.missing)}`),
-        ...(quiet.length > GROUP_SHOWN ? [`... and ${quiet.length - GROUP_SHOWN} more (all of them: doctor --json, devices[])`] : []),
-      ],
-      fix: { automatic: false, steps: [MODES.M02.next] },
+      args: { kind: 'group', release, missing: [...missingAny].sort(), devices: quiet.map((q) => ({ deviceId: q.device.deviceId, missing: q.missing })) },
     });
     return findings;
   },
 };
 
 const GROUP_ABOVE = 5;
-const GROUP_SHOWN = 10;

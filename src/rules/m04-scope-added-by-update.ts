@@ -5,15 +5,14 @@
 import { earlierReleases, SCOPES_ADDED_BY_RELEASES, unsatisfiedScopes } from '../core/knowledge.js';
 import { cliClient, connectBaseline } from '../core/clients.js';
 import type { Finding } from '../core/model.js';
-import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, DeviceLabel, NONE, requestsByDevice, requestVsDevice, rolesOf, sameList } from './family.js';
-import { scopeList, versionLabel } from './text.js';
+import { describeMode } from '../explain/modes.js';
+import { NONE, onFile, requestsByDevice, rolesOf, sameList } from './family.js';
 import type { Rule } from './types.js';
 
 export const scopeAddedByUpdate: Rule = {
   id: 'scope-added-by-update',
   description: describeMode('M04'),
-  detect({ snapshot, clients, host, command }) {
+  detect({ snapshot, clients, host }) {
     const { release } = snapshot;
     const older = earlierReleases(release);
     const findings: Finding[] = [];
@@ -53,21 +52,17 @@ export const scopeAddedByUpdate: Rule = {
       findings.push({
         id: 'scope-added-by-update',
         severity: 'warning',
-        title: `${DeviceLabel(device, host?.deviceId)} will need approval for ${scopeList(missing)} on ${versionLabel(snapshot.version.version)}`,
-        impact: 'Clients of that device loop on "scope upgrade pending approval" / "pairing required" after the update (channels, native approvals, cron, CLI).',
-        explanation:
-          (wasComplete
-            ? `Its scopes ${scopeList(held)} covered what OpenClaw ${wasComplete.from}${wasComplete.to ? `-${wasComplete.to}` : ''} clients asked for; this release's clients ask ${scopeList(release.cliDefaultScopes)}. `
-            : `It holds ${scopeList(held)}; its client now asks for ${scopeList(missing)} as well, a scope a later release added. `) +
-          MODES.M04.why,
         deviceId: device.deviceId,
-        evidence: [`needs ${scopeList(missing)} (delta only)`, ...requests.flatMap((r) => requestVsDevice(r, device))],
-        fix: {
-          command: isHost ? command('rotate') : undefined,
-          automatic: isHost,
-          steps: requests.length
-            ? requests.map((r) => approveStep(r, device))
-            : [isHost ? 'openclaw-fix rotate adds exactly the missing scopes to the host device.' : `When it asks: openclaw devices list, then openclaw devices approve <requestId> for device ${device.deviceId} (grant only ${scopeList(missing)}).`],
+        args: {
+          version: snapshot.version.version,
+          release,
+          target: { device, isHost },
+          held,
+          missing,
+          wasCompleteFor: wasComplete && { from: wasComplete.from, to: wasComplete.to },
+          requests: requests.map((r) => onFile(r, device)),
+          // rotate adds exactly the missing scopes to the host device; another device asks and is approved.
+          command: isHost ? ['rotate'] : undefined,
         },
       });
     }

@@ -1,7 +1,7 @@
 /** M07: a device approved for one role asks for another, or a hand-made record has no role at all. */
 import type { Finding } from '../core/model.js';
-import { describeMode, MODES } from '../explain/modes.js';
-import { approveStep, DeviceLabel, logGroups, logLine, requestVsDevice, rolesOf } from './family.js';
+import { describeMode } from '../explain/modes.js';
+import { logGroups, onFile, rolesOf } from './family.js';
 import type { Rule } from './types.js';
 
 export const roleUpgradePending: Rule = {
@@ -19,37 +19,16 @@ export const roleUpgradePending: Rule = {
       findings.push({
         id: 'role-upgrade-pending',
         severity: 'warning',
-        title: `${DeviceLabel(device, host?.deviceId)} asks for the role ${newRoles.join(', ')} it was not approved for`,
-        impact: 'That client is refused with "pairing required" (role-upgrade) until someone approves it.',
-        explanation: `${MODES.M07.why} A node role lets the gateway run commands on that node; approve only a device you recognise.`,
         deviceId: device.deviceId,
-        evidence: requestVsDevice(request, device),
-        fix: { automatic: false, steps: [approveStep(request, device)] },
+        args: { kind: 'request', target: { device, isHost: device.deviceId === host?.deviceId }, newRoles, request: onFile(request, device) },
       });
     }
     for (const device of snapshot.store.devices) {
       if (device.role || device.roles) continue;
-      findings.push({
-        id: 'role-upgrade-pending',
-        severity: 'warning',
-        title: `${DeviceLabel(device, host?.deviceId)} has no role or roles (a hand-made record)`,
-        explanation: 'Every connect from it is a role upgrade that needs approval. Re-pair the device rather than adding roles by hand: a role is a grant.',
-        deviceId: device.deviceId,
-        evidence: ['paired record without role/roles'],
-        fix: { automatic: false, steps: ['Re-pair that device (openclaw devices remove <id> after listing, then connect it again and approve it).'] },
-      });
+      findings.push({ id: 'role-upgrade-pending', severity: 'warning', deviceId: device.deviceId, args: { kind: 'no-role', target: { device, isHost: device.deviceId === host?.deviceId } } });
     }
     const logs = logGroups(snapshot, 'access-upgrade').filter((g) => g.reason === 'role-upgrade');
-    if (findings.length === 0 && logs.length) {
-      findings.push({
-        id: 'role-upgrade-pending',
-        severity: 'warning',
-        title: 'The gateway log shows role-upgrade refusals',
-        explanation: MODES.M07.why,
-        evidence: logs.map(logLine),
-        fix: { automatic: false, steps: [MODES.M07.next] },
-      });
-    }
+    if (findings.length === 0 && logs.length) findings.push({ id: 'role-upgrade-pending', severity: 'warning', args: { kind: 'logs-only', logs } });
     return findings;
   },
 };

@@ -2,15 +2,14 @@
 import { unsatisfiedScopes } from '../core/knowledge.js';
 import { connectBaseline } from '../core/clients.js';
 import type { Finding } from '../core/model.js';
-import { describeMode, MODES } from '../explain/modes.js';
-import { deviceLabel, logGroups, logLine } from './family.js';
-import { scopeList } from './text.js';
+import { describeMode } from '../explain/modes.js';
+import { logGroups } from './family.js';
 import type { Rule } from './types.js';
 
 export const rotateCannotWiden: Rule = {
   id: 'rotate-cannot-widen',
   description: describeMode('M11'),
-  detect({ snapshot, host, command }) {
+  detect({ snapshot, host }) {
     const { release } = snapshot;
     if (release.rotateWidensScopes) return [];
     const findings: Finding[] = [];
@@ -20,18 +19,20 @@ export const rotateCannotWiden: Rule = {
         if (!token.rotatedAtMs || token.revokedAtMs || !token.scopes) continue;
         const beyond = unsatisfiedScopes(release.scopeRule, held, token.scopes);
         if (beyond.length === 0) continue;
+        const isHost = device.deviceId === host?.deviceId;
         findings.push({
           id: 'rotate-cannot-widen',
           severity: 'warning',
-          title: `A rotation gave ${deviceLabel(device, host?.deviceId)} a token with ${scopeList(beyond)}, but the device itself still lacks them`,
-          impact: 'The loop stays: the connect check reads the device scopes, not the token.',
-          explanation: MODES.M11.why,
           deviceId: device.deviceId,
-          evidence: [`tokens.${token.role}.scopes (rotated): ${scopeList(token.scopes)}`, `connect baseline: ${scopeList(held)}`, ...logGroups(snapshot, 'token-rotated').map(logLine)],
-          fix: {
-            command: device.deviceId === host?.deviceId ? command('rotate') : undefined,
-            automatic: device.deviceId === host?.deviceId,
-            steps: [MODES.M11.next],
+          args: {
+            target: { device, isHost },
+            role: token.role,
+            tokenScopes: token.scopes,
+            beyond,
+            held,
+            logs: logGroups(snapshot, 'token-rotated'),
+            // openclaw-fix widens the host's device itself; another device is approved by its owner.
+            command: isHost ? ['rotate'] : undefined,
           },
         });
       }

@@ -3,10 +3,6 @@ import path from 'node:path';
 import type { FileInfo, Finding } from '../core/model.js';
 import type { Rule } from './types.js';
 
-function quote(p: string): string {
-  return `'${p.replace(/'/g, `'\\''`)}'`;
-}
-
 export const storePermissions: Rule = {
   id: 'store-permissions',
   description: 'State files readable by other users, or owned by another user than the state directory',
@@ -22,28 +18,12 @@ export const storePermissions: Rule = {
     const annotated = (list: FileInfo[]) => [snapshot.store.pending, snapshot.store.paired, snapshot.identity.file, snapshot.deviceAuth.file].find((f) => list.includes(f))?.path;
     const findings: Finding[] = [];
     if (open.length) {
-      findings.push({
-        id: 'store-permissions',
-        severity: 'warning',
-        title: `${open.map(name).join(', ')} ${open.length === 1 ? 'is' : 'are'} readable by other users`,
-        file: annotated(open),
-        explanation:
-          "These files hold device tokens and this host's private key. OpenClaw writes them 0600; a copy, an editor or a restore widened them.",
-        evidence: open.map((f) => `${f.path}: mode ${f.stat!.mode.toString(8).padStart(4, '0')}`),
-        fix: { automatic: false, command: `chmod 600 ${open.map((f) => quote(f.path)).join(' ')}` },
-      });
+      const listed = open.map((f) => ({ name: name(f), path: f.path, mode: f.stat!.mode }));
+      findings.push({ id: 'store-permissions', severity: 'warning', file: annotated(open), args: { kind: 'open', files: listed } });
     }
-    if (foreign.length) {
-      findings.push({
-        id: 'store-permissions',
-        severity: 'warning',
-        title: `${foreign.map(name).join(', ')} ${foreign.length === 1 ? 'belongs' : 'belong'} to another user than the state directory (uid ${stateOwner})`,
-        file: annotated(foreign),
-        explanation:
-          'The gateway runs as the owner of its state directory; a file it cannot rewrite makes pairings and approvals fail. This usually follows an edit made with sudo.',
-        evidence: foreign.map((f) => `${f.path}: uid ${f.stat!.uid}`),
-        fix: { automatic: false, command: `chown ${stateOwner} ${foreign.map((f) => quote(f.path)).join(' ')}` },
-      });
+    if (foreign.length && stateOwner !== undefined) {
+      const listed = foreign.map((f) => ({ name: name(f), path: f.path, uid: f.stat!.uid }));
+      findings.push({ id: 'store-permissions', severity: 'warning', file: annotated(foreign), args: { kind: 'foreign', owner: stateOwner, files: listed } });
     }
     return findings;
   },

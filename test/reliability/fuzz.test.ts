@@ -6,6 +6,7 @@
  * exceptions: an expected refusal is a CannotRunError; anything else, or a rule that threw (reported as
  * internal-rule-error), fails with the seed and the mutation to replay it.
  */
+import { renderFinding } from '../../src/report/render.js';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -181,7 +182,7 @@ describe('fuzzing parse + diagnose + plan + render', () => {
         const snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: version, env: {} });
         const diagnosis = diagnose(snapshot);
         const ruleErrors = diagnosis.findings.filter((f) => f.id === 'internal-rule-error');
-        if (ruleErrors.length) throw new Error(`a rule threw: ${ruleErrors.map((f) => f.explanation).join('; ')}`);
+        if (ruleErrors.length) throw new Error(`a rule threw: ${ruleErrors.map((f) => renderFinding(f, []).explanation).join('; ')}`);
         const plan = planRotate(snapshot, diagnosis, rng() < 0.2 ? { scopes: ['operator.write'] } : {});
         if (plan.nothing) outcomes.nothing++;
         else {

@@ -55,5 +55,5 @@ export const probeReport = (clients: ProbeClientResult[], cannot: string | null 
 export const diagnosisOf = (clients: ClientVerdict[], findings: Finding[] = []): Diagnosis => {
   const summary = { error: 0, warning: 0, info: 0 };
   for (const f of findings) summary[f.severity]++;
-  return { clients, findings, summary };
+  return { clients, findings, summary, commandArgs: [] };
 };

@@ -1,4 +1,5 @@
 /** clients.ts: gateway.nodes.pairing.autoApproveLocal false (8.1+) stops silent FIRST local pairing too, not only upgrades. */
+import { renderFinding } from '../../src/report/render.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +46,8 @@ describe('doctor never calls a host healthy while its CLI would be refused', () 
     const { diagnose } = await import('../../src/core/diagnose.js');
     const snapshot = await takeSnapshot({ stateDir: await unpairedHost(false), openclawVersion: '2026.8.2', env: {} });
     const diagnosis = diagnose(snapshot);
-    const finding = diagnosis.findings.find((f) => f.id === 'service-device-missing-read');
+    const data = diagnosis.findings.find((f) => f.id === 'service-device-missing-read');
+    const finding = data && renderFinding(data, []);
     expect(finding).toMatchObject({ severity: 'error', deviceId: snapshot.identity.deviceId });
     expect(finding?.fix?.steps?.join(' ')).toContain('openclaw devices approve <requestId>');
     expect(diagnosis.summary.error).toBeGreaterThan(0);

@@ -2,6 +2,7 @@
  * M02 and M04 reuse the previous device's answer when its scope list is equal (a fleet mostly holds one list).
  * On a fleet that alternates lists, with and without pending requests, every device must still get its own answer.
  */
+import { renderFinding } from '../../src/report/render.js';
 import { describe, expect, it } from 'vitest';
 import { hostDevice, predictClients } from '../../src/core/clients.js';
 import { unsatisfiedScopes } from '../../src/core/knowledge.js';
@@ -41,7 +42,7 @@ describe('rules over a fleet with alternating scope lists', () => {
     [7, 0],
   ])('M02, %i devices, a pending request every %i devices (0: none)', async (count, pendingEvery) => {
     const { snapshot, ctx, devices } = await fleet('2026.2.19', count, pendingEvery);
-    const findings = deviceLacksReadWrite.detect(ctx);
+    const findings = deviceLacksReadWrite.detect(ctx).map((f) => renderFinding(f, []));
     const lacking = devices
       .map((d) => ({ d, missing: unsatisfiedScopes(snapshot.release.scopeRule, d.scopes!, ['operator.read', 'operator.write']) }))
       .filter((x) => x.missing.length > 0);

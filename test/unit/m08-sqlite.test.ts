@@ -1,4 +1,5 @@
 /** M08 on the SQLite store names where the stale copy lives there: the device_auth_tokens row, not identity/device-auth.json. */
+import { renderFinding } from '../../src/report/render.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,8 +24,9 @@ describe('device-token-mismatch (M08) on the SQLite store', () => {
     });
     writeFileSync(path.join(dir, 'openclaw.json'), JSON.stringify({ gateway: { mode: 'local', auth: { mode: 'token', token: 'GATEWAYTOKEN-m08-sqlite-gggggggggggggggggggg' } } }), { mode: 0o600 });
     const snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: '2026.8.2', env: {} });
-    const m08 = diagnose(snapshot).findings.find((f) => f.id === 'device-token-mismatch');
-    if (!m08) throw new Error('device-token-mismatch not found');
+    const found = diagnose(snapshot).findings.find((f) => f.id === 'device-token-mismatch');
+    if (!found) throw new Error('device-token-mismatch not found');
+    const m08 = renderFinding(found, []);
     const text = JSON.stringify(m08);
     expect(m08.fix?.steps?.join(' ')).toMatch(/device_auth_tokens table of .*state\/openclaw\.sqlite/);
     expect(text).not.toMatch(/device-auth\.json|paired\.json/);

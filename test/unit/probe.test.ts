@@ -11,6 +11,7 @@ import { classify, plainText } from '../../src/probe/probe.js';
 import { findCallGateway, satisfiesEngines } from '../../src/probe/release-client.js';
 import { withProbe } from '../../src/probe/verdict.js';
 import { answer, diagnosisOf, predicted, probeReport } from '../support/probe-fixtures.js';
+import { renderFinding } from '../../src/report/render.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -84,7 +85,9 @@ describe('findCallGateway', () => {
 
 describe('withProbe: the real verdict decides', () => {
   const snapshot = { identity: { deviceId: 'h'.repeat(64) }, version: { version: '2026.2.19' }, release: { id: '2026.2.19' } } as unknown as Snapshot;
-  const missingWrite: Finding = { id: 'service-device-missing-write', severity: 'error', title: 't', explanation: 'e', evidence: [] };
+  // The probe reads a finding's id and severity only, never its facts.
+  const finding = (id: Finding['id'], severity: Finding['severity']) => ({ id, severity, args: {} }) as unknown as Finding;
+  const missingWrite = finding('service-device-missing-write', 'error');
 
   it('predicted allowed, gateway refuses: a probe-disagrees error and exit 1', () => {
     const d = diagnosisOf([predicted('cli', 'allowed'), predicted('internal-write', 'allowed'), predicted('internal-read', 'allowed')], []);
@@ -93,7 +96,7 @@ describe('withProbe: the real verdict decides', () => {
     expect(out.exitCode).toBe(1);
     const f = out.diagnosis.findings.find((x) => x.id === 'probe-disagrees')!;
     expect(f.severity).toBe('error');
-    expect(f.evidence.join('\n')).toMatch(/predicted: allowed[\s\S]*gateway: refused \(1008 pairing required\)/);
+    expect(renderFinding(f, []).evidence.join('\n')).toMatch(/predicted: allowed[\s\S]*gateway: refused \(1008 pairing required\)/);
   });
   it('predicted refused, gateway accepts: a warning, and the exit code follows the gateway (0)', () => {
     const d = diagnosisOf([predicted('cli', 'allowed'), predicted('internal-write', 'refused'), predicted('internal-read', 'allowed')], [missingWrite]);
@@ -102,7 +105,7 @@ describe('withProbe: the real verdict decides', () => {
     expect(out.diagnosis.findings.find((x) => x.id === 'probe-disagrees')!.severity).toBe('warning');
   });
   it('an error the probe does not speak to still fails', () => {
-    const other: Finding = { id: 'store-unreadable', severity: 'error', title: 't', explanation: 'e', evidence: [] };
+    const other = finding('store-unreadable', 'error');
     const d = diagnosisOf([predicted('cli', 'allowed')], [other]);
     expect(withProbe(snapshot, d, probeReport([answer('cli', 'accepted')])).exitCode).toBe(1);
   });
@@ -111,7 +114,7 @@ describe('withProbe: the real verdict decides', () => {
     const out = withProbe(snapshot, d, probeReport([], 'no gateway answers on 127.0.0.1:1'));
     expect(out.exitCode).toBe(1);
     expect(out.verdict).toBe('unknown');
-    expect(out.diagnosis.findings.some((f) => f.id === 'probe-could-not-run' && /cannot probe: no gateway answers/.test(f.title))).toBe(true);
+    expect(out.diagnosis.findings.some((f) => f.id === 'probe-could-not-run' && /cannot probe: no gateway answers/.test(renderFinding(f, []).title))).toBe(true);
   });
 });
 
@@ -119,7 +122,7 @@ describe('check --probe metrics', () => {
   it('carry the gateway answer and whether the prediction agreed, beside the predicted client metric', async () => {
     const { prometheusText } = await import('../../src/report/prometheus.js');
     const snapshot = { location: { stateDir: '/srv/oc' }, version: { version: '2026.2.19' } } as unknown as Snapshot;
-    const diagnosis: Diagnosis = { findings: [], clients: [], summary: { error: 0, warning: 0, info: 0 } };
+    const diagnosis: Diagnosis = { findings: [], clients: [], summary: { error: 0, warning: 0, info: 0 }, commandArgs: [] };
     const text = prometheusText({
       ruleIds: [],
       diagnosis,

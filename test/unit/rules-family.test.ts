@@ -2,6 +2,7 @@
  * The family rules on real fixture states plus gateway log lines (the catalog's evidence strings), fed
  * through the shared recognisers exactly as the log scanner would: logs are second evidence, gated by release.
  */
+import { renderFinding } from '../../src/report/render.js';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/core/diagnose.js';
 import type { LogGroup } from '../../src/core/model.js';
@@ -25,7 +26,8 @@ async function findings(fixture: string, version: string, lines: string[] = []) 
   const { dir } = copyFixture(fixture);
   const snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: version, env: {} });
   if (lines.length) snapshot.logEvidence = { files: [LOG_FILE], groups: groups(lines), stats: { bytes: 0, candidates: lines.length, skipped: 0, events: lines.length }, problems: [] };
-  return diagnose(snapshot).findings;
+  // In words, as every report prints them: these tests read the sentences.
+  return diagnose(snapshot).findings.map((f) => renderFinding(f, []));
 }
 
 const ids = (fs: { id: string }[]) => fs.map((f) => f.id);

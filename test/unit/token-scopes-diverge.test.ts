@@ -2,6 +2,7 @@
  * token-scopes-diverge (M10) knows what the release's own token writer does: from 7.x the gateway writes token
  * scopes normalized (admin brings read+write), so the state a real 8.2 `devices approve` leaves is not a divergence.
  */
+import { renderFinding } from '../../src/report/render.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs generator shared with scripts/
@@ -27,7 +28,7 @@ async function approvedState(tokenScopes: string[]) {
 
 async function m10(dir: string, version: string) {
   const snapshot = await takeSnapshot({ stateDir: dir, openclawVersion: version, env: {} });
-  return diagnose(snapshot).findings.filter((f) => f.id === 'token-scopes-diverge');
+  return diagnose(snapshot).findings.filter((f) => f.id === 'token-scopes-diverge').map((f) => renderFinding(f, []));
 }
 
 describe('token-scopes-diverge is release-aware (knowledge: tokenScopesImplied)', () => {

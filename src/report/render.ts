@@ -1,0 +1,67 @@
+/**
+ * Findings are data; this turns one into the sentences every format prints (title, impact, explanation,
+ * evidence, fix). The sentence for finding X is in src/report/wording/, in the module named like X's rule file.
+ */
+import type { FindingId, FixCommand, ModeId } from '../core/findings.js';
+import type { Finding, Severity } from '../core/model.js';
+import type { WordedFix, WordingOf } from './wording/types.js';
+import { WORDING } from './wording/index.js';
+
+interface Fix {
+  /** The command to copy. */
+  command?: string;
+  /** The official OpenClaw alternative, when there is one. */
+  alternative?: string;
+  /** Plain-language steps when no single command fits. */
+  steps?: string[];
+  /** openclaw-fix rotate can apply it. */
+  automatic: boolean;
+}
+
+/** A finding as the reporters print it. */
+export interface RenderedFinding {
+  id: FindingId;
+  mode?: ModeId | null;
+  severity: Severity;
+  title: string;
+  impact?: string;
+  explanation: string;
+  deviceId?: string;
+  file?: string;
+  evidence: string[];
+  logEvidence?: string[];
+  fix?: Fix;
+}
+
+/** One shell word: as it is when safe, else single-quoted (a state dir with spaces survives copy and paste). */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `openclaw-fix <subcommand> <its arguments> <the location flags this run used>`, ready to copy. */
+function commandLine(command: FixCommand, locationArgs: readonly string[]): string {
+  const words = command.map((w) => (typeof w === 'string' ? shellQuote(w) : `<${w.placeholder}>`));
+  return ['openclaw-fix', ...words, ...locationArgs.map(shellQuote)].join(' ');
+}
+
+function renderFix(fix: WordedFix, locationArgs: readonly string[]): Fix {
+  const { command } = fix;
+  // Spreading keeps the wording's key order: --json prints the fix object as it comes.
+  return { ...fix, command: command === undefined ? undefined : 'shell' in command ? command.shell : commandLine(command, locationArgs) };
+}
+
+/** The finding in words; `locationArgs` are the flags that located the state (Diagnosis.commandArgs). */
+export function renderFinding(finding: Finding, locationArgs: readonly string[]): RenderedFinding {
+  // The table is indexed by the finding's own id, so its args are the ones this wording takes.
+  const word = WORDING[finding.id] as WordingOf<FindingId>;
+  const w = word(finding.args as never, { command: (c) => commandLine(c, locationArgs) });
+  const { args: _args, ...facts } = finding;
+  return {
+    ...facts,
+    title: w.title,
+    ...(w.impact !== undefined ? { impact: w.impact } : {}),
+    explanation: w.explanation,
+    evidence: w.evidence,
+    ...(w.fix ? { fix: renderFix(w.fix, locationArgs) } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+/** M08's sentences: this host's cached device token is stale (src/rules/m08-device-token-mismatch.ts decides). */
+import { MODES } from '../../explain/modes.js';
+import type { WordingTable } from './types.js';
+import { logLine, shortId } from './words.js';
+
+export const m08Wording: WordingTable<'device-token-mismatch'> = {
+  'device-token-mismatch': (a) => {
+    if (a.kind === 'refused-once') {
+      return {
+        title: "This host's next gateway connect is refused once: its cached device token is approved for less than the clients ask",
+        impact: 'The next CLI command, cron delivery or health check fails once with "unauthorized: gateway token mismatch"; the attempt after it works. Nothing loops.',
+        explanation:
+          'On this release the client presents the device token it cached in identity/device-auth.json before the shared token, and the gateway checks that token\'s scopes first. ' +
+          'It is refused, the client drops the cached token, and its next connect uses the shared token: the gateway approves the local upgrade by itself (widening the device to what the client asks, operator.admin included on this release) and caches a token that covers it.',
+        evidence: a.clients.map((c) => `${c.clientId}/${c.clientMode} ${c.method} asks ${c.requests.join(', ')} -> refused once (${c.reason}), let in on the retry`),
+        fix: {
+          automatic: false,
+          steps: ['Nothing to repair. To take the one failure now rather than on a cron delivery: run `openclaw devices list` twice (the first is refused, the second re-pairs and caches a token that covers the CLI bundle).'],
+        },
+      };
+    }
+    const sharedStep = a.sqlite
+      ? `Stop the gateway, delete only this host's stale row from the device_auth_tokens table of ${a.storePath} (device_id ${shortId(a.deviceId ?? '')}, the role above; the client re-caches it from the next hello-ok), start it. Or run openclaw-fix rotate --new-token: one new value in the paired record's tokens_json and in device_auth_tokens, in one transaction. Never copy a token value out of tokens_json.`
+      : 'Stop the gateway, remove only the stale role entry under "tokens" in identity/device-auth.json (the client re-caches it from the next hello-ok), start it. Never copy a token value from paired.json.';
+    return {
+      title: "This host's cached device token does not match the device store",
+      impact: 'Clients that log in with the device token are refused: "unauthorized: device token mismatch (rotate/reissue device token)".',
+      explanation:
+        MODES.M08.why +
+        (a.shared ? ' A shared gateway token is configured, so the local CLI can authenticate with it; the stale cached copy is what trips device-token logins.' : ''),
+      evidence: [
+        ...(a.otherDevice ? [`identity/device-auth.json is for device ${shortId(a.otherDevice.cached)}, identity/device.json is ${shortId(a.otherDevice.identity)}`] : []),
+        ...a.tokens.flatMap((t) => [
+          ...(t.cached !== t.paired ? [`tokens.${t.role}: cached digest ${t.cached} differs from the paired digest ${t.paired}`] : []),
+          ...(t.revoked ? [`tokens.${t.role} is revoked in the store`] : []),
+        ]),
+        ...a.logs.map(logLine),
+      ],
+      fix: {
+        automatic: false,
+        steps: a.shared ? [sharedStep] : ['Re-pair this client, or have an admin device run `openclaw devices rotate` and deliver the new token to it.'],
+      },
+    };
+  },
+};

@@ -1,0 +1,29 @@
+/** Sentences for state files others can read or another user owns (src/rules/store-permissions.ts decides). */
+import type { WordingTable } from './types.js';
+
+/** Always single-quoted: the path goes into a chmod/chown line run as root. */
+function quote(p: string): string {
+  return `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
+export const storePermissionsWording: WordingTable<'store-permissions'> = {
+  'store-permissions': (a) => {
+    const names = a.files.map((f) => f.name).join(', ');
+    const paths = a.files.map((f) => quote(f.path)).join(' ');
+    if (a.kind === 'open') {
+      return {
+        title: `${names} ${a.files.length === 1 ? 'is' : 'are'} readable by other users`,
+        explanation: "These files hold device tokens and this host's private key. OpenClaw writes them 0600; a copy, an editor or a restore widened them.",
+        evidence: a.files.map((f) => `${f.path}: mode ${f.mode.toString(8).padStart(4, '0')}`),
+        fix: { automatic: false, command: { shell: `chmod 600 ${paths}` } },
+      };
+    }
+    return {
+      title: `${names} ${a.files.length === 1 ? 'belongs' : 'belong'} to another user than the state directory (uid ${a.owner})`,
+      explanation:
+        'The gateway runs as the owner of its state directory; a file it cannot rewrite makes pairings and approvals fail. This usually follows an edit made with sudo.',
+      evidence: a.files.map((f) => `${f.path}: uid ${f.uid}`),
+      fix: { automatic: false, command: { shell: `chown ${a.owner} ${paths}` } },
+    };
+  },
+};

@@ -1,0 +1,111 @@
+/** Wording shared by the findings' sentences, so device ids, scope lists and approve lines read the same everywhere. */
+import type { OfficialFix, RequestOnFile } from '../../core/findings.js';
+import type { ReleaseKnowledge } from '../../core/knowledge.js';
+import type { DeviceRecord, LogGroup } from '../../core/model.js';
+
+export function shortId(id: string): string {
+  return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
+}
+
+export function scopeList(scopes: readonly string[] | null | undefined): string {
+  if (!scopes || scopes.length === 0) return '(none)';
+  return scopes.join(', ');
+}
+
+export function versionLabel(version: string | null): string {
+  return version ? `OpenClaw ${version}` : 'this OpenClaw (version unknown)';
+}
+
+export function ruleWording(release: ReleaseKnowledge): string {
+  switch (release.scopeRule) {
+    case 'exact':
+      return 'requires every requested scope to be listed exactly: operator.admin does NOT cover operator.read or operator.write';
+    case 'read-compat':
+      return 'lets write or admin cover operator.read, but operator.write still has to be listed (admin does not cover it)';
+    default:
+      return 'lets operator.admin cover every operator scope and operator.write cover operator.read';
+  }
+}
+
+/**
+ * Why a held scope set does not satisfy a request on this release, in one clause. The scope rule is
+ * only worth explaining when the device holds admin (the surprise of 2.19/2.21); otherwise the plain
+ * reason is that nothing it holds covers the request and nobody approves the upgrade.
+ */
+export function refusalReason(release: ReleaseKnowledge, version: string, held: readonly string[], missing: readonly string[]): string {
+  const adminSurprise = held.includes('operator.admin') && (release.scopeRule === 'exact' || release.scopeRule === 'read-compat');
+  const cover = adminSurprise ? `${version} ${ruleWording(release)}` : `nothing it holds covers ${missing.join(' or ')} on ${version}`;
+  const silent =
+    release.silentLocalScopeUpgrade === 'never'
+      ? 'this release never approves a scope upgrade by itself'
+      : 'the gateway does not approve this upgrade by itself here (it does so only for local shared-secret connections)';
+  return `${cover}, and ${silent}`;
+}
+
+export function ageText(ms: number): string {
+  if (ms < 0) return 'in the future';
+  const s = Math.round(ms / 1000);
+  if (s < 90) return `${s}s ago`;
+  const m = Math.round(s / 60);
+  if (m < 90) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.round(h / 24)} days ago`;
+}
+
+export function logLine(g: LogGroup): string {
+  const when = g.lastAt ? `, last ${g.lastAt}` : '';
+  return `log: ${g.count}x ${g.sample}${when}`;
+}
+
+function rolesOf(device: DeviceRecord): string[] {
+  return device.roles ?? (device.role ? [device.role] : []);
+}
+
+/** "asks X; holds Y" evidence, shown before any approve command. */
+export function requestVsDevice({ request, device, sameKeyPair }: RequestOnFile): string[] {
+  const who = `${request.clientId ?? '?'}/${request.clientMode ?? '?'}`;
+  const lines = [`pending ${request.requestId}: ${who} asks role ${request.role ?? '?'}, scopes ${scopeList(request.scopes)}${request.platform ? `, platform ${request.platform}` : ''}`];
+  if (device) {
+    lines.push(`paired ${shortId(device.deviceId)}: roles ${scopeList(rolesOf(device))}, scopes ${scopeList(device.scopes)}${device.platform ? `, platform ${device.platform}` : ''}`);
+    lines.push(sameKeyPair ? 'deviceId and publicKey match the paired record' : 'publicKey does NOT match the paired record (or is missing): not the same key pair');
+  }
+  return lines;
+}
+
+/** The official approve command, only for a request whose key pair matches; otherwise a warning step. */
+export function approveStep({ request, device, sameKeyPair }: RequestOnFile): string {
+  if (device && !sameKeyPair) {
+    return `Do NOT approve ${request.requestId}: its publicKey differs from the paired record, so it is another key pair claiming this device id.`;
+  }
+  return `Check the request asks only what you expect (above), then from the gateway host: openclaw devices approve ${request.requestId}`;
+}
+
+export function deviceLabel(device: DeviceRecord, isHost: boolean): string {
+  if (isHost) return "this host's device";
+  const what = [device.displayName, device.clientId && `${device.clientId}/${device.clientMode ?? '?'}`, device.remoteIp && `from ${device.remoteIp}`].filter(Boolean).join(', ');
+  return `device ${shortId(device.deviceId)}${what ? ` (${what})` : ''}`;
+}
+
+/** deviceLabel at the start of a sentence. */
+export function DeviceLabel(device: DeviceRecord, isHost: boolean): string {
+  const label = deviceLabel(device, isHost);
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/** The official OpenClaw way to get the same scopes (the rule chose which one applies on this release). */
+export function officialFix(fix: OfficialFix): string {
+  const upgrade = 'or upgrade to OpenClaw 2026.2.22 or later (`npm install -g openclaw@latest`), where admin covers every operator scope';
+  switch (fix.kind) {
+    case 'devices-rotate': {
+      const scopes = fix.scopes.map((s) => `--scope ${s}`).join(' ');
+      return `openclaw devices rotate --device ${fix.deviceId ?? '<deviceId>'} --role operator ${scopes} && openclaw gateway restart  (mints a new device token; needs a CLI that can still connect), ${upgrade}`;
+    }
+    case 'approve-local': {
+      const approve = fix.requestIds.length ? fix.requestIds.map((id) => `openclaw devices approve ${id}`).join(' && ') : 'openclaw devices list, then openclaw devices approve <requestId>';
+      return `${approve}  (the CLI falls back to the local store: "Direct scope access failed; using local fallback."; requests expire after 5 minutes)${fix.suggestUpgrade ? `, ${upgrade}` : ''}`;
+    }
+    case 'approve-elsewhere':
+      return 'openclaw devices list, then openclaw devices approve <requestId> (from a device that holds operator.pairing or operator.admin)';
+  }
+}
