@@ -5,6 +5,8 @@ export const EXIT = { healthy: 0, problems: 1, cannotRun: 2, interrupted: 130 } 
 export class CannotRunError extends Error {
   /** Gateway writes our renames replaced before the failure (apply.ts): said in the message and in --json. */
   replacedGatewayWrites?: { file: string; writes: number }[];
+  /** The message already tells the user nothing was changed (set where it is thrown: see `unchanged`). */
+  saysUnchanged = false;
   constructor(
     public readonly code: string,
     message: string,
@@ -14,6 +16,15 @@ export class CannotRunError extends Error {
     super(message);
     this.name = 'CannotRunError';
   }
+}
+
+/**
+ * Marks an error whose message says that nothing was changed, where it is made: the write path then adds no
+ * account of its own (store-writer.ts withState), without reading the words back.
+ */
+export function unchanged(error: CannotRunError): CannotRunError {
+  error.saysUnchanged = true;
+  return error;
 }
 
 export function errnoCode(error: unknown): string | undefined {

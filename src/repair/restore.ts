@@ -2,27 +2,23 @@
  * `restore`: list openclaw-fix backups, or put one back with the same protocol as rotate (lock, stop,
  * back up the current state first, atomic writes, start, verify, roll back on failure).
  */
-import { printable } from '../report/escape.js';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { MAX_BACKUP_BYTES, readBoundedOrThrow } from '../core/bounded-read.js';
 import { diagnose, type Diagnosis } from '../core/diagnose.js';
-import { CannotRunError, EXIT, errnoCode } from '../core/errors.js';
+import { CannotRunError, EXIT, errnoCode, unchanged } from '../core/errors.js';
 import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
-import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
-import { verdictLine } from '../report/text.js';
+import { age, provenance, renderAlreadyRestored, renderBackupList, renderRestored, renderRestoreNotRun, renderRestorePlan, type RestoreReport, type RestoreTarget } from '../report/restore.js';
 import { applyChange, type Prepared } from './apply.js';
 import { checkedBackupPath, listBackups, readBackupFile, type Backup } from './backup.js';
 import { confirmChange } from './confirm.js';
 import { sqliteRestoreTransaction } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, SQLITE_DB_FILE } from './plan.js';
 import { assertWritable } from './preflight.js';
-import { backupJson, renderPlanHeader, renderResult, resultJson, serviceAction } from '../report/rotate.js';
 import { staleLockNote } from './lock.js';
 import type { Runner } from '../core/runner.js';
 import { assertPortForRestart, detectGateway } from './service.js';
-import { shellQuote } from '../report/render.js';
 
 /** Only files rotate writes may come back from a backup: a tampered manifest cannot aim anywhere else. */
 const RESTORABLE = new Set([PAIRED_FILE, PENDING_FILE, DEVICE_AUTH_FILE]);
@@ -41,21 +37,15 @@ export interface RestoreRun {
   runner?: Runner;
 }
 
-function listLine(b: Backup): string {
-  const files = b.manifest.files.map((f) => (f.kind === 'sqlite' ? `${f.path} (device tables)` : f.path)).join(', ');
-  // A manifest is written by whoever can write the state: every word of it is shown escaped.
-  return `${printable(b.name)}  ${printable(String(b.manifest.command))} ${printable(String(b.manifest.status))}  ${printable(files)}  (made ${age(provenance(b).ageSec)})\n      ${printable(String(b.manifest.description))}`;
-}
-
 function pick(backups: Backup[], name: string | undefined, root: string): Backup {
   if (name) {
     const found = backups.find((b) => b.name === name || b.dir === path.resolve(name));
-    if (!found) throw new CannotRunError('no-backup', `No complete openclaw-fix backup named "${name}" in ${root} (see openclaw-fix restore --list). Nothing was changed.`, root);
+    if (!found) throw unchanged(new CannotRunError('no-backup', `No complete openclaw-fix backup named "${name}" in ${root} (see openclaw-fix restore --list). Nothing was changed.`, root));
     return found;
   }
   // A rolled-back or never-applied backup equals the live state already; the newest real change is what "undo" means.
   const found = backups.find((b) => b.manifest.status === 'applied' || b.manifest.status === 'backed-up');
-  if (!found) throw new CannotRunError('no-backup', `No openclaw-fix backup to restore in ${root}. Nothing was changed.`, root, EXIT.problems);
+  if (!found) throw unchanged(new CannotRunError('no-backup', `No openclaw-fix backup to restore in ${root}. Nothing was changed.`, root, EXIT.problems));
   return found;
 }
 
@@ -67,16 +57,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   const { backups, incomplete } = await listBackups(stateDir);
 
   if (run.list) {
-    if (output.json) {
-      output.printJson({ ...envelope('restore', EXIT.healthy), state: { dir: stateDir }, backups: backups.map((b) => ({ ...backupJson(b), command: b.manifest.command, createdAt: b.manifest.createdAt, description: b.manifest.description, deviceId: b.manifest.deviceId })), incomplete });
-      return EXIT.healthy;
-    }
-    if (backups.length === 0) output.print(`No openclaw-fix backups in ${root}.`);
-    else {
-      output.print(output.out.bold(`Backups in ${root} (newest first):`));
-      for (const b of backups) output.print(`  ${listLine(b)}`);
-    }
-    for (const name of incomplete) output.print(output.out.yellow(`  ${printable(name)}  incomplete (no manifest: openclaw-fix was interrupted while backing up; the live files were not changed by it)`));
+    renderBackupList(output, { stateDir, root, backups, incomplete });
     return EXIT.healthy;
   }
 
@@ -85,7 +66,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   const sqliteEntry = backup.manifest.files.find((f) => f.kind === 'sqlite');
   if (sqliteEntry) return restoreSqlite(run, output, { snapshot, backup, entry: sqliteEntry });
   for (const f of backup.manifest.files) {
-    if (!RESTORABLE.has(f.path)) throw new CannotRunError('backup-damaged', `The manifest of ${backup.dir} names ${f.path}, which openclaw-fix never writes; it will not be restored. Nothing was changed.`, backup.dir);
+    if (!RESTORABLE.has(f.path)) throw unchanged(new CannotRunError('backup-damaged', `The manifest of ${backup.dir} names ${f.path}, which openclaw-fix never writes; it will not be restored. Nothing was changed.`, backup.dir));
   }
   const files = await Promise.all(
     backup.manifest.files.map(async (f) => ({ rel: f.path, abs: path.join(stateDir, f.path), bytes: await readBackupFile(backup, f) })),
@@ -94,7 +75,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
     try {
       return readBoundedOrThrow(abs, MAX_BACKUP_BYTES, 'the live file');
     } catch (error) {
-      if (errnoCode(error) === 'no-input') throw new CannotRunError('missing', `${abs} no longer exists; copy it back by hand from ${backup.dir}. Nothing was changed.`, abs);
+      if (errnoCode(error) === 'no-input') throw unchanged(new CannotRunError('missing', `${abs} no longer exists; copy it back by hand from ${backup.dir}. Nothing was changed.`, abs));
       throw error;
     }
   };
@@ -103,10 +84,9 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   return performRestore(run, output, {
     snapshot,
     backup,
-    already: differing.length === 0 ? `The files already hold the bytes of backup ${backup.name}.` : undefined,
+    already: differing.length === 0,
     writable: differing.map((f) => f.abs),
-    target: ['files  ', `${differing.map((f) => f.rel).join(', ')}`, '(back to their exact bytes; the current ones are backed up first)'],
-    changed: differing.map((f) => f.rel),
+    target: { kind: 'files', files: differing.map((f) => f.rel) },
     prepare: async (): Promise<Prepared | null> => {
       const prepared: Prepared = { files: [], description: `state before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
       for (const f of differing) {
@@ -117,7 +97,6 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
       return prepared.files.length ? prepared : null;
     },
     verifyWritten: () => [],
-    summary: (written) => `restored ${written.join(', ')} from backup ${backup.name}`,
   });
 }
 
@@ -130,13 +109,13 @@ async function restoreSqlite(run: RestoreRun, output: Output, ctx: { snapshot: A
   const { snapshot, backup, entry } = ctx;
   const stateDir = snapshot.location.stateDir;
   if (backup.manifest.files.length !== 1 || !RESTORABLE_SQLITE.has(entry.path)) {
-    throw new CannotRunError('backup-damaged', `The manifest of ${backup.dir} names ${backup.manifest.files.map((f) => f.path).join(', ')}, which is not what openclaw-fix backs up from a SQLite store; it will not be restored. Nothing was changed.`, backup.dir);
+    throw unchanged(new CannotRunError('backup-damaged', `The manifest of ${backup.dir} names ${backup.manifest.files.map((f) => f.path).join(', ')}, which is not what openclaw-fix backs up from a SQLite store; it will not be restored. Nothing was changed.`, backup.dir));
   }
   const dbPath = path.join(stateDir, entry.path);
   try {
     await fsp.access(dbPath);
   } catch {
-    throw new CannotRunError('missing', `${dbPath} no longer exists; openclaw-fix restores the device tables into the live database and will not create one. Nothing was changed.`, dbPath);
+    throw unchanged(new CannotRunError('missing', `${dbPath} no longer exists; openclaw-fix restores the device tables into the live database and will not create one. Nothing was changed.`, dbPath));
   }
   const copy = await checkedBackupPath(backup, entry);
   const tx = sqliteRestoreTransaction(stateDir, dbPath, copy);
@@ -144,52 +123,27 @@ async function restoreSqlite(run: RestoreRun, output: Output, ctx: { snapshot: A
   return performRestore(run, output, {
     snapshot,
     backup,
-    already: (await tx.digest(dbPath)) === wanted ? `The device tables already hold the rows of backup ${backup.name}.` : undefined,
+    already: (await tx.digest(dbPath)) === wanted,
     writable: [dbPath],
-    target: ['tables ', `device_pairing_paired, device_pairing_pending, device_auth_tokens of ${entry.path}`, '(back to the rows of the backup in one transaction; other tables untouched; the current rows are backed up first)'],
-    changed: [entry.path],
+    target: { kind: 'tables', database: entry.path },
     prepare: async (): Promise<Prepared | null> => {
       if ((await tx.digest(dbPath)) === wanted) return null;
       return { files: [], transaction: tx, description: `device tables before restoring backup ${backup.name} (which undid: ${backup.manifest.description})`, deviceId: backup.manifest.deviceId };
     },
     verifyWritten: () => tx.check(),
-    summary: () => `restored the device tables of ${entry.path} from backup ${backup.name}`,
   });
 }
 
 interface RestoreSpec {
   snapshot: Awaited<ReturnType<typeof takeSnapshot>>;
   backup: Backup;
-  /** Set when the live state already equals the backup: nothing to do. */
-  already?: string;
+  /** The live state already equals the backup: nothing to do. */
+  already: boolean;
   writable: string[];
-  /** [label, what is restored, note]: the plan line. */
-  target: [string, string, string];
-  changed: string[];
+  /** What comes back: the files that differ, or the device tables. */
+  target: RestoreTarget;
   prepare: () => Promise<Prepared | null>;
   verifyWritten: () => string[] | Promise<string[]>;
-  summary: (written: string[]) => string;
-}
-
-/** Where a backup came from, in words: which run made it, when, and what that run changed. */
-function provenance(backup: Backup, nowMs = Date.now()) {
-  const createdMs = Date.parse(backup.manifest.createdAt);
-  const ageSec = Number.isFinite(createdMs) ? Math.max(0, Math.round((nowMs - createdMs) / 1000)) : null;
-  return {
-    madeBy: `openclaw-fix ${backup.manifest.version} ${backup.manifest.command}`,
-    createdAt: backup.manifest.createdAt,
-    ageSec,
-    changed: backup.manifest.description,
-    files: backup.manifest.files.map((f) => f.path),
-  };
-}
-
-function age(sec: number | null): string {
-  if (sec === null) return 'at an unknown time';
-  if (sec < 90) return `${sec} s ago`;
-  if (sec < 5400) return `${Math.round(sec / 60)} min ago`;
-  if (sec < 129600) return `${Math.round(sec / 3600)} h ago`;
-  return `${Math.round(sec / 86400)} days ago`;
 }
 
 /**
@@ -205,50 +159,36 @@ async function checkLatest(run: RestoreRun, backups: Backup[], backup: Backup): 
     `Backup ${backup.name} was not made by the latest change: the newest backup, ${newest.name} (${newest.manifest.command}, ${newest.manifest.status}), left nothing to undo. ` +
     `${backup.name} is from ${p.createdAt} (${age(p.ageSec)}) and changed: ${p.changed}.`;
   if (run.yes || !process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new CannotRunError('needs-confirmation', `${message} To put it back anyway, name it: openclaw-fix restore ${backup.name}. Nothing was changed.`, backup.dir, EXIT.problems);
+    throw unchanged(new CannotRunError('needs-confirmation', `${message} To put it back anyway, name it: openclaw-fix restore ${backup.name}. Nothing was changed.`, backup.dir, EXIT.problems));
   }
   const { default: confirm } = await import('@inquirer/confirm');
   if (!(await confirm({ message: `${message} Put it back anyway?`, default: false }, { output: process.stderr }))) {
-    throw new CannotRunError('declined', 'Declined. Nothing was changed.', backup.dir, EXIT.problems);
+    throw unchanged(new CannotRunError('declined', 'Declined. Nothing was changed.', backup.dir, EXIT.problems));
   }
 }
 
-/** What both stores share: plan, dry run, confirmation, the apply protocol, and the report. */
+/** What both stores share: plan, dry run, confirmation, the apply protocol; report/restore.ts says each step. */
 async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec): Promise<number> {
   const { snapshot, backup } = spec;
   const stateDir = snapshot.location.stateDir;
-  const origin = provenance(backup);
-  const jsonBase = { state: { dir: stateDir }, backup: { ...backupJson(backup), description: backup.manifest.description, provenance: origin } };
+  const report: RestoreReport = { snapshot, backup, target: spec.target, locationArgs: run.commandArgs };
   if (spec.already) {
-    const leftover = staleLockNote(stateDir);
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase, result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
-    else output.print(output.out.green(`✓ ${spec.already} Nothing was changed.`) + (leftover ? `\n${output.out.yellow(`! ${leftover}`)}` : ''));
+    renderAlreadyRestored(output, report, staleLockNote(stateDir));
     return EXIT.healthy;
   }
 
   await assertWritable(stateDir, spec.writable);
   const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, listening: snapshot.gatewayRunning ?? false, env: process.env, runner: run.runner, home: snapshot.location.home });
-  const [label, target, note] = spec.target;
-  if (!output.json) {
-    renderPlanHeader(output, snapshot, 'restore');
-    output.print(`  ${output.out.dim('backup ')}  ${printable(backup.name)} ${output.out.dim(printable(`(${backup.manifest.command}, ${backup.manifest.status})`))}`);
-    output.print(`  ${output.out.dim('made by')}  ${printable(`${origin.madeBy}, ${origin.createdAt}`)} ${output.out.dim(`(${age(origin.ageSec)})`)}`);
-    output.print(`  ${output.out.dim('undoes ')}  ${printable(String(backup.manifest.description))}`);
-    output.print(`  ${output.out.dim(label)}  ${printable(target)} ${output.out.dim(printable(note))}`);
-    output.print(`  ${output.out.dim('gateway')}  ${serviceAction(gateway, run.restart, run.timeoutSec)}`);
-    output.print();
-  }
+  renderRestorePlan(output, report, gateway, { restart: run.restart, timeoutSec: run.timeoutSec });
   // One rule for every --dry-run (README "Exit codes"): a change shown but not made is exit 1, as in rotate.
   if (run.dryRun) {
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.problems), ...jsonBase, result: { status: 'dry-run', files: spec.changed } });
-    else output.print(output.out.dim('Dry run: nothing was changed.'));
+    renderRestoreNotRun(output, report, 'dry-run');
     return EXIT.problems;
   }
   assertPortForRestart(snapshot.config, run.restart);
-  const what = spec.changed.join(', ');
+  const what = (spec.target.kind === 'files' ? spec.target.files : [spec.target.database]).join(', ');
   if (!(await confirmChange(`Restore ${what} from backup ${backup.name}?`, { yes: run.yes, what }))) {
-    if (output.json) output.printJson({ ...envelope('restore', EXIT.problems), ...jsonBase, result: { status: 'declined' } });
-    else output.print('Declined. Nothing was changed.');
+    renderRestoreNotRun(output, report, 'declined');
     return EXIT.problems;
   }
 
@@ -263,14 +203,7 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
     timeoutSec: run.timeoutSec,
     output,
   });
-  const after = result.found;
   const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : EXIT.healthy;
-  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
-  if (output.json) {
-    output.printJson({ ...envelope('restore', exitCode), ...jsonBase, result: { ...resultJson(result, after), undo: undo ?? null } });
-  } else {
-    renderResult(output, result, { undo, summary: spec.summary(result.written) });
-    if (after && result.status === 'applied') output.print(`  ${output.out.dim('doctor ')}  ${verdictLine(output, after)}`);
-  }
+  renderRestored(output, report, result, exitCode);
   return exitCode;
 }

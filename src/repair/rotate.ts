@@ -7,22 +7,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { readBoundedOrThrow } from '../core/bounded-read.js';
 import { diagnose, type Diagnosis } from '../core/diagnose.js';
-import { CannotRunError, EXIT } from '../core/errors.js';
+import { CannotRunError, EXIT, unchanged } from '../core/errors.js';
 import type { Snapshot } from '../core/model.js';
 import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
-import { envelope } from '../report/json.js';
 import type { Output } from '../report/output.js';
 import { MAX_STATE_FILE_BYTES, sha256 } from '../store/read-file.js';
-import { applyChange, type ApplyResult, type Prepared, type Verified } from './apply.js';
+import { applyChange, type Prepared, type Verified } from './apply.js';
 import { confirmChange } from './confirm.js';
 import { editorFor, type StoreEditor } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from './plan.js';
 import { assertStoreReadable, assertWritable } from './preflight.js';
-import { planJson, renderPlan, renderPlanHeader, renderResult, resultJson } from '../report/rotate.js';
+import { renderNothingToDo, renderRotated, renderRotateNotRun, renderRotatePlan, type RotateReport } from '../report/rotate.js';
 import { staleLockNote } from './lock.js';
 import type { Runner } from '../core/runner.js';
 import { assertPortForRestart, detectGateway } from './service.js';
-import { shellQuote } from '../report/render.js';
 import type { ProbeVerification } from '../probe/verify.js';
 
 export interface RotateRun extends RotateOptions {
@@ -105,19 +103,20 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   assertStoreReadable(snapshot);
   const plan = planRotate(snapshot, first.diagnosis, run);
   const stateDir = snapshot.location.stateDir;
-  const demoNote = run.demoSource ? 'demo copy' : undefined;
-  const json = (exitCode: number, result: Record<string, unknown>) => output.printJson({ ...envelope('rotate', exitCode), state: { dir: stateDir }, plan: planJson(plan, run.commandArgs), result });
-  if (plan.nothing) return nothingToDo(run, output, first, plan, demoNote);
+  const report: RotateReport = { snapshot, diagnosis: first.diagnosis, plan, locationArgs: run.commandArgs, note: run.demoSource ? 'demo copy' : undefined };
+  const shown = { restart: run.restart, timeoutSec: run.timeoutSec };
+  if (plan.nothing) {
+    // Nothing to change: the exit code says whether doctor would still find an error.
+    const exitCode = repairableErrors(first.diagnosis) > 0 ? EXIT.problems : EXIT.healthy;
+    renderNothingToDo(output, report, exitCode, staleLockNote(stateDir), shown);
+    return exitCode;
+  }
 
   await assertWritable(stateDir, editor.files(plan));
   const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, listening: snapshot.gatewayRunning ?? false, home: snapshot.location.home, env: process.env, runner: run.runner });
-  if (!output.json) {
-    renderPlanHeader(output, snapshot, 'rotate', demoNote);
-    renderPlan(output, snapshot, first.diagnosis, plan, gateway, { restart: run.restart, timeoutSec: run.timeoutSec });
-  }
+  renderRotatePlan(output, report, gateway, shown);
   if (run.dryRun) {
-    if (output.json) json(EXIT.problems, { status: 'dry-run' });
-    else output.print(output.out.dim('Dry run: nothing was changed.'));
+    renderRotateNotRun(output, report, 'dry-run');
     return EXIT.problems;
   }
 
@@ -128,8 +127,7 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     { yes: run.yes, what: plan.files.join(', ') },
   );
   if (!ok) {
-    if (output.json) json(EXIT.problems, { status: 'declined' });
-    else output.print('Declined. Nothing was changed.');
+    renderRotateNotRun(output, report, 'declined');
     return EXIT.problems;
   }
 
@@ -144,23 +142,12 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
     timeoutSec: run.timeoutSec,
     output,
   });
-  return reportRotated(run, output, stateDir, result.change?.plan ?? plan, result);
-}
-
-/** Nothing to change: the plan is shown, and the exit code says whether doctor would still find an error. */
-function nothingToDo(run: RotateRun, output: Output, first: Loaded, plan: RotatePlan, demoNote: string | undefined): number {
-  const { snapshot } = first;
-  const stateDir = snapshot.location.stateDir;
-  const exitIfUnfixed = repairableErrors(first.diagnosis) > 0 ? EXIT.problems : EXIT.healthy;
-  const leftover = staleLockNote(stateDir);
-  if (output.json) output.printJson({ ...envelope('rotate', exitIfUnfixed), state: { dir: stateDir }, plan: planJson(plan, run.commandArgs), result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
-  else {
-    renderPlanHeader(output, snapshot, 'rotate', demoNote);
-    renderPlan(output, snapshot, first.diagnosis, plan, { listening: false, port: snapshot.config.port }, { restart: run.restart, timeoutSec: run.timeoutSec });
-    output.print(output.out.dim('Nothing was changed.'));
-    if (leftover) output.print(output.out.yellow(`! ${leftover}`));
-  }
-  return exitIfUnfixed;
+  const { after, probed } = result.found ?? {};
+  // A gateway write replaced in the same instant is a problem to look at, even when the fix itself holds.
+  const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && repairableErrors(after) > 0 ? EXIT.problems : EXIT.healthy;
+  // The plan of the attempt that was written (a store that moved under the write is planned again).
+  await renderRotated(output, { ...report, plan: result.change?.plan ?? plan }, result, { diagnosis: after, probed }, exitCode);
+  return exitCode;
 }
 
 /**
@@ -176,14 +163,14 @@ async function prepareChange(run: RotateRun, editor: StoreEditor, first: Loaded,
       assertStoreReadable(current.snapshot);
       if (plan.nothing) return null;
       if (!sameGrant(confirmed, plan)) {
-        throw new CannotRunError('changed-since-confirm', `${current.snapshot.store.path} changed since the plan was shown, and the change needed now differs. Nothing was changed; run openclaw-fix rotate again to see the new plan.`, current.snapshot.store.path);
+        throw unchanged(new CannotRunError('changed-since-confirm', `${current.snapshot.store.path} changed since the plan was shown, and the change needed now differs. Nothing was changed; run openclaw-fix rotate again to see the new plan.`, current.snapshot.store.path));
       }
     }
     const base = { plan, description: plan.summary, deviceId: plan.target.deviceId };
     if (editor.transactional) {
       // The transaction compares the device's lists with this snapshot's itself: no byte check here.
       const device = current.snapshot.store.devices.find((d) => d.key === plan.target.key);
-      if (!device) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${current.snapshot.store.path}; nothing was changed.`, current.snapshot.store.path);
+      if (!device) throw unchanged(new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${current.snapshot.store.path}; nothing was changed.`, current.snapshot.store.path));
       return { ...base, files: [], transaction: editor.transaction(plan, device) };
     }
     const files = editor.files(plan);
@@ -219,29 +206,6 @@ async function verifyRotated(run: RotateRun, editor: StoreEditor, plan: RotatePl
   const { verifyWithProbe } = await import('../probe/verify.js');
   const probed = await verifyWithProbe(now.snapshot, now.diagnosis, { enabled: run.probe !== false, targetIsHost: plan.target.isHost, env: run.snapshotOptions.env, note: (t) => output.note(t) });
   return { problems: probed.problems, found: { after: now.diagnosis, probed } };
-}
-
-async function reportRotated(run: RotateRun, output: Output, stateDir: string, plan: RotatePlan, result: ApplyResult<RotateChange, Found>): Promise<number> {
-  const { after, probed } = result.found ?? {};
-  const undo = result.backup ? ['openclaw-fix', 'restore', result.backup.name, ...run.commandArgs].map(shellQuote).join(' ') : undefined;
-  // A gateway write replaced in the same instant is a problem to look at, even when the fix itself holds.
-  const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && repairableErrors(after) > 0 ? EXIT.problems : EXIT.healthy;
-  if (output.json) {
-    output.printJson({
-      ...envelope('rotate', exitCode),
-      state: { dir: stateDir },
-      plan: planJson(plan, run.commandArgs),
-      result: { ...resultJson(result, after), undo: undo ?? null, probe: probed?.json ?? null, probeSkipped: probed?.skipped ?? null },
-    });
-    return exitCode;
-  }
-  renderResult(output, result, { diagnosis: after, undo, summary: plan.summary });
-  if (probed?.report?.ran) {
-    const { renderProbe } = await import('../probe/render.js');
-    const { compareClients, realVerdict } = await import('../probe/verdict.js');
-    if (after) renderProbe(output, probed.report, compareClients(after, probed.report), realVerdict(probed.report));
-  } else if (probed?.skipped) output.print(output.out.yellow(`! ${probed.skipped}`));
-  return exitCode;
 }
 
 /**

@@ -34,12 +34,12 @@ export interface RenderedFinding {
 }
 
 /** One shell word: as it is when safe, else single-quoted (a state dir with spaces survives copy and paste). */
-export function shellQuote(arg: string): string {
+function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `openclaw-fix <subcommand> <its arguments> <the location flags this run used>`, ready to copy. */
-function commandLine(command: FixCommand, locationArgs: readonly string[]): string {
+export function commandLine(command: FixCommand, locationArgs: readonly string[]): string {
   const words = command.map((w) => (typeof w === 'string' ? shellQuote(w) : `<${w.placeholder}>`));
   return ['openclaw-fix', ...words, ...locationArgs.map(shellQuote)].join(' ');
 }

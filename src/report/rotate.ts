@@ -1,13 +1,16 @@
 /** rotate and restore output: text and JSON forms of a plan and of what apply did. All printing goes through Output. */
 import type { Diagnosis } from '../core/diagnose.js';
+import { EXIT } from '../core/errors.js';
 import type { Snapshot } from '../core/model.js';
+import type { ProbeVerification } from '../probe/verify.js';
 import type { ApplyResult } from '../repair/apply.js';
 import type { Backup } from '../repair/backup.js';
 import { SQLITE_DB_FILE, SQLITE_PAIRED, SQLITE_PENDING, type NothingToDo, type RotatePlan } from '../repair/plan.js';
 import type { GatewayStatus } from '../repair/service.js';
 import { shortId, scopeList } from './wording/words.js';
 import { printable } from './escape.js';
-import { renderFinding } from './render.js';
+import { envelope } from './json.js';
+import { commandLine, renderFinding } from './render.js';
 import type { Output } from './output.js';
 import { verdictLine } from './text.js';
 
@@ -31,7 +34,7 @@ export function renderPlanHeader(o: Output, snapshot: Snapshot, command: string,
 /** Broken state files a plan names and leaves alone. */
 const LEFT_ALONE: ReadonlySet<string> = new Set(['store-unreadable', 'config-unreadable', 'device-auth-unreadable']);
 
-export function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }): void {
+function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }): void {
   const c = o.out;
   const t = plan.target;
   const where = t.isHost ? c.dim(plan.store === 'sqlite' ? '(this host: device_identities)' : '(this host: identity/device.json)') : c.yellow(`REMOTE device${t.remoteIp ? ` (remoteIp ${t.remoteIp})` : ''}, not this host's own`);
@@ -119,7 +122,7 @@ export function nothingText(nothing: NothingToDo, locationArgs: readonly string[
   return `Nothing to do: ${base}${info}${stale}`;
 }
 
-export function planJson(plan: RotatePlan, locationArgs: readonly string[]) {
+function planJson(plan: RotatePlan, locationArgs: readonly string[]) {
   return {
     store: plan.store,
     nothingToDo: plan.nothing ? nothingText(plan.nothing, locationArgs) : null,
@@ -154,4 +157,60 @@ export function resultJson(result: ApplyResult, diagnosis?: Diagnosis) {
     replacedGatewayWrites: result.replacedGatewayWrites,
     findingsAfter: diagnosis ? diagnosis.findings.map((f) => ({ id: f.id, severity: f.severity, deviceId: f.deviceId ?? null })) : null,
   };
+}
+
+/** One rotate run, as its reporter needs it. */
+export interface RotateReport {
+  snapshot: Snapshot;
+  /** The diagnosis the plan was made from. */
+  diagnosis: Diagnosis;
+  plan: RotatePlan;
+  /** Location flags of this run, repeated in the commands shown (undo). */
+  locationArgs: readonly string[];
+  /** A note in the header ("demo copy"). */
+  note?: string;
+}
+
+function printRotateJson(o: Output, r: RotateReport, exitCode: number, result: Record<string, unknown>): void {
+  o.printJson({ ...envelope('rotate', exitCode), state: { dir: r.snapshot.location.stateDir }, plan: planJson(r.plan, r.locationArgs), result });
+}
+
+/** The plan as rotate shows it before asking (text only: the JSON document carries it with the result). */
+export function renderRotatePlan(o: Output, r: RotateReport, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }): void {
+  if (o.json) return;
+  renderPlanHeader(o, r.snapshot, 'rotate', r.note);
+  renderPlan(o, r.snapshot, r.diagnosis, r.plan, gateway, opts);
+}
+
+/** The plan changes nothing; the exit code says whether doctor would still find an error. */
+export function renderNothingToDo(o: Output, r: RotateReport, exitCode: number, leftover: string | undefined, opts: { restart: boolean; timeoutSec: number }): void {
+  if (o.json) {
+    printRotateJson(o, r, exitCode, { status: 'nothing', notes: leftover ? [leftover] : [] });
+    return;
+  }
+  renderRotatePlan(o, r, { listening: false, port: r.snapshot.config.port }, opts);
+  o.print(o.out.dim('Nothing was changed.'));
+  if (leftover) o.print(o.out.yellow(`! ${leftover}`));
+}
+
+/** --dry-run, or the user said no: nothing was written. */
+export function renderRotateNotRun(o: Output, r: RotateReport, why: 'dry-run' | 'declined'): void {
+  if (o.json) printRotateJson(o, r, EXIT.problems, { status: why });
+  else o.print(why === 'dry-run' ? o.out.dim('Dry run: nothing was changed.') : 'Declined. Nothing was changed.');
+}
+
+/** What the apply protocol did, what doctor finds now, and what the gateway answered (the probe). */
+export async function renderRotated(o: Output, r: RotateReport, result: ApplyResult, after: { diagnosis?: Diagnosis; probed?: ProbeVerification }, exitCode: number): Promise<void> {
+  const { diagnosis, probed } = after;
+  const undo = result.backup ? commandLine(['restore', result.backup.name], r.locationArgs) : undefined;
+  if (o.json) {
+    printRotateJson(o, r, exitCode, { ...resultJson(result, diagnosis), undo: undo ?? null, probe: probed?.json ?? null, probeSkipped: probed?.skipped ?? null });
+    return;
+  }
+  renderResult(o, result, { diagnosis, undo, summary: r.plan.summary });
+  if (probed?.report?.ran) {
+    const { renderProbe } = await import('../probe/render.js');
+    const { compareClients, realVerdict } = await import('../probe/verdict.js');
+    if (diagnosis) renderProbe(o, probed.report, compareClients(diagnosis, probed.report), realVerdict(probed.report));
+  } else if (probed?.skipped) o.print(o.out.yellow(`! ${probed.skipped}`));
 }
