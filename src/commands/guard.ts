@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CannotRunError, EXIT } from '../core/errors.js';
+import { CannotRunError, EXIT, unchanged } from '../core/errors.js';
 import { locateState } from '../core/locate.js';
 import { systemdUnitDir, systemdUnitName } from '../core/service-names.js';
 import { parseUnit } from '../core/systemd-unit.js';
@@ -115,11 +115,11 @@ async function stableNode(output: Output): Promise<string> {
     output.note(`openclaw-fix: this Node (${self}) is in ${why}, which can disappear; the guard uses ${real} (v${v.join('.')}) instead.`);
     return real;
   }
-  throw new CannotRunError(
+  throw unchanged(new CannotRunError(
     'unstable-path',
     `The Node running openclaw-fix (${self}) is in ${why}, which can disappear or switch versions, and no other Node ${NODE_FLOOR.join('.')}+ was found outside such places on PATH, /usr/local/bin or /usr/bin: a guard pinned there would silently stop working. Install Node ${NODE_FLOOR.join('.')}+ system-wide, then run \`openclaw-fix guard install\` again. Nothing was changed.`,
     self,
-  );
+  ));
 }
 
 /**
@@ -128,7 +128,7 @@ async function stableNode(output: Output): Promise<string> {
  */
 export function systemdQuote(arg: string): string {
   if (/[\u0000-\u001f\u007f]/.test(arg)) {
-    throw new CannotRunError('unsupported-path', `${JSON.stringify(arg)} holds a control character, which a systemd unit line cannot carry; move it to a plain path. Nothing was changed.`);
+    throw unchanged(new CannotRunError('unsupported-path', `${JSON.stringify(arg)} holds a control character, which a systemd unit line cannot carry; move it to a plain path. Nothing was changed.`));
   }
   const escaped = arg.replace(/%/g, '%%').replace(/\$/g, '$$$$');
   return /^[\w@%+=:,./$-]+$/.test(escaped) ? escaped : `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

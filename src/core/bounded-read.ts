@@ -9,7 +9,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { CannotRunError, errnoCode } from './errors.js';
+import { CannotRunError, errnoCode, unchanged } from './errors.js';
 import { ownerText, runAsHint } from './users.js';
 
 /** A backup copy or a live SQLite database: far above any real one, below what a Buffer can hold. */
@@ -163,7 +163,7 @@ export function readBoundedOrThrow(file: string, limit: number, what: string, hi
   }
   const code = r.reason === 'missing' ? 'no-input' : r.reason === 'not-regular' ? 'not-regular' : r.reason === 'too-large' ? 'too-large' : 'unreadable-input';
   const hint = hints[r.reason];
-  throw new CannotRunError(code, `Cannot read ${file} (${what}): it ${r.problem}; nothing was changed.${hint ? ` ${hint}` : ''}`, file);
+  throw unchanged(new CannotRunError(code, `Cannot read ${file} (${what}): it ${r.problem}; nothing was changed.${hint ? ` ${hint}` : ''}`, file));
 }
 
 /**

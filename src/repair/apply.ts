@@ -4,7 +4,7 @@
  * back from the backup when the verification fails. The store's side of each step is a StoreWriter
  * (store-writer.ts): the JSON files and the SQLite database go through the same steps.
  */
-import { CannotRunError } from '../core/errors.js';
+import { CannotRunError, unchanged } from '../core/errors.js';
 import type { Output } from '../report/output.js';
 import { ConflictError } from './atomic.js';
 import { updateBackup, type Backup } from './backup.js';
@@ -135,7 +135,7 @@ async function attempt<P extends Prepared, R>(spec: ApplySpec<P, R>, ctx: Attemp
   let conflictFile = '';
   for (let attempts = 1; ; attempts++) {
     if (attempts > MAX_ATTEMPTS) throw keptChanging(spec.command, conflictFile, [...everWritten], firstBackup);
-    if (ctx.interrupted()) throw new CannotRunError('interrupted', 'Interrupted before writing; nothing was changed.', undefined, 130);
+    if (ctx.interrupted()) throw unchanged(new CannotRunError('interrupted', 'Interrupted before writing; nothing was changed.', undefined, 130));
     const change = await spec.prepare(attempts);
     if (!change) return { attempts };
     const writer = writerFor(change, { command: spec.command, stateDir: spec.stateDir, live: ctx.live, step: ctx.step });
@@ -167,7 +167,7 @@ async function writeOnce<P extends Prepared, R>(spec: ApplySpec<P, R>, ctx: Atte
   if (unread) {
     await writer.rollBack(backup);
     await updateBackup(backup, { status: 'rolled-back' });
-    throw new CannotRunError('verify-failed', `${unread.file} does not hold what was written${unread.why}; ${writer.putBack}. Nothing was changed.`, unread.file);
+    throw unchanged(new CannotRunError('verify-failed', `${unread.file} does not hold what was written${unread.why}; ${writer.putBack}. Nothing was changed.`, unread.file));
   }
   if (ctx.live) await sleep(writeHooks.settleMs ?? SETTLE_MS);
   const lost = ctx.live ? await spec.verifyWritten(change) : [];

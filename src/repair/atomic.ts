@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CannotRunError, errnoCode } from '../core/errors.js';
+import { CannotRunError, errnoCode, unchanged } from '../core/errors.js';
 import { ownerText, runAsHint } from '../core/users.js';
 import { sha256 } from '../store/read-file.js';
 import { openParent, type PinnedDir } from './confined.js';
@@ -43,26 +43,26 @@ export async function vetTarget(file: string, via = file): Promise<FileOwner | u
     st = await fsp.lstat(via);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
-    throw new CannotRunError('cannot-inspect', `Cannot inspect ${file} (${errnoCode(error) ?? 'error'}); nothing was changed.`, file);
+    throw unchanged(new CannotRunError('cannot-inspect', `Cannot inspect ${file} (${errnoCode(error) ?? 'error'}); nothing was changed.`, file));
   }
   if (st.isSymbolicLink()) {
     const to = await fsp.readlink(via).catch(() => '?');
-    throw new CannotRunError(
+    throw unchanged(new CannotRunError(
       'not-regular',
       `${file} is a symbolic link (to ${to}). OpenClaw's own next write replaces a link with a plain file, so an edit through it would not last; replace the link with the file it points to (cp --remove-destination "$(readlink -f ${file})" ${file}), then run again. Nothing was changed.`,
       file,
-    );
+    ));
   }
   if (!st.isFile()) {
     const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe (fifo)' : 'not a regular file';
-    throw new CannotRunError('not-regular', `${file} is ${kind}, not the JSON file OpenClaw writes; move it aside and run openclaw-fix doctor. Nothing was changed.`, file);
+    throw unchanged(new CannotRunError('not-regular', `${file} is ${kind}, not the JSON file OpenClaw writes; move it aside and run openclaw-fix doctor. Nothing was changed.`, file));
   }
   if (uid() !== 0 && uid() !== -1 && st.uid !== uid()) {
-    throw new CannotRunError(
+    throw unchanged(new CannotRunError(
       'foreign-owner',
       `${file} belongs to ${ownerText(st.uid)}, and this is ${ownerText(uid())}: writing it would change another user's gateway. Run openclaw-fix as that user (${runAsHint(st.uid)}). Nothing was changed.`,
       file,
-    );
+    ));
   }
   return { uid: st.uid, gid: st.gid };
 }

@@ -6,7 +6,7 @@
 import { fchmodSync, fchownSync, fstatSync, lchownSync, mkdirSync, promises as fsp, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_BACKUP_BYTES, readBoundedOrThrow, readSmallText } from '../core/bounded-read.js';
-import { CannotRunError, errnoCode } from '../core/errors.js';
+import { CannotRunError, errnoCode, unchanged } from '../core/errors.js';
 import { sha256 } from '../store/read-file.js';
 import { TOOL_VERSION } from '../version.js';
 import { fileHolds, writeFileAtomic } from './atomic.js';
@@ -79,7 +79,7 @@ export async function createBackup(
       const written = await writeFileAtomic(target, file.bytes, { sha256: true, within: stateDir, owner });
       // Read back byte for byte (as strong as comparing hashes, and cheaper); the bytes are hashed once, for the manifest.
       if (!fileHolds(target, file.bytes)) {
-        throw new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target);
+        throw unchanged(new CannotRunError('backup-failed', `The backup copy ${target} does not match what was read; nothing was changed.`, target));
       }
       manifest.files.push({ path: file.rel, sha256Before: written.sha256!, sha256After: null, mode: file.mode.toString(8).padStart(4, '0') });
       crashPoint('backup-copied');
@@ -179,7 +179,7 @@ function newBackupDir(stateDir: string, meta: { command: Manifest['command']; de
     }
   } catch (error) {
     if (error instanceof CannotRunError) throw error;
-    throw new CannotRunError('backup-failed', `Cannot create the backup directory in ${rootShown} (${errnoCode(error) ?? 'error'}); nothing was changed.`, rootShown);
+    throw unchanged(new CannotRunError('backup-failed', `Cannot create the backup directory in ${rootShown} (${errnoCode(error) ?? 'error'}); nothing was changed.`, rootShown));
   } finally {
     root?.close();
   }
@@ -255,7 +255,7 @@ export async function checkedBackupPath(backup: Backup, file: BackupFile): Promi
 export async function readBackupFile(backup: Backup, file: BackupFile): Promise<Buffer> {
   const bytes = readBoundedOrThrow(path.join(backup.dir, file.path), MAX_BACKUP_BYTES, 'the backup copy');
   if (sha256(bytes) !== file.sha256Before) {
-    throw new CannotRunError('backup-damaged', `The backup copy of ${file.path} in ${backup.dir} does not match its manifest; it will not be restored. Nothing was changed.`, backup.dir);
+    throw unchanged(new CannotRunError('backup-damaged', `The backup copy of ${file.path} in ${backup.dir} does not match its manifest; it will not be restored. Nothing was changed.`, backup.dir));
   }
   return bytes;
 }

@@ -14,7 +14,7 @@
  */
 import { closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { CannotRunError, errnoCode } from '../core/errors.js';
+import { CannotRunError, errnoCode, unchanged } from '../core/errors.js';
 
 export interface Owner {
   uid: number;
@@ -63,18 +63,18 @@ export function linkRefused(shown: string): CannotRunError {
   } catch {
     // Gone or not a link any more: the name is what matters.
   }
-  return new CannotRunError(
+  return unchanged(new CannotRunError(
     'symlink-refused',
     `${shown} is a symbolic link (to ${to}); openclaw-fix never writes through a link it did not create, as root that could change files outside this state. Replace it with the real directory or file (or remove it), then run again. Nothing was changed.`,
     shown,
-  );
+  ));
 }
 
 /** `rel` split into components; refused when it would leave `root` (.., absolute). */
 function components(root: string, rel: string): string[] {
   const norm = path.normalize(rel);
   if (path.isAbsolute(rel) || norm === '..' || norm.startsWith(`..${path.sep}`)) {
-    throw new CannotRunError('outside-state', `${path.join(root, rel)} is outside ${root}; openclaw-fix writes only inside it. Nothing was changed.`, path.join(root, rel));
+    throw unchanged(new CannotRunError('outside-state', `${path.join(root, rel)} is outside ${root}; openclaw-fix writes only inside it. Nothing was changed.`, path.join(root, rel)));
   }
   return norm.split(path.sep).filter((c) => c && c !== '.');
 }
@@ -161,7 +161,7 @@ export function openDir(root: string, relDir: string, options: OpenDirOptions = 
           // Another run made it at the same moment: opened (and checked) below like any existing one.
           if (errnoCode(made) !== 'EEXIST') {
             dir.close();
-            throw new CannotRunError('write-failed', `Cannot create ${shown} (${errnoCode(made) ?? 'error'}); nothing was changed.`, shown);
+            throw unchanged(new CannotRunError('write-failed', `Cannot create ${shown} (${errnoCode(made) ?? 'error'}); nothing was changed.`, shown));
           }
         }
         try {
@@ -197,10 +197,10 @@ function refusal(error: unknown, shown: string): CannotRunError {
   }
   if (st?.isSymbolicLink() || code === 'ELOOP') return linkRefused(shown);
   if (code === 'ENOTDIR' || (st && !st.isDirectory())) {
-    return new CannotRunError('not-regular', `${shown} is not a directory; openclaw-fix writes only into real directories. Move it aside, then run again. Nothing was changed.`, shown);
+    return unchanged(new CannotRunError('not-regular', `${shown} is not a directory; openclaw-fix writes only into real directories. Move it aside, then run again. Nothing was changed.`, shown));
   }
-  if (code === 'ENOENT') return new CannotRunError('cannot-inspect', `${shown} does not exist; nothing was changed.`, shown);
-  return new CannotRunError('write-failed', `Cannot open ${shown} (${code ?? 'error'}); nothing was changed.`, shown);
+  if (code === 'ENOENT') return unchanged(new CannotRunError('cannot-inspect', `${shown} does not exist; nothing was changed.`, shown));
+  return unchanged(new CannotRunError('write-failed', `Cannot open ${shown} (${code ?? 'error'}); nothing was changed.`, shown));
 }
 
 /** Opens the directory that holds `file` (below `root`): the pinned dir and the file's own name in it. */

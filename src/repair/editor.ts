@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { CannotRunError } from '../core/errors.js';
+import { CannotRunError, unchanged } from '../core/errors.js';
 import type { Snapshot, StoreKind } from '../core/model.js';
 import { registerSecret } from '../core/secrets.js';
 import { readDeviceAuth } from '../store/identity.js';
@@ -88,11 +88,11 @@ function serializeFile(file: string, value: unknown): Buffer {
     return serialize(value);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new CannotRunError(
+    throw unchanged(new CannotRunError(
       'store-unwritable',
       `${file} holds a value nested too deeply to be written back (JSON.stringify fails on it, so OpenClaw's own next write of this file fails too). Remove that field by hand or restore the file from a backup, then run openclaw-fix doctor. Nothing was changed.`,
       file,
-    );
+    ));
   }
 }
 
@@ -134,7 +134,7 @@ function parse(file: string, bytes: Buffer | undefined): Record<string, unknown>
     value = undefined;
   }
   if (!isPlainObject(value)) {
-    throw new CannotRunError('store-changed', `${file} no longer holds the JSON object openclaw-fix planned on; nothing was changed. Run openclaw-fix doctor.`, file);
+    throw unchanged(new CannotRunError('store-changed', `${file} no longer holds the JSON object openclaw-fix planned on; nothing was changed. Run openclaw-fix doctor.`, file));
   }
   return value;
 }
@@ -155,7 +155,7 @@ function editPaired(file: string, before: Buffer | undefined, plan: RotatePlan, 
   const k = plan.target.key;
   const root = parse(file, before);
   const device = root[k];
-  if (!isPlainObject(device)) throw new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file);
+  if (!isPlainObject(device)) throw unchanged(new CannotRunError('store-changed', `Device ${plan.target.deviceId} is no longer in ${file}; nothing was changed.`, file));
   const paths: string[] = [];
   const scopesAdd = addedTo(plan, PAIRED_FILE, 'scopes');
   if (scopesAdd.length) {
@@ -218,7 +218,7 @@ export class JsonStoreEditor implements FileStoreEditor {
       const file = this.abs(DEVICE_AUTH_FILE);
       const root = parse(file, current.get(file));
       const op = isPlainObject(root.tokens) && isPlainObject(root.tokens.operator) ? root.tokens.operator : undefined;
-      if (!op || root.deviceId !== plan.target.deviceId) throw new CannotRunError('store-changed', `${file} no longer holds this device's operator token; nothing was changed.`, file);
+      if (!op || root.deviceId !== plan.target.deviceId) throw unchanged(new CannotRunError('store-changed', `${file} no longer holds this device's operator token; nothing was changed.`, file));
       const paths: string[] = [];
       const add = added(DEVICE_AUTH_FILE, 'tokens.operator.scopes');
       if (add.length) {

@@ -9,7 +9,7 @@
  */
 import { closeSync, constants, fchownSync, fstatSync, ftruncateSync, lstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { CannotRunError, errnoCode } from '../core/errors.js';
+import { CannotRunError, errnoCode, unchanged } from '../core/errors.js';
 import { linkRefused, openDir, stateOwner, type PinnedDir } from './confined.js';
 
 export const LOCK_NAME = 'openclaw-fix.lock';
@@ -47,12 +47,12 @@ function readLock(dir: PinnedDir): Found {
     const code = errnoCode(error);
     if (code === 'ENOENT') return undefined;
     if (code === 'ELOOP') throw linkRefused(shown);
-    throw new CannotRunError('lock-failed', `Cannot read the lock file ${shown} (${code ?? 'error'}). Nothing was changed.`, shown);
+    throw unchanged(new CannotRunError('lock-failed', `Cannot read the lock file ${shown} (${code ?? 'error'}). Nothing was changed.`, shown));
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) {
-      throw new CannotRunError('lock-failed', `${shown} is not a regular file; it is not a lock openclaw-fix made. Remove it, then run again. Nothing was changed.`, shown);
+      throw unchanged(new CannotRunError('lock-failed', `${shown} is not a regular file; it is not a lock openclaw-fix made. Remove it, then run again. Nothing was changed.`, shown));
     }
     const buffer = Buffer.alloc(Math.min(st.size, MAX_LOCK_BYTES));
     const got = buffer.length ? readSync(fd, buffer, 0, buffer.length, 0) : 0;
@@ -92,7 +92,7 @@ function lockError(error: unknown, shown: string): CannotRunError {
         : code === 'EACCES' || code === 'EPERM'
           ? 'this user may not write in the state directory'
           : `the write failed (${code ?? (error instanceof Error ? error.message : 'error')})`;
-  return new CannotRunError('lock-failed', `Cannot create the lock file ${shown}: ${why}. Nothing was changed.`, shown);
+  return unchanged(new CannotRunError('lock-failed', `Cannot create the lock file ${shown}: ${why}. Nothing was changed.`, shown));
 }
 
 function writeAll(fd: number, text: string): void {
@@ -196,11 +196,11 @@ export async function acquireLock(stateDir: string, command: string, waitMs = 30
       if (Date.now() >= deadline) {
         const holder = found && 'holder' in found ? found.holder : undefined;
         const who = holder ? `pid ${holder.pid}, ${holder.command ?? 'openclaw-fix'}, started ${holder.startedAt}` : 'unknown process';
-        throw new CannotRunError(
+        throw unchanged(new CannotRunError(
           'locked',
           `Another openclaw-fix seems to be running on this state (${who}): ${file} exists. Wait for it to finish; if none is running, an openclaw-fix may have crashed: remove the file manually to continue. Nothing was changed.`,
           file,
-        );
+        ));
       }
       await new Promise((r) => setTimeout(r, 200));
     }

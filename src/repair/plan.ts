@@ -6,7 +6,7 @@
  */
 import { connectBaseline } from '../core/clients.js';
 import type { Diagnosis } from '../core/diagnose.js';
-import { CannotRunError } from '../core/errors.js';
+import { CannotRunError, unchanged } from '../core/errors.js';
 import { SCOPE, isKnownScope, unsatisfiedScopes } from '../core/knowledge.js';
 import type { DeviceRecord, Finding, Snapshot } from '../core/model.js';
 import { scopeList, shortId } from '../report/wording/words.js';
@@ -115,10 +115,10 @@ function validateScopes(snapshot: Snapshot, scopes: readonly string[]): void {
   const unknown = scopes.filter((s) => !isKnownScope(snapshot.release, s));
   if (unknown.length === 0) return;
   const on = snapshot.version.version ? `OpenClaw ${snapshot.version.version}` : 'any OpenClaw release';
-  throw new CannotRunError(
+  throw unchanged(new CannotRunError(
     'unknown-scope',
     `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: ${on} knows ${snapshot.release.operatorScopes.join(', ')}. Nothing was changed.`,
-  );
+  ));
 }
 
 /** `--device`: a full id or a unique prefix; default the host's own device. */
@@ -127,20 +127,20 @@ function resolveTarget(snapshot: Snapshot, device?: string): DeviceRecord {
   const hostId = snapshot.identity.deviceId;
   if (!device) {
     if (!hostId) {
-      throw new CannotRunError(
+      throw unchanged(new CannotRunError(
         'no-identity',
         `This host has no device identity (${snapshot.identity.file.path}: ${snapshot.identity.file.status}), so there is no host device to change. Name one with --device ID. Nothing was changed.`,
         snapshot.identity.file.path,
-      );
+      ));
     }
     const host = devices.find((d) => d.deviceId === hostId || d.key === hostId);
     if (!host) {
-      throw new CannotRunError(
+      throw unchanged(new CannotRunError(
         'device-not-paired',
         `This host's device ${shortId(hostId)} is not in ${snapshot.store.path}: there is nothing to widen. Its next local connect pairs it with the scopes it asks for (run openclaw-fix doctor for details). Nothing was changed.`,
         snapshot.store.path,
         1,
-      );
+      ));
     }
     return host;
   }
@@ -150,9 +150,9 @@ function resolveTarget(snapshot: Snapshot, device?: string): DeviceRecord {
   const matches = devices.filter((d) => d.deviceId.toLowerCase().startsWith(needle));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
-    throw new CannotRunError('device-not-found', `No paired device id starts with "${device}" in ${snapshot.store.path} (${devices.length} device(s); see openclaw-fix doctor --verbose). Nothing was changed.`, snapshot.store.path);
+    throw unchanged(new CannotRunError('device-not-found', `No paired device id starts with "${device}" in ${snapshot.store.path} (${devices.length} device(s); see openclaw-fix doctor --verbose). Nothing was changed.`, snapshot.store.path));
   }
-  throw new CannotRunError('device-ambiguous', `"${device}" matches ${matches.length} devices (${matches.map((d) => shortId(d.deviceId)).join(', ')}); give more of the id. Nothing was changed.`, snapshot.store.path);
+  throw unchanged(new CannotRunError('device-ambiguous', `"${device}" matches ${matches.length} devices (${matches.map((d) => shortId(d.deviceId)).join(', ')}); give more of the id. Nothing was changed.`, snapshot.store.path));
 }
 
 /** What the device needs, from the predicted verdicts (host) or its own refused requests (any device). */

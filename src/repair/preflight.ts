@@ -1,7 +1,7 @@
 /** Checks made before anything is shown or stopped: a store we cannot judge or write is refused early (exit 2). */
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { CannotRunError, errnoCode } from '../core/errors.js';
+import { CannotRunError, errnoCode, unchanged } from '../core/errors.js';
 import type { Snapshot } from '../core/model.js';
 import { vetTarget } from './atomic.js';
 import { refuseLinks } from './confined.js';
@@ -11,13 +11,13 @@ export function assertStoreReadable(snapshot: Snapshot): void {
   const paired = snapshot.store.paired;
   if (paired.status === 'ok') return;
   if (paired.status === 'missing') {
-    throw new CannotRunError('no-store', `There is no ${paired.path}: no device is paired yet, so there is nothing to widen. Nothing was changed.`, paired.path);
+    throw unchanged(new CannotRunError('no-store', `There is no ${paired.path}: no device is paired yet, so there is nothing to widen. Nothing was changed.`, paired.path));
   }
-  throw new CannotRunError(
+  throw unchanged(new CannotRunError(
     'store-unreadable',
     `${paired.path} ${paired.problem ?? `is ${paired.status}`}. openclaw-fix does not write a store it cannot read; nothing was changed. Run openclaw-fix doctor for what to do.`,
     paired.path,
-  );
+  ));
 }
 
 /** Every file is a regular file we may replace, and every directory we write in (state dir for the lock and backups) is writable. */
@@ -32,9 +32,9 @@ export async function assertWritable(stateDir: string, files: string[]): Promise
     } catch (error) {
       // A read-only mount is not a permission problem: running as the owner would not help.
       if (errnoCode(error) === 'EROFS') {
-        throw new CannotRunError('read-only', `Cannot write in ${dir}: it is on a read-only file system (remount it read-write, or run where the state is writable). Nothing was changed.`, dir);
+        throw unchanged(new CannotRunError('read-only', `Cannot write in ${dir}: it is on a read-only file system (remount it read-write, or run where the state is writable). Nothing was changed.`, dir));
       }
-      throw new CannotRunError('read-only', `Cannot write in ${dir}: it is read-only for this user. Run openclaw-fix as the user that owns the OpenClaw state. Nothing was changed.`, dir);
+      throw unchanged(new CannotRunError('read-only', `Cannot write in ${dir}: it is read-only for this user. Run openclaw-fix as the user that owns the OpenClaw state. Nothing was changed.`, dir));
     }
   }
 }

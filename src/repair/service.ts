@@ -4,7 +4,7 @@
  * Every command goes through the injectable Runner (core/runner.ts).
  */
 import path from 'node:path';
-import { CannotRunError } from '../core/errors.js';
+import { CannotRunError, unchanged } from '../core/errors.js';
 import { portAnswers } from '../core/gateway-port.js';
 import { execRunner, type RunResult, type Runner } from '../core/runner.js';
 import { launchdLabel, systemdUnitName, windowsTaskName } from '../core/service-names.js';
@@ -85,7 +85,7 @@ async function systemd(opts: DetectOptions, run: Runner): Promise<Detected> {
         startCommand: ['systemctl', ...scope, 'start', unit].join(' '),
         async stop() {
           const s = await run('systemctl', [...scope, 'stop', unit]);
-          if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
+          if (s.code !== 0) throw unchanged(failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.'));
         },
         async start() {
           const s = await run('systemctl', [...scope, 'start', unit]);
@@ -114,7 +114,7 @@ async function launchd(opts: DetectOptions, run: Runner): Promise<Detected> {
       startCommand: `launchctl bootstrap ${domain} ${plist}`,
       async stop() {
         const s = await run('launchctl', ['bootout', `${domain}/${label}`]);
-        if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
+        if (s.code !== 0) throw unchanged(failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.'));
       },
       async start() {
         const s = await run('launchctl', ['bootstrap', domain, plist]);
@@ -139,7 +139,7 @@ async function schtasks(opts: DetectOptions, run: Runner): Promise<Detected> {
       startCommand: `schtasks /Run /TN "${name}"`,
       async stop() {
         const s = await run('schtasks', ['/End', '/TN', name]);
-        if (s.code !== 0) throw failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.');
+        if (s.code !== 0) throw unchanged(failure(`stop the ${describe}`, s, 'Stop the gateway yourself (openclaw gateway stop) and run again with --no-restart. Nothing was changed.'));
       },
       async start() {
         const s = await run('schtasks', ['/Run', '/TN', name]);
@@ -155,10 +155,10 @@ async function schtasks(opts: DetectOptions, run: Runner): Promise<Detected> {
  */
 export function assertPortForRestart(config: { portInvalid?: string }, restart: boolean): void {
   if (!config.portInvalid || !restart) return;
-  throw new CannotRunError(
+  throw unchanged(new CannotRunError(
     'port-invalid',
     `The gateway port is not a valid TCP port (${config.portInvalid}), so the gateway cannot be restarted and verified; nothing was changed. Fix the port (1-65535), or run again with --no-restart and restart the gateway yourself.`,
-  );
+  ));
 }
 
 export async function detectGateway(opts: DetectOptions): Promise<GatewayStatus> {

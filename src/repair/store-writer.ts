@@ -233,9 +233,9 @@ class SqliteWriter implements StoreWriter {
   }
 }
 
-/** A CannotRunError with what the files now hold appended (the caller knows; the writer did not). */
+/** A CannotRunError with what the files now hold appended (the caller knows; the writer did not), unless it says so already. */
 function withState(error: unknown, state: string): unknown {
-  if (!(error instanceof CannotRunError) || /[Nn]othing was changed/.test(error.message)) return error;
+  if (!(error instanceof CannotRunError) || error.saysUnchanged) return error;
   return new CannotRunError(error.code, `${error.message} ${state}`, error.path, error.exitCode);
 }
 

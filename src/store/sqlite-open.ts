@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { DatabaseSync as DatabaseSyncType } from 'node:sqlite';
 import { assertRegularFile } from '../core/bounded-read.js';
-import { CannotRunError, errnoCode } from '../core/errors.js';
+import { CannotRunError, errnoCode, unchanged } from '../core/errors.js';
 import { ownerText, runAsHint } from '../core/users.js';
 
 export type Database = DatabaseSyncType;
@@ -53,18 +53,23 @@ export async function loadSqlite(): Promise<SqliteModule> {
   try {
     loaded = await import('node:sqlite');
   } catch {
-    throw new CannotRunError(
+    throw unchanged(new CannotRunError(
       'sqlite-unavailable',
       `This OpenClaw keeps devices in SQLite, and this Node.js (${process.version}) has no node:sqlite. Run openclaw-fix with Node.js 22.13 or newer; nothing was changed.`,
-    );
+    ));
   } finally {
     process.emitWarning = original;
   }
   return loaded;
 }
 
-/** One line for a SQLite failure, naming the file and what to do. */
-export function sqliteError(dbPath: string, error: unknown, doing: string, changed = 'nothing was changed'): CannotRunError {
+/** One line for a SQLite failure, naming the file and what to do; nothing was changed by it. */
+export function sqliteError(dbPath: string, error: unknown, doing: string): CannotRunError {
+  return unchanged(sqliteFailure(dbPath, error, doing));
+}
+
+function sqliteFailure(dbPath: string, error: unknown, doing: string): CannotRunError {
+  const changed = 'nothing was changed';
   const message = error instanceof Error ? error.message : String(error);
   const code = errnoCode(error);
   const errstr = (error as { errstr?: unknown })?.errstr;

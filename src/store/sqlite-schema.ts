@@ -4,7 +4,7 @@
  * see scripts/gen-sqlite-fixtures.mjs). A table or column we rely on that is missing means a newer (or
  * older) schema than we know: we refuse rather than guess.
  */
-import { CannotRunError } from '../core/errors.js';
+import { CannotRunError, unchanged } from '../core/errors.js';
 import type { Database } from './sqlite-open.js';
 
 /** 2026.8.2 writes 15, 2026.9.6 writes 18; the device tables are identical in both. */
@@ -48,19 +48,19 @@ export function assertKnownSchema(db: Database, dbPath: string, tables: readonly
   for (const table of tables) {
     const have = tableColumns(db, table);
     if (have.length === 0) {
-      throw new CannotRunError(
+      throw unchanged(new CannotRunError(
         'sqlite-schema',
         `${dbPath} has no table ${table} (${which}; openclaw-fix knows the 2026.8.x-9.x layout, schema ${KNOWN_SCHEMA_VERSIONS.join('/')}). It was written by an OpenClaw this openclaw-fix does not know: update openclaw-fix. Nothing was changed.`,
         dbPath,
-      );
+      ));
     }
     const missing = REQUIRED_COLUMNS[table].filter((c) => !have.includes(c));
     if (missing.length) {
-      throw new CannotRunError(
+      throw unchanged(new CannotRunError(
         'sqlite-schema',
         `${dbPath}: table ${table} lacks column(s) ${missing.join(', ')} (${which}; openclaw-fix knows schema ${KNOWN_SCHEMA_VERSIONS.join('/')}). It was written by an OpenClaw this openclaw-fix does not know: update openclaw-fix. Nothing was changed.`,
         dbPath,
-      );
+      ));
     }
   }
 }

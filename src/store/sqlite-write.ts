@@ -16,7 +16,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
-import { CannotRunError } from '../core/errors.js';
+import { CannotRunError, unchanged } from '../core/errors.js';
 import { registerSecret } from '../core/secrets.js';
 import { isPlainObject } from './records.js';
 import { closeQuietly, loadSqlite, openDatabase, sqliteError, type Database } from './sqlite-open.js';
@@ -287,7 +287,7 @@ export async function deviceTablesDigest(dbPath: string): Promise<string> {
  * API: safe while the gateway runs, includes committed pages still in the -wal, file mode 0600.
  */
 export async function backupSqlite(dbPath: string, destFile: string): Promise<{ pages: number }> {
-  if (existsSync(destFile)) throw new CannotRunError('backup-exists', `${destFile} already exists; nothing was changed.`, destFile);
+  if (existsSync(destFile)) throw unchanged(new CannotRunError('backup-exists', `${destFile} already exists; nothing was changed.`, destFile));
   const { backup } = await loadSqlite();
   const db = await openDatabase(dbPath, { readOnly: false });
   try {
