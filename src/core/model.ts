@@ -279,8 +279,16 @@ export interface FindingOf<Id extends FindingId> {
   deviceId?: string;
   /** The state file this finding is about (absolute), when it is about one: CI annotations point at it. */
   file?: string;
-  /** Log lines that show this finding happening (attached by doctor from snapshot.logEvidence). */
-  logEvidence?: string[];
+  /** The log groups that show this finding happening: from a log rule, or attached by doctor (logs/attach.ts). */
+  logs?: FindingLogs;
+}
+
+export interface FindingLogs {
+  groups: LogGroup[];
+  /** The time the groups' ages are told from (the snapshot's). */
+  nowMs: number;
+  /** Further groups left out, counted. */
+  more?: number;
 }
 
 /**

@@ -4,7 +4,6 @@
  * "2x scope-upgrade asks write (holds admin,approvals,pairing) client=gateway-client, every 15 s since 23:31, last 23:31:53, openclaw-2026-11-23.log".
  */
 import type { Finding, LogGroup, Snapshot } from '../core/model.js';
-import { describeGroup } from './describe.js';
 
 /** Kinds that show a device refused at connect. */
 const DEVICE_LOOP_KINDS = new Set(['access-upgrade', 'metadata-upgrade', 'pairing-close', 'token-mismatch']);
@@ -34,19 +33,17 @@ export function groupsForFinding(finding: Finding, groups: readonly LogGroup[]):
   );
 }
 
-/** Adds `logEvidence` lines to the findings the logs confirm. Findings are changed in place. */
+/** Adds the log groups that confirm them to the findings (at most a few each). Findings are changed in place. */
 export function attachLogEvidence(findings: Finding[], snapshot: Snapshot): void {
   const evidence = snapshot.logEvidence;
   if (!evidence) return;
   // Findings come errors first: each log group backs the most severe finding it fits, once.
   const used = new Set<LogGroup>();
   for (const finding of findings) {
-    if (finding.logEvidence) continue;
+    if (finding.logs) continue;
     const groups = groupsForFinding(finding, evidence.groups).filter((g) => !used.has(g));
     for (const g of groups) used.add(g);
     if (groups.length === 0) continue;
-    const lines = groups.slice(0, MAX_LINES).map((g) => describeGroup(g, snapshot.nowMs));
-    if (groups.length > MAX_LINES) lines.push(`... and ${groups.length - MAX_LINES} more (openclaw-fix logs)`);
-    finding.logEvidence = lines;
+    finding.logs = { groups: groups.slice(0, MAX_LINES), nowMs: snapshot.nowMs, ...(groups.length > MAX_LINES ? { more: groups.length - MAX_LINES } : {}) };
   }
 }

@@ -3,7 +3,8 @@
  * evidence, fix). The sentence for finding X is in src/report/wording/, in the module named like X's rule file.
  */
 import type { FindingId, FixCommand, ModeId } from '../core/findings.js';
-import type { Finding, Severity } from '../core/model.js';
+import type { Finding, FindingLogs, Severity } from '../core/model.js';
+import { describeGroup } from '../logs/describe.js';
 import type { WordedFix, WordingOf } from './wording/types.js';
 import { WORDING } from './wording/index.js';
 
@@ -50,14 +51,22 @@ function renderFix(fix: WordedFix, locationArgs: readonly string[]): Fix {
   return { ...fix, command: command === undefined ? undefined : 'shell' in command ? command.shell : commandLine(command, locationArgs) };
 }
 
+/** One line per log group, as `openclaw-fix logs` describes them. */
+function logLines(logs: FindingLogs): string[] {
+  const lines = logs.groups.map((g) => describeGroup(g, logs.nowMs));
+  if (logs.more) lines.push(`... and ${logs.more} more (openclaw-fix logs)`);
+  return lines;
+}
+
 /** The finding in words; `locationArgs` are the flags that located the state (Diagnosis.commandArgs). */
 export function renderFinding(finding: Finding, locationArgs: readonly string[]): RenderedFinding {
   // The table is indexed by the finding's own id, so its args are the ones this wording takes.
   const word = WORDING[finding.id] as WordingOf<FindingId>;
   const w = word(finding.args as never, { command: (c) => commandLine(c, locationArgs) });
-  const { args: _args, ...facts } = finding;
+  const { args: _args, logs, ...facts } = finding;
   return {
     ...facts,
+    ...(logs ? { logEvidence: logLines(logs) } : {}),
     title: w.title,
     ...(w.impact !== undefined ? { impact: w.impact } : {}),
     explanation: w.explanation,

@@ -6,7 +6,6 @@
  */
 import { SCOPE } from '../core/knowledge.js';
 import type { ClientKind, ClientVerdict, Finding, LogGroup } from '../core/model.js';
-import { describeGroup } from '../logs/describe.js';
 import type { Rule } from './types.js';
 
 /** Which predicted client a logged refusal belongs to: the gateway's own client by what it asked, or a CLI command class. */
@@ -49,7 +48,7 @@ export const logContradictsPrediction: Rule = {
         severity: 'error',
         deviceId: host,
         args: { version: snapshot.version.version, release: snapshot.release, group: g, lastMs, nowMs: snapshot.nowMs, predicted },
-        logEvidence: [describeGroup(g, snapshot.nowMs)],
+        logs: { groups: [g], nowMs: snapshot.nowMs },
       });
     }
     return findings;

@@ -4,7 +4,6 @@
  */
 import { unsatisfiedScopes } from '../core/knowledge.js';
 import type { Finding } from '../core/model.js';
-import { describeGroup } from '../logs/describe.js';
 import type { Rule } from './types.js';
 
 export const logLoopAfterFix: Rule = {
@@ -28,7 +27,7 @@ export const logLoopAfterFix: Rule = {
         severity: 'error',
         deviceId: g.deviceId,
         args: { group: g, isHost, lastMs, changedMs, nowMs: snapshot.nowMs, storePath: snapshot.store.path, held },
-        logEvidence: [describeGroup(g, snapshot.nowMs)],
+        logs: { groups: [g], nowMs: snapshot.nowMs },
       });
     }
     return findings;

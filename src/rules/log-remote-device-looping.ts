@@ -1,7 +1,6 @@
 /** From logs alone: a device other than this host keeps asking for an upgrade the gateway will not approve by itself. */
 import { unsatisfiedScopes } from '../core/knowledge.js';
 import type { Finding, LogGroup } from '../core/model.js';
-import { describeGroup } from '../logs/describe.js';
 import type { Rule } from './types.js';
 
 const UPGRADE_KINDS = new Set(['access-upgrade', 'metadata-upgrade']);
@@ -31,7 +30,7 @@ export const logRemoteDeviceLooping: Rule = {
         severity: 'warning',
         deviceId,
         args: { deviceId, top, refusals: list.reduce((n, g) => n + g.count, 0), asked, held, remoteIp: device.remoteIp },
-        logEvidence: list.map((g) => describeGroup(g, snapshot.nowMs)),
+        logs: { groups: list, nowMs: snapshot.nowMs },
       });
     }
     return findings;
