@@ -9,7 +9,7 @@ import type { Diagnosis } from '../core/diagnose.js';
 import { CannotRunError, unchanged } from '../core/errors.js';
 import { SCOPE, isKnownScope, unsatisfiedScopes } from '../core/knowledge.js';
 import type { DeviceRecord, Finding, Snapshot } from '../core/model.js';
-import { scopeList, shortId } from '../report/wording/words.js';
+import { shortId } from '../report/wording/words.js';
 
 export interface RotateOptions {
   device?: string;
@@ -84,8 +84,6 @@ export interface RotatePlan {
   files: string[];
   /** Findings (ids) this change is meant to clear. */
   fixes: string[];
-  /** One sentence for the backup manifest and `restore --list`; never a secret. */
-  summary: string;
 }
 
 export const PAIRED_FILE = 'devices/paired.json';
@@ -183,19 +181,6 @@ function satisfiedRepairRequests(snapshot: Snapshot, device: DeviceRecord, roles
 }
 
 /** The change in one line, for the backup manifest and the report. */
-function summaryOf(device: DeviceRecord, isHost: boolean, c: Pick<RotatePlan, 'added' | 'arrays' | 'addRole' | 'newToken' | 'removePending'>): string {
-  const who = isHost ? `this host's device ${shortId(device.deviceId)}` : `device ${shortId(device.deviceId)}${device.remoteIp ? ` (${device.remoteIp})` : ''}`;
-  return [
-    c.added.length ? `granted ${scopeList(c.added)} to ${who}` : `brought the scope lists of ${who} in line`,
-    c.arrays.length ? `in ${[...new Set(c.arrays.map((a) => a.field))].join(', ')}` : '',
-    c.addRole ? `added role ${c.addRole}` : '',
-    c.newToken ? 'issued a new device token' : 'kept the token value',
-    c.removePending.length ? `removed ${c.removePending.length} satisfied repair request(s)` : '',
-  ]
-    .filter(Boolean)
-    .join('; ');
-}
-
 export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: RotateOptions = {}): RotatePlan {
   const named = union(options.scopes);
   validateScopes(snapshot, named);
@@ -255,9 +240,8 @@ export function planRotate(snapshot: Snapshot, diagnosis: Diagnosis, options: Ro
     .filter((f: Finding) => TARGET_FINDINGS.has(f.id) && f.severity !== 'info' && (f.deviceId === device.deviceId || (isHost && !f.deviceId)))
     .map((f) => f.id);
 
-  const summary = changes ? summaryOf(device, isHost, { added, arrays, addRole, newToken, removePending }) : '';
 
-  const plan: RotatePlan = { store, target, added, escalation, heldBack, addRole, arrays, removePending, newToken, files, fixes, summary };
+  const plan: RotatePlan = { store, target, added, escalation, heldBack, addRole, arrays, removePending, newToken, files, fixes };
   if (!changes) plan.nothing = nothingReason(snapshot, diagnosis, device, isHost, heldBack);
   return plan;
 }

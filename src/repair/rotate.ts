@@ -17,7 +17,7 @@ import { confirmChange } from './confirm.js';
 import { editorFor, type StoreEditor } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from './plan.js';
 import { assertStoreReadable, assertWritable } from './preflight.js';
-import { renderNothingToDo, renderRotated, renderRotateNotRun, renderRotatePlan, type RotateReport } from '../report/rotate.js';
+import { planSummary, renderNothingToDo, renderRotated, renderRotateNotRun, renderRotatePlan, type RotateReport } from '../report/rotate.js';
 import { staleLockNote } from './lock.js';
 import type { Runner } from '../core/runner.js';
 import { assertPortForRestart, detectGateway } from './service.js';
@@ -166,7 +166,7 @@ async function prepareChange(run: RotateRun, editor: StoreEditor, first: Loaded,
         throw unchanged(new CannotRunError('changed-since-confirm', `${current.snapshot.store.path} changed since the plan was shown, and the change needed now differs. Nothing was changed; run openclaw-fix rotate again to see the new plan.`, current.snapshot.store.path));
       }
     }
-    const base = { plan, description: plan.summary, deviceId: plan.target.deviceId };
+    const base = { plan, description: planSummary(plan), deviceId: plan.target.deviceId };
     if (editor.transactional) {
       // The transaction compares the device's lists with this snapshot's itself: no byte check here.
       const device = current.snapshot.store.devices.find((d) => d.key === plan.target.key);

@@ -102,6 +102,22 @@ function gatewayLine(result: ApplyResult): string {
   return 'not running; the change takes effect at its next start';
 }
 
+/** What the plan does, in one sentence: for "Done", the backup manifest and `restore --list`; never a secret. */
+export function planSummary(plan: RotatePlan): string {
+  if (plan.nothing) return '';
+  const t = plan.target;
+  const who = t.isHost ? `this host's device ${shortId(t.deviceId)}` : `device ${shortId(t.deviceId)}${t.remoteIp ? ` (${t.remoteIp})` : ''}`;
+  return [
+    plan.added.length ? `granted ${scopeList(plan.added)} to ${who}` : `brought the scope lists of ${who} in line`,
+    plan.arrays.length ? `in ${[...new Set(plan.arrays.map((a) => a.field))].join(', ')}` : '',
+    plan.addRole ? `added role ${plan.addRole}` : '',
+    plan.newToken ? 'issued a new device token' : 'kept the token value',
+    plan.removePending.length ? `removed ${plan.removePending.length} satisfied repair request(s)` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** Why a plan changes nothing, in words. */
 export function nothingText(nothing: NothingToDo, locationArgs: readonly string[]): string {
   const who = nothing.isHost ? "this host's device" : `device ${shortId(nothing.deviceId)}`;
@@ -136,7 +152,7 @@ function planJson(plan: RotatePlan, locationArgs: readonly string[]) {
     newToken: plan.newToken,
     files: plan.files,
     fixes: plan.fixes,
-    summary: plan.summary,
+    summary: planSummary(plan),
   };
 }
 
@@ -207,7 +223,7 @@ export async function renderRotated(o: Output, r: RotateReport, result: ApplyRes
     printRotateJson(o, r, exitCode, { ...resultJson(result, diagnosis), undo: undo ?? null, probe: probed?.json ?? null, probeSkipped: probed?.skipped ?? null });
     return;
   }
-  renderResult(o, result, { diagnosis, undo, summary: r.plan.summary });
+  renderResult(o, result, { diagnosis, undo, summary: planSummary(r.plan) });
   if (probed?.report?.ran) {
     const { renderProbe } = await import('../probe/render.js');
     const { compareClients, realVerdict } = await import('../probe/verdict.js');

@@ -1,4 +1,5 @@
 /** apply.ts driving the SQLite store's transaction: a row changed by someone else is re-planned like a moved file. */
+import { planSummary } from '../../src/report/rotate.js';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -77,7 +78,7 @@ async function prepared(dir: string, interfere?: () => void): Promise<Prepared |
       return write();
     };
   }
-  return { files: [], transaction: tx, description: plan.summary, deviceId: plan.target.deviceId };
+  return { files: [], transaction: tx, description: planSummary(plan), deviceId: plan.target.deviceId };
 }
 
 describe('applyChange on the SQLite store', () => {
