@@ -2,6 +2,7 @@
  * `explain` as a pure function: pasted text in, the modes it points at out (with why, next step and
  * what to check on the machine). No I/O; src/commands/explain.ts reads the input, src/report/explain.ts prints.
  */
+import { shellQuote } from '../report/wording/words.js';
 import { knowledgeForString } from '../core/knowledge.js';
 import { printable } from '../report/escape.js';
 import { classify, type Score } from './classify.js';
@@ -57,7 +58,7 @@ function approveCommands(signals: Signals): string[] {
     if (!r.requestId || r.selected || !/^[0-9a-f-]{36}$/i.test(r.requestId)) continue;
     const device = signals.devices.find((d) => d.id === r.deviceId);
     if (device?.publicKey && r.publicKey && device.publicKey === r.publicKey) {
-      out.push(`openclaw devices approve ${r.requestId}   # asks ${(r.scopes ?? []).join(', ') || '?'}; device holds ${(device.scopes ?? []).join(', ') || '(none)'}`);
+      out.push(`openclaw devices approve ${shellQuote(r.requestId)}   # asks ${(r.scopes ?? []).join(', ') || '?'}; device holds ${(device.scopes ?? []).join(', ') || '(none)'}`);
     }
   }
   return out;

@@ -7,6 +7,7 @@ import type { Finding, FindingLogs, Severity } from '../core/model.js';
 import { describeGroup } from '../logs/describe.js';
 import type { WordedFix, WordingOf } from './wording/types.js';
 import { WORDING } from './wording/index.js';
+import { shellQuote } from './wording/words.js';
 
 interface Fix {
   /** The command to copy. */
@@ -32,11 +33,6 @@ export interface RenderedFinding {
   evidence: string[];
   logEvidence?: string[];
   fix?: Fix;
-}
-
-/** One shell word: as it is when safe, else single-quoted (a state dir with spaces survives copy and paste). */
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `openclaw-fix <subcommand> <its arguments> <the location flags this run used>`, ready to copy. */

@@ -7,7 +7,7 @@ import type { ApplyResult } from '../repair/apply.js';
 import type { Backup } from '../repair/backup.js';
 import { SQLITE_DB_FILE, SQLITE_PAIRED, SQLITE_PENDING, type NothingToDo, type RotatePlan } from '../repair/plan.js';
 import type { GatewayStatus } from '../repair/service.js';
-import { shortId, scopeList } from './wording/words.js';
+import { scopeList, shellQuote, shortId } from './wording/words.js';
 import { printable } from './escape.js';
 import { envelope } from './json.js';
 import { commandLine, renderFinding } from './render.js';
@@ -131,7 +131,7 @@ export function nothingText(nothing: NothingToDo, locationArgs: readonly string[
   const info = nothing.hostInfo ? ` ${renderFinding(nothing.hostInfo, locationArgs).explanation}` : '';
   const open = nothing.unsatisfied;
   const stale = open
-    ? ` A repair request on file asks for ${scopeList(open.scopes)}, which ${who} does not hold: it came from a client openclaw-fix does not predict. Approve it (\`openclaw devices approve ${open.requestId}\`) or grant those scopes with --scope.`
+    ? ` A repair request on file asks for ${scopeList(open.scopes)}, which ${who} does not hold: it came from a client openclaw-fix does not predict. Approve it (\`openclaw devices approve ${shellQuote(open.requestId)}\`) or grant those scopes with --scope.`
     : nothing.satisfiedRequest
       ? ' A repair request on file for it is already satisfied; OpenClaw drops it after 5 minutes.'
       : '';

@@ -1,6 +1,6 @@
 /** Sentences for another device refused again and again (src/rules/log-remote-device-looping.ts decides). */
 import type { WordingTable } from './types.js';
-import { scopeList, shortId } from './words.js';
+import { scopeList, shellQuote, shortId } from './words.js';
 
 export const logRemoteWording: WordingTable<'log-remote-device-looping'> = {
   'log-remote-device-looping': (a) => {
@@ -18,7 +18,7 @@ export const logRemoteWording: WordingTable<'log-remote-device-looping'> = {
         automatic: false,
         steps: [
           'On this host: `openclaw devices list` and check the pending request of this device (client, IP, scopes asked).',
-          `If you recognise it: \`openclaw devices approve ${top.requestId ?? '<requestId>'}\` (a request is refreshed on each retry; take the newest id).`,
+          `If you recognise it: \`openclaw devices approve ${top.requestId === undefined ? '<requestId>' : shellQuote(top.requestId)}\` (a request is refreshed on each retry; take the newest id).`,
           'If not: `openclaw devices reject <requestId>` and find what is connecting with that identity.',
         ],
       },

@@ -1,6 +1,6 @@
 /** Sentences for a repair request on file (src/rules/pending-repair-request.ts decides). */
 import type { WordingTable } from './types.js';
-import { ageText, scopeList, shortId } from './words.js';
+import { ageText, scopeList, shellQuote, shortId } from './words.js';
 
 export const pendingRepairWording: WordingTable<'pending-repair-request'> = {
   'pending-repair-request': (a) => {
@@ -28,7 +28,7 @@ export const pendingRepairWording: WordingTable<'pending-repair-request'> = {
       ],
       fix: stale
         ? { automatic: true, steps: ['Nothing to approve. openclaw-fix rotate clears requests that the device already satisfies.'] }
-        : { automatic: isHost, steps: [isHost ? 'openclaw-fix rotate grants what it asks and clears it.' : `Review it, then: openclaw devices approve ${request.requestId}`] },
+        : { automatic: isHost, steps: [isHost ? 'openclaw-fix rotate grants what it asks and clears it.' : `Review it, then: openclaw devices approve ${shellQuote(request.requestId)}`] },
     };
   },
 };

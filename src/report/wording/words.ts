@@ -3,6 +3,14 @@ import type { OfficialFix, RequestOnFile } from '../../core/findings.js';
 import type { ReleaseKnowledge } from '../../core/knowledge.js';
 import type { DeviceRecord, LogGroup } from '../../core/model.js';
 
+/**
+ * One shell word: as it is when safe, else single-quoted. Every command we tell a user (often root) to paste
+ * quotes what came from the state: a device or request id is whatever the store says, `$(...)` included.
+ */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 export function shortId(id: string): string {
   return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
 }
@@ -78,7 +86,7 @@ export function approveStep({ request, device, sameKeyPair }: RequestOnFile): st
   if (device && !sameKeyPair) {
     return `Do NOT approve ${request.requestId}: its publicKey differs from the paired record, so it is another key pair claiming this device id.`;
   }
-  return `Check the request asks only what you expect (above), then from the gateway host: openclaw devices approve ${request.requestId}`;
+  return `Check the request asks only what you expect (above), then from the gateway host: openclaw devices approve ${shellQuote(request.requestId)}`;
 }
 
 export function deviceLabel(device: DeviceRecord, isHost: boolean): string {
@@ -98,11 +106,11 @@ export function officialFix(fix: OfficialFix): string {
   const upgrade = 'or upgrade to OpenClaw 2026.2.22 or later (`npm install -g openclaw@latest`), where admin covers every operator scope';
   switch (fix.kind) {
     case 'devices-rotate': {
-      const scopes = fix.scopes.map((s) => `--scope ${s}`).join(' ');
-      return `openclaw devices rotate --device ${fix.deviceId ?? '<deviceId>'} --role operator ${scopes} && openclaw gateway restart  (mints a new device token; needs a CLI that can still connect), ${upgrade}`;
+      const scopes = fix.scopes.map((s) => `--scope ${shellQuote(s)}`).join(' ');
+      return `openclaw devices rotate --device ${fix.deviceId === undefined ? '<deviceId>' : shellQuote(fix.deviceId)} --role operator ${scopes} && openclaw gateway restart  (mints a new device token; needs a CLI that can still connect), ${upgrade}`;
     }
     case 'approve-local': {
-      const approve = fix.requestIds.length ? fix.requestIds.map((id) => `openclaw devices approve ${id}`).join(' && ') : 'openclaw devices list, then openclaw devices approve <requestId>';
+      const approve = fix.requestIds.length ? fix.requestIds.map((id) => `openclaw devices approve ${shellQuote(id)}`).join(' && ') : 'openclaw devices list, then openclaw devices approve <requestId>';
       return `${approve}  (the CLI falls back to the local store: "Direct scope access failed; using local fallback."; requests expire after 5 minutes)${fix.suggestUpgrade ? `, ${upgrade}` : ''}`;
     }
     case 'approve-elsewhere':
