@@ -20,7 +20,7 @@ import { assertStoreReadable, assertWritable } from './preflight.js';
 import { planSummary, renderNothingToDo, renderRotated, renderRotateNotRun, renderRotatePlan, type RotateReport } from '../report/rotate.js';
 import { staleLockNote } from './lock.js';
 import type { Runner } from '../core/runner.js';
-import { assertPortForRestart, detectGateway } from './service.js';
+import { assertPortForRestart, detectGateway, type GatewayStatus } from './service.js';
 import type { ProbeVerification } from '../probe/verify.js';
 
 export interface RotateRun extends RotateOptions {
@@ -95,9 +95,13 @@ interface Found {
   probed?: ProbeVerification;
 }
 
-export async function rotate(run: RotateRun, output: Output): Promise<number> {
+export async function rotate(given: RotateRun, output: Output): Promise<number> {
+  // A copy of the demo state is no gateway's state: the gateway service of this machine is never asked, stopped,
+  // started or probed for it (its port and unit name are the real ones' defaults).
+  const demo = given.snapshotOptions.demoDir !== undefined;
+  const run: RotateRun = demo ? { ...given, restart: false, probe: false } : given;
   // Only this first reading asks whether the gateway answers: how to write around it is decided from it.
-  const first = await load(run, true);
+  const first = await load(run, !demo);
   const { snapshot } = first;
   const editor = editorFor(snapshot);
   assertStoreReadable(snapshot);
@@ -113,7 +117,9 @@ export async function rotate(run: RotateRun, output: Output): Promise<number> {
   }
 
   await assertWritable(stateDir, editor.files(plan));
-  const gateway = await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, listening: snapshot.gatewayRunning ?? false, home: snapshot.location.home, env: process.env, runner: run.runner });
+  const gateway: GatewayStatus = demo
+    ? { listening: false, port: snapshot.config.port, note: '--demo: no gateway serves this copy; the service and port of this machine are not touched' }
+    : await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, listening: snapshot.gatewayRunning ?? false, home: snapshot.location.home, env: process.env, runner: run.runner });
   renderRotatePlan(output, report, gateway, shown);
   if (run.dryRun) {
     renderRotateNotRun(output, report, 'dry-run');
