@@ -7,6 +7,11 @@ export class CannotRunError extends Error {
   replacedGatewayWrites?: { file: string; writes: number }[];
   /** The message already tells the user nothing was changed (set where it is thrown: see `unchanged`). */
   saysUnchanged = false;
+  /**
+   * With saysUnchanged: what refused, without that claim. A writer that had already replaced a file before this
+   * refusal says what the files hold itself (store-writer.ts), so it needs the reason alone.
+   */
+  refusal?: string;
   constructor(
     public readonly code: string,
     message: string,
@@ -20,10 +25,13 @@ export class CannotRunError extends Error {
 
 /**
  * Marks an error whose message says that nothing was changed, where it is made: the write path then adds no
- * account of its own (store-writer.ts withState), without reading the words back.
+ * account of its own (store-writer.ts withState), without reading the words back. `refusal`, the message
+ * without that claim, is given where a refusal can come after another file was already replaced (the writes
+ * themselves); elsewhere the writer words it from the code and path.
  */
-export function unchanged(error: CannotRunError): CannotRunError {
+export function unchanged(error: CannotRunError, refusal?: string): CannotRunError {
   error.saysUnchanged = true;
+  error.refusal = refusal;
   return error;
 }
 

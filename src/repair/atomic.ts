@@ -43,26 +43,24 @@ export async function vetTarget(file: string, via = file): Promise<FileOwner | u
     st = await fsp.lstat(via);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
-    throw unchanged(new CannotRunError('cannot-inspect', `Cannot inspect ${file} (${errnoCode(error) ?? 'error'}); nothing was changed.`, file));
+    const code = errnoCode(error) ?? 'error';
+    throw unchanged(new CannotRunError('cannot-inspect', `Cannot inspect ${file} (${code}); nothing was changed.`, file), `Cannot inspect ${file} (${code}).`);
   }
+  // Also checked right before each rename, so a later file of a several-file write can be refused here after an
+  // earlier one was replaced: each refusal gives its reason apart from the "nothing was changed" claim.
   if (st.isSymbolicLink()) {
     const to = await fsp.readlink(via).catch(() => '?');
-    throw unchanged(new CannotRunError(
-      'not-regular',
-      `${file} is a symbolic link (to ${to}). OpenClaw's own next write replaces a link with a plain file, so an edit through it would not last; replace the link with the file it points to (cp --remove-destination "$(readlink -f ${file})" ${file}), then run again. Nothing was changed.`,
-      file,
-    ));
+    const refusal = `${file} is a symbolic link (to ${to}). OpenClaw's own next write replaces a link with a plain file, so an edit through it would not last; replace the link with the file it points to (cp --remove-destination "$(readlink -f ${file})" ${file}), then run again.`;
+    throw unchanged(new CannotRunError('not-regular', `${refusal} Nothing was changed.`, file), refusal);
   }
   if (!st.isFile()) {
     const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe (fifo)' : 'not a regular file';
-    throw unchanged(new CannotRunError('not-regular', `${file} is ${kind}, not the JSON file OpenClaw writes; move it aside and run openclaw-fix doctor. Nothing was changed.`, file));
+    const refusal = `${file} is ${kind}, not the JSON file OpenClaw writes; move it aside and run openclaw-fix doctor.`;
+    throw unchanged(new CannotRunError('not-regular', `${refusal} Nothing was changed.`, file), refusal);
   }
   if (uid() !== 0 && uid() !== -1 && st.uid !== uid()) {
-    throw unchanged(new CannotRunError(
-      'foreign-owner',
-      `${file} belongs to ${ownerText(st.uid)}, and this is ${ownerText(uid())}: writing it would change another user's gateway. Run openclaw-fix as that user (${runAsHint(st.uid)}). Nothing was changed.`,
-      file,
-    ));
+    const refusal = `${file} belongs to ${ownerText(st.uid)}, and this is ${ownerText(uid())}: writing it would change another user's gateway. Run openclaw-fix as that user (${runAsHint(st.uid)}).`;
+    throw unchanged(new CannotRunError('foreign-owner', `${refusal} Nothing was changed.`, file), refusal);
   }
   return { uid: st.uid, gid: st.gid };
 }

@@ -63,11 +63,8 @@ export function linkRefused(shown: string): CannotRunError {
   } catch {
     // Gone or not a link any more: the name is what matters.
   }
-  return unchanged(new CannotRunError(
-    'symlink-refused',
-    `${shown} is a symbolic link (to ${to}); openclaw-fix never writes through a link it did not create, as root that could change files outside this state. Replace it with the real directory or file (or remove it), then run again. Nothing was changed.`,
-    shown,
-  ));
+  const refusal = `${shown} is a symbolic link (to ${to}); openclaw-fix never writes through a link it did not create, as root that could change files outside this state. Replace it with the real directory or file (or remove it), then run again.`;
+  return unchanged(new CannotRunError('symlink-refused', `${refusal} Nothing was changed.`, shown), refusal);
 }
 
 /** `rel` split into components; refused when it would leave `root` (.., absolute). */
@@ -197,10 +194,11 @@ function refusal(error: unknown, shown: string): CannotRunError {
   }
   if (st?.isSymbolicLink() || code === 'ELOOP') return linkRefused(shown);
   if (code === 'ENOTDIR' || (st && !st.isDirectory())) {
-    return unchanged(new CannotRunError('not-regular', `${shown} is not a directory; openclaw-fix writes only into real directories. Move it aside, then run again. Nothing was changed.`, shown));
+    const refusal = `${shown} is not a directory; openclaw-fix writes only into real directories. Move it aside, then run again.`;
+    return unchanged(new CannotRunError('not-regular', `${refusal} Nothing was changed.`, shown), refusal);
   }
-  if (code === 'ENOENT') return unchanged(new CannotRunError('cannot-inspect', `${shown} does not exist; nothing was changed.`, shown));
-  return unchanged(new CannotRunError('write-failed', `Cannot open ${shown} (${code ?? 'error'}); nothing was changed.`, shown));
+  if (code === 'ENOENT') return unchanged(new CannotRunError('cannot-inspect', `${shown} does not exist; nothing was changed.`, shown), `${shown} does not exist.`);
+  return unchanged(new CannotRunError('write-failed', `Cannot open ${shown} (${code ?? 'error'}); nothing was changed.`, shown), `Cannot open ${shown} (${code ?? 'error'}).`);
 }
 
 /** Opens the directory that holds `file` (below `root`): the pinned dir and the file's own name in it. */

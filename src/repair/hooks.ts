@@ -6,6 +6,8 @@
 export interface WriteHooks {
   /** SIGKILL the process on reaching this step (crash.ts CRASH_STEPS). */
   crashAt?: string;
+  /** Called on reaching each crash step, to change the state right there (in-process tests: a link planted between two renames). */
+  atStep?: (step: string) => void;
   /** Fail the n-th atomic write of the process as the file system would: `<ENOSPC|EROFS|EACCES|EPERM|EIO>[:<n>]`. */
   failWrite?: string;
   /** Rename a "gateway" write onto the file between the compare and the rename (the one lost-update window). */

@@ -141,7 +141,11 @@ class FileWriter implements StoreWriter {
     }
   }
 
-  /** A failing disk (full, read-only, I/O error) part-way: put back what was replaced; the error says what the files hold. */
+  /**
+   * A failing disk (full, read-only, I/O error) or a refused target (a link planted since the plan) part-way: put
+   * back what was replaced; the error says what the files hold. Once a file was replaced, that account is this
+   * writer's, never the refusal's own "nothing was changed", which spoke only of the file it refused.
+   */
   private async undoPartWay(backup: Backup, error: unknown): Promise<unknown> {
     if (this.written.length === 0) {
       await discardBackup(backup).catch(() => undefined);
@@ -152,10 +156,10 @@ class FileWriter implements StoreWriter {
     try {
       await restoreFiles(this.ctx.stateDir, backup, this.prepared.files.filter((f) => this.written.includes(f.rel)), this.ctx.live && this.noteRace);
     } catch (undo) {
-      return withState(error, `${replaced} had already been replaced, and putting ${several ? 'them' : 'it'} back failed too (${undo instanceof Error ? undo.message : String(undo)}): the state before is in ${backup.dir} (openclaw-fix restore ${backup.name}).`);
+      return afterReplacing(error, `${replaced} had already been replaced, and putting ${several ? 'them' : 'it'} back failed too (${reason(undo)}): the state before is in ${backup.dir} (openclaw-fix restore ${backup.name}).`);
     }
     await updateBackup(backup, { status: 'rolled-back' }).catch(() => undefined);
-    return withState(error, `${replaced} had already been replaced and ${several ? 'were' : 'was'} put back from the backup; nothing was changed.`);
+    return afterReplacing(error, `${replaced} had already been replaced and ${several ? 'were' : 'was'} put back from the backup; nothing was changed.`);
   }
 
   /** What an atomic write saw of the gateway writing at the same instant. */
@@ -237,6 +241,22 @@ class SqliteWriter implements StoreWriter {
 function withState(error: unknown, state: string): unknown {
   if (!(error instanceof CannotRunError) || error.saysUnchanged) return error;
   return new CannotRunError(error.code, `${error.message} ${state}`, error.path, error.exitCode);
+}
+
+/**
+ * After a file was replaced: what refused the next one, then what the files hold, in the writer's words. Any
+ * "nothing was changed" the refusal carried is left out: it spoke only of the file it refused.
+ */
+function afterReplacing(error: unknown, state: string): unknown {
+  if (!(error instanceof CannotRunError)) return error;
+  return new CannotRunError(error.code, `${reason(error)} ${state}`, error.path, error.exitCode);
+}
+
+/** An error's own account of what went wrong, without any claim that nothing was changed. */
+function reason(error: unknown): string {
+  if (!(error instanceof CannotRunError)) return error instanceof Error ? error.message : String(error);
+  if (!error.saysUnchanged) return error.message;
+  return error.refusal ?? `${error.path ?? 'The next file'} could not be written (${error.code}).`;
 }
 
 /** Making the backup failed (disk full, read-only): no state file was touched yet. */
