@@ -74,6 +74,14 @@ export function cliClient(clients: readonly ClientVerdict[]): ClientVerdict | un
   return commands.find((c) => c.verdict === 'refused') ?? commands[0];
 }
 
+/**
+ * Refused because the cached device token is not the record's live one (1.x presents it first): no scope is
+ * missing, so no grant fixes it; it is M08's (device-token-mismatch), not a scope loop.
+ */
+export function staleToken(c: ClientVerdict): boolean {
+  return c.reason === 'device-token-mismatch' && c.missing.length === 0;
+}
+
 export function isInternalClient(kind: ClientKind): boolean {
   return kind === 'internal-write' || kind === 'internal-read';
 }

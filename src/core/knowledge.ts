@@ -199,7 +199,7 @@ export const RELEASES: readonly ReleaseKnowledge[] = [
     rotateWidensScopes: true,
     corruptStoreReadsEmpty: true,
     cachedDeviceTokenFirst: true,
-    uncertain: 'measured on 2026.1.30 only; 2026.2.1-2.12 were read from the published code (same client token order), not run',
+    uncertain: 'measured on 2026.1.30 only; 2026.2.1-2.12 were read from the published code (same client token order), not run; 2.13-2.16 neither read nor run',
   },
   {
     ...JSON_ERA_DEFAULTS,
@@ -517,7 +517,7 @@ const STRICTEST: ReleaseKnowledge = {
   localCliSharedTokenPairs: true,
   localFallback: false,
   corruptStoreReadsEmpty: true,
-  // Not the 1.x token check: with a shared token it turns a refusal into one that heals on the retry (less strict).
+  // The 1.x token check is measured only on 1.x; the other rows' rules judge an unknown version.
   cachedDeviceTokenFirst: false,
 };
 

@@ -156,7 +156,9 @@ function resolveTarget(snapshot: Snapshot, device?: string): DeviceRecord {
 /** What the device needs, from the predicted verdicts (host) or its own refused requests (any device). */
 function neededScopes(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceRecord, isHost: boolean): { scopes: string[]; role: boolean } {
   if (isHost) {
-    const refused = diagnosis.clients.filter((c) => c.verdict === 'refused');
+    // A refusal the client recovers from on its next connect (1.x's cached token) needs no grant: the gateway
+    // itself approves the retry.
+    const refused = diagnosis.clients.filter((c) => c.verdict === 'refused' && !c.healsOnRetry);
     // A client refused for the role is refused for its scopes next, once the role is there: grant both in one run.
     const baseline = connectBaseline(snapshot.release, device);
     const afterRole = refused.filter((c) => c.reason === 'role-upgrade').map((c) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, c.requests));

@@ -1,5 +1,5 @@
 /** M01, the seed: this host's device lacks a scope the gateway's own internal calls ask for. */
-import { connectBaseline, isInternalClient } from '../core/clients.js';
+import { connectBaseline, isInternalClient, staleToken } from '../core/clients.js';
 import type { FixCommand } from '../core/findings.js';
 import { FEATURES_BY_SCOPE, SCOPE } from '../core/knowledge.js';
 import { officialScopeFix } from './official-fix.js';
@@ -11,7 +11,7 @@ export const serviceDeviceMissingWrite: Rule = {
   detect({ snapshot, clients, host }) {
     const internal = clients.filter((c) => isInternalClient(c.client));
     // A refusal the client recovers from on its next connect is not the loop; M08 reports it.
-    const refused = internal.filter((c) => c.verdict === 'refused' && !c.healsOnRetry);
+    const refused = internal.filter((c) => c.verdict === 'refused' && !c.healsOnRetry && !staleToken(c));
     const { release } = snapshot;
     const version = snapshot.version.version;
     const id = 'service-device-missing-write';
@@ -68,3 +68,4 @@ export const serviceDeviceMissingWrite: Rule = {
     ];
   },
 };
+

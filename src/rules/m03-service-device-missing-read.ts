@@ -1,5 +1,5 @@
 /** M03 on this host: the host device cannot satisfy what the CLI asks for, so every CLI command loops. */
-import { cliClient, connectBaseline } from '../core/clients.js';
+import { cliClient, connectBaseline, staleToken } from '../core/clients.js';
 import { SCOPE } from '../core/knowledge.js';
 import { officialScopeFix } from './official-fix.js';
 import type { ClientVerdict, DeviceRecord, Finding, Snapshot } from '../core/model.js';
@@ -16,7 +16,7 @@ export const serviceDeviceMissingRead: Rule = {
     const admin = perCommand ? clients.find((c) => c.client === 'cli-admin' && c.verdict === 'refused') : undefined;
     const adminFinding = admin && host ? [cliAdminRefused(snapshot, host, admin)] : [];
     // A refusal the CLI recovers from on its next connect is not the lock-out; M08 reports it.
-    if (!cli || cli.verdict !== 'refused' || cli.healsOnRetry) return adminFinding;
+    if (!cli || cli.verdict !== 'refused' || cli.healsOnRetry || staleToken(cli)) return adminFinding;
     // Not in the store and not paired silently either (autoApproveLocal false, or a remote path):
     // without this, doctor would call a host "healthy" while predicting that its CLI is refused.
     if (!host) {

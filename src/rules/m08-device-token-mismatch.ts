@@ -24,8 +24,10 @@ export const deviceTokenMismatch: Rule = {
       } else if (host) {
         for (const cached of deviceAuth.tokens) {
           const paired = host.tokens.find((t) => t.role === cached.role);
-          if (!paired || !cached.digest || !paired.digest) continue;
-          if (paired.digest !== cached.digest || paired.revokedAtMs) tokens.push({ role: cached.role, cached: cached.digest, paired: paired.digest, revoked: Boolean(paired.revokedAtMs) });
+          if (!cached.digest) continue;
+          // A cached token the record no longer holds at all is as stale as one with another value.
+          if (!paired?.digest) tokens.push({ role: cached.role, cached: cached.digest, paired: '(none)', revoked: false });
+          else if (paired.digest !== cached.digest || paired.revokedAtMs) tokens.push({ role: cached.role, cached: cached.digest, paired: paired.digest, revoked: Boolean(paired.revokedAtMs) });
         }
       }
     }

@@ -76,6 +76,27 @@ describe('2026.1.30: a cached device token short of the bundle', () => {
     expect(doc.clients.some((c) => c.reason === 'device-token-mismatch')).toBe(false);
   });
 
+  it('rotate grants nothing where the refusal heals on the retry (the gateway approves the retry itself)', async () => {
+    const dir = await state(['operator.read']);
+    const before = readFileSync(path.join(dir, 'devices', 'paired.json'));
+    const r = await runMain(['rotate', '--state-dir', dir, '--openclaw-version', '2026.1.30', '--yes', '--no-restart', '--no-color']);
+    expect(r.stdout).toContain('Nothing to do');
+    expect(readFileSync(path.join(dir, 'devices', 'paired.json'))).toEqual(before);
+  });
+
+  it('without a shared token, a cached token the record no longer holds: M08 names it (error), not a scope loop rotate cannot fix', async () => {
+    const dir = await state(['operator.admin', 'operator.approvals', 'operator.pairing']);
+    setAuth(dir, {});
+    const file = path.join(dir, 'devices', 'paired.json');
+    const store = JSON.parse(readFileSync(file, 'utf8'));
+    for (const rec of Object.values(store) as Array<{ tokens?: unknown }>) delete rec.tokens;
+    writeFileSync(file, JSON.stringify(store));
+    const doc = await doctor(dir);
+    expect(doc.clients.every((c) => c.verdict === 'refused' && c.reason === 'device-token-mismatch')).toBe(true);
+    expect(doc.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(['device-token-mismatch']);
+    expect(doc.exitCode).toBe(1);
+  });
+
   it('a cached token that covers the bundle is let in', async () => {
     const doc = await doctor(await state(['operator.admin', 'operator.approvals', 'operator.pairing']));
     expect(doc.clients.every((c) => c.verdict === 'allowed')).toBe(true);
