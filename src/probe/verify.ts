@@ -22,10 +22,10 @@ export interface ProbeVerification {
 export async function verifyWithProbe(
   snapshot: Snapshot,
   after: Diagnosis,
-  options: { enabled: boolean; targetIsHost: boolean; keepRequests?: boolean; env?: NodeJS.ProcessEnv; note: (text: string) => void },
+  options: { enabled: boolean; disabledWhy?: string; targetIsHost: boolean; keepRequests?: boolean; env?: NodeJS.ProcessEnv; note: (text: string) => void },
 ): Promise<ProbeVerification> {
   const skip = (why: string): ProbeVerification => ({ skipped: why, report: null, problems: [], json: null, undone: null });
-  if (!options.enabled) return skip('--no-probe: verified by the prediction only (re-diagnosis of the files), as before issue 22; the gateway was not asked');
+  if (!options.enabled) return skip(options.disabledWhy ?? '--no-probe: verified by the prediction only (re-diagnosis of the files), as before issue 22; the gateway was not asked');
   if (!options.targetIsHost) return skip("the change was for a remote device; the probe connects as this host's clients, so it was verified by the prediction only");
   const report = await runProbe(snapshot, { note: options.note, keepRequests: options.keepRequests, timeoutMs: 15_000, ...(options.env ? { env: options.env } : {}) });
   if (!report.ran && report.clients.length === 0) return { ...skip(`cannot probe: ${report.cannot}; verified by the prediction only`), report };

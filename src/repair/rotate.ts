@@ -107,7 +107,7 @@ export async function rotate(given: RotateRun, output: Output): Promise<number> 
   assertStoreReadable(snapshot);
   const plan = planRotate(snapshot, first.diagnosis, run);
   const stateDir = snapshot.location.stateDir;
-  const report: RotateReport = { snapshot, diagnosis: first.diagnosis, plan, locationArgs: run.commandArgs, note: run.demoSource ? 'demo copy' : undefined };
+  const report: RotateReport = { snapshot, diagnosis: first.diagnosis, plan, locationArgs: run.commandArgs, note: demo ? 'demo copy' : undefined };
   const shown = { restart: run.restart, timeoutSec: run.timeoutSec };
   if (plan.nothing) {
     // Nothing to change: the exit code says whether doctor would still find an error.
@@ -210,7 +210,13 @@ async function verifyRotated(run: RotateRun, editor: StoreEditor, plan: RotatePl
   if (problems.length) return { problems, found: { after: now.diagnosis } };
   // The prediction agrees with itself; the gateway, when it is up, has the last word.
   const { verifyWithProbe } = await import('../probe/verify.js');
-  const probed = await verifyWithProbe(now.snapshot, now.diagnosis, { enabled: run.probe !== false, targetIsHost: plan.target.isHost, env: run.snapshotOptions.env, note: (t) => output.note(t) });
+  const probed = await verifyWithProbe(now.snapshot, now.diagnosis, {
+    enabled: run.probe !== false,
+    disabledWhy: run.snapshotOptions.demoDir !== undefined ? '--demo: no gateway serves the copy, so none was asked; verified by the prediction only' : undefined,
+    targetIsHost: plan.target.isHost,
+    env: run.snapshotOptions.env,
+    note: (t) => output.note(t),
+  });
   return { problems: probed.problems, found: { after: now.diagnosis, probed } };
 }
 

@@ -218,7 +218,8 @@ export function renderRotateNotRun(o: Output, r: RotateReport, why: 'dry-run' | 
 /** What the apply protocol did, what doctor finds now, and what the gateway answered (the probe). */
 export async function renderRotated(o: Output, r: RotateReport, result: ApplyResult, after: { diagnosis?: Diagnosis; probed?: ProbeVerification }, exitCode: number): Promise<void> {
   const { diagnosis, probed } = after;
-  const undo = result.backup ? commandLine(['restore', result.backup.name], r.locationArgs) : undefined;
+  // A demo copy's backup goes with the copy when the command ends: there is nothing to undo from later.
+  const undo = result.backup && !r.note ? commandLine(['restore', result.backup.name], r.locationArgs) : undefined;
   if (o.json) {
     printRotateJson(o, r, exitCode, { ...resultJson(result, diagnosis), undo: undo ?? null, probe: probed?.json ?? null, probeSkipped: probed?.skipped ?? null });
     return;

@@ -18,5 +18,8 @@ describe('--demo never touches the real gateway service', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(fakes.calls()).toEqual([]);
     expect(r.stdout + r.stderr).toContain('the service and port of this machine are not touched');
+    // The copy and its backup are gone when the command ends: no undo line that would find nothing.
+    expect(r.stdout + r.stderr).not.toMatch(/undo .*openclaw-fix restore/);
+    expect(r.stdout + r.stderr).not.toContain('--no-probe');
   });
 });
