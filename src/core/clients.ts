@@ -24,7 +24,9 @@ export function connectBaseline(release: ReleaseKnowledge, device: DeviceRecord)
 export function localAuth(snapshot: Snapshot): 'token' | 'password' | 'none' | 'device-token' {
   const { config } = snapshot;
   if (config.authMode === 'none') return 'none';
-  if (config.authMode === 'password' || (config.hasPassword && !config.hasSharedToken)) return 'password';
+  // Without a mode the gateway takes the password when one is set, the token otherwise (resolveGatewayAuth:
+  // `mode ?? (password ? "password" : "token")`, read in 1.30, 2.19, 4.29, 7.35 and 9.6).
+  if (config.authMode === 'password' || (!config.authMode && config.hasPassword)) return 'password';
   if (config.hasSharedToken) return 'token';
   // 2.19+ generates and saves gateway.auth.token at first start, so a config without one is a fresh install.
   if (config.file.status === 'missing') return 'token';

@@ -97,6 +97,13 @@ describe('2026.1.30: a cached device token short of the bundle', () => {
     expect(doc.exitCode).toBe(1);
   });
 
+  it('a password and a token with no auth mode: the gateway takes the password, so no token refusal either', async () => {
+    const dir = await state(['operator.read']);
+    setAuth(dir, { password: 'oracle-password-0123456789', token: 'oracle-shared-token-0123456789' });
+    const doc = await doctor(dir);
+    expect(doc.clients.some((c) => c.reason === 'device-token-mismatch')).toBe(false);
+  });
+
   it('a cached token that covers the bundle is let in', async () => {
     const doc = await doctor(await state(['operator.admin', 'operator.approvals', 'operator.pairing']));
     expect(doc.clients.every((c) => c.verdict === 'allowed')).toBe(true);
