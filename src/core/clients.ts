@@ -4,7 +4,7 @@
  * asks operator.read). This mirrors the gateway's connect check (docs/openclaw.md), driven by the table.
  */
 import { CLI_COMMANDS, INTERNAL_CALLS, scopeForMethod, unsatisfiedScopes, type ReleaseKnowledge } from './knowledge.js';
-import { type ClientKind, type ClientVerdict, type DeviceRecord, isUnusable, type Snapshot } from './model.js';
+import { type ClientKind, type ClientVerdict, type DeviceRecord, isUnusable, type Snapshot, type TokenInfo } from './model.js';
 
 const LOCAL_BINDS = new Set([undefined, 'loopback', 'auto']);
 
@@ -82,6 +82,11 @@ export function cliClient(clients: readonly ClientVerdict[]): ClientVerdict | un
  */
 export function staleToken(c: ClientVerdict): boolean {
   return c.reason === 'device-token-mismatch' && c.missing.length === 0;
+}
+
+/** The client's cached copy is not the record's live token: another value, revoked, or gone from the record. */
+export function cachedTokenStale(cached: TokenInfo, paired: TokenInfo | undefined): boolean {
+  return !paired?.digest || paired.digest !== cached.digest || Boolean(paired.revokedAtMs);
 }
 
 export function isInternalClient(kind: ClientKind): boolean {
@@ -200,7 +205,7 @@ function cachedTokenRefusal(snapshot: Snapshot, device: DeviceRecord, requests: 
   if (!cached) return null;
   const paired = device.tokens.find((t) => t.role === 'operator');
   const already = 'the client presents the device token it cached in identity/device-auth.json, and the gateway answers "unauthorized: gateway token mismatch"';
-  if (!paired || paired.revokedAtMs || cached.digest !== paired.digest) {
+  if (!paired || cachedTokenStale(cached, paired)) {
     return { why: `${already}: the cached token is not the paired record's operator token`, missing: [] };
   }
   const missing = requests.filter((s) => !(paired.scopes ?? []).includes(s));

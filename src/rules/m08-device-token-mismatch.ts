@@ -3,7 +3,7 @@
  * row) no longer matches the paired record (compared by digest).
  */
 import type { FindingArgs } from '../core/findings.js';
-import { localAuth } from '../core/clients.js';
+import { cachedTokenStale, localAuth } from '../core/clients.js';
 import { describeMode } from '../explain/modes.js';
 import { logGroups } from './family.js';
 import type { Rule } from './types.js';
@@ -24,10 +24,9 @@ export const deviceTokenMismatch: Rule = {
       } else if (host) {
         for (const cached of deviceAuth.tokens) {
           const paired = host.tokens.find((t) => t.role === cached.role);
-          if (!cached.digest) continue;
           // A cached token the record no longer holds at all is as stale as one with another value.
-          if (!paired?.digest) tokens.push({ role: cached.role, cached: cached.digest, paired: '(none)', revoked: false });
-          else if (paired.digest !== cached.digest || paired.revokedAtMs) tokens.push({ role: cached.role, cached: cached.digest, paired: paired.digest, revoked: Boolean(paired.revokedAtMs) });
+          if (!cached.digest || !cachedTokenStale(cached, paired)) continue;
+          tokens.push({ role: cached.role, cached: cached.digest, paired: paired?.digest ?? '(none)', revoked: Boolean(paired?.revokedAtMs) });
         }
       }
     }
