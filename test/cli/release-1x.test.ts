@@ -26,11 +26,17 @@ async function state(scopes: string[]): Promise<string> {
   return stateFor(doc, { state: 's', client: 'cli-read', allowed: true, auditReason: null, autoApprovedLogged: false, clientSaid: '', before, after: before, pendingAfter: [], log: [] });
 }
 
+/** A JSON file of the state, changed by hand the way a user would. */
+function editJson(file: string, edit: (value: any) => void): void {
+  const value = JSON.parse(readFileSync(file, 'utf8'));
+  edit(value);
+  writeFileSync(file, JSON.stringify(value));
+}
+
 function setAuth(dir: string, auth: Record<string, string>): void {
-  const file = path.join(dir, 'openclaw.json');
-  const config = JSON.parse(readFileSync(file, 'utf8'));
-  config.gateway.auth = auth;
-  writeFileSync(file, JSON.stringify(config));
+  editJson(path.join(dir, 'openclaw.json'), (config) => {
+    config.gateway.auth = auth;
+  });
 }
 
 async function doctor(dir: string): Promise<Doc> {
@@ -60,10 +66,9 @@ describe('2026.1.30: a cached device token short of the bundle', () => {
 
   it('with the shared token but a gateway bound beyond loopback: the retry is an upgrade nobody approves, so it loops', async () => {
     const dir = await state(['operator.read']);
-    const file = path.join(dir, 'openclaw.json');
-    const config = JSON.parse(readFileSync(file, 'utf8'));
-    config.gateway.bind = 'lan';
-    writeFileSync(file, JSON.stringify(config));
+    editJson(path.join(dir, 'openclaw.json'), (config) => {
+      config.gateway.bind = 'lan';
+    });
     const doc = await doctor(dir);
     expect(doc.clients.every((c) => c.verdict === 'refused' && !c.healsOnRetry)).toBe(true);
     expect(doc.exitCode).toBe(1);
@@ -87,10 +92,9 @@ describe('2026.1.30: a cached device token short of the bundle', () => {
   it('without a shared token, a cached token the record no longer holds: M08 names it (error), not a scope loop rotate cannot fix', async () => {
     const dir = await state(['operator.admin', 'operator.approvals', 'operator.pairing']);
     setAuth(dir, {});
-    const file = path.join(dir, 'devices', 'paired.json');
-    const store = JSON.parse(readFileSync(file, 'utf8'));
-    for (const rec of Object.values(store) as Array<{ tokens?: unknown }>) delete rec.tokens;
-    writeFileSync(file, JSON.stringify(store));
+    editJson(path.join(dir, 'devices', 'paired.json'), (store) => {
+      for (const rec of Object.values(store) as Array<{ tokens?: unknown }>) delete rec.tokens;
+    });
     const doc = await doctor(dir);
     expect(doc.clients.every((c) => c.verdict === 'refused' && c.reason === 'device-token-mismatch')).toBe(true);
     expect(doc.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(['device-token-mismatch']);
