@@ -118,7 +118,7 @@ export async function rotate(given: RotateRun, output: Output): Promise<number> 
 
   await assertWritable(stateDir, editor.files(plan));
   const gateway: GatewayStatus = demo
-    ? { listening: false, port: snapshot.config.port, note: '--demo: no gateway serves this copy; the service and port of this machine are not touched' }
+    ? { listening: false, port: snapshot.config.port, none: 'none serves the demo copy; the service and port of this machine are not touched' }
     : await detectGateway({ profile: snapshot.location.profile, port: snapshot.config.port, listening: snapshot.gatewayRunning ?? false, home: snapshot.location.home, env: process.env, runner: run.runner });
   renderRotatePlan(output, report, gateway, shown);
   if (run.dryRun) {

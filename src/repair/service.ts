@@ -28,6 +28,8 @@ export interface GatewayStatus {
   port: number;
   /** Why the service manager could not be asked (e.g. no user bus over ssh/sudo). */
   note?: string;
+  /** No gateway serves this state (a copy of the demo): nothing is stopped, started or waited for. */
+  none?: string;
 }
 
 export interface DetectOptions {

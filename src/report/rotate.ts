@@ -16,6 +16,7 @@ import { verdictLine } from './text.js';
 
 export function serviceAction(gateway: GatewayStatus, restart: boolean, timeoutSec: number): string {
   const s = gateway.service;
+  if (gateway.none) return gateway.none;
   if (!restart) return s?.active || gateway.listening ? 'left running (--no-restart): it may overwrite the edit on its next connect' : 'left alone (--no-restart)';
   if (s?.active) return `stop the ${s.describe}, write, start it, wait up to ${timeoutSec} s for port ${gateway.port}`;
   if (gateway.listening) return `answers on port ${gateway.port} outside a service manager: written with compare-and-swap while it runs`;
@@ -75,14 +76,14 @@ function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: R
   o.print();
 }
 
-export function renderResult(o: Output, result: ApplyResult, after: { diagnosis?: Diagnosis; undo?: string; summary: string }): void {
+export function renderResult(o: Output, result: ApplyResult, after: { diagnosis?: Diagnosis; undo?: string; summary: string; noGateway?: string }): void {
   const c = o.out;
   if (result.status === 'nothing') {
     o.print(c.green('✓ Nothing left to do: the store already holds the change (another writer made it). Nothing was changed.'));
   } else if (result.status === 'applied') {
     o.print(c.green(`✓ Done: ${printable(after.summary)}.`));
     if (result.backup) o.print(`  ${c.dim('backup ')}  ${result.backup.dir}`);
-    o.print(`  ${c.dim('gateway')}  ${gatewayLine(result)}`);
+    o.print(`  ${c.dim('gateway')}  ${after.noGateway ?? gatewayLine(result)}`);
     if (after.diagnosis) o.print(`  ${c.dim('now    ')}  ${verdictLine(o, after.diagnosis)}`);
     if (after.undo) o.print(`  ${c.dim('undo   ')}  ${after.undo}`);
   } else {
@@ -224,7 +225,7 @@ export async function renderRotated(o: Output, r: RotateReport, result: ApplyRes
     printRotateJson(o, r, exitCode, { ...resultJson(result, diagnosis), undo: undo ?? null, probe: probed?.json ?? null, probeSkipped: probed?.skipped ?? null });
     return;
   }
-  renderResult(o, result, { diagnosis, undo, summary: planSummary(r.plan) });
+  renderResult(o, result, { diagnosis, undo, summary: planSummary(r.plan), noGateway: r.note ? 'none serves the demo copy' : undefined });
   if (probed?.report?.ran) {
     const { renderProbe } = await import('../probe/render.js');
     const { compareClients, realVerdict } = await import('../probe/verdict.js');

@@ -18,6 +18,8 @@ describe('--demo never touches the real gateway service', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(fakes.calls()).toEqual([]);
     expect(r.stdout + r.stderr).toContain('the service and port of this machine are not touched');
+    // Nothing says --no-restart (nobody passed it) or promises a gateway start that will never come.
+    expect(r.stdout + r.stderr).not.toMatch(/--no-restart\)|takes effect at its next start/);
     // The copy and its backup are gone when the command ends: no undo line that would find nothing.
     expect(r.stdout + r.stderr).not.toMatch(/undo .*openclaw-fix restore/);
     expect(r.stdout + r.stderr).not.toContain('--no-probe');
