@@ -16,7 +16,8 @@ export const serviceDeviceMissingWrite: Rule = {
     const version = snapshot.version.version;
     const id = 'service-device-missing-write';
     if (refused.length === 0) {
-      if (internal.some((c) => c.healsOnRetry)) return [];
+      // Refused, but not for a scope (healing on the retry, or a stale cached token): M08's, and never "allowed".
+      if (internal.some((c) => c.healsOnRetry || staleToken(c))) return [];
       // Say why a device that looks like the seed state is fine here, so users who read old advice are not misled.
       const held = host ? connectBaseline(release, host) : [];
       const lacksLiterally = host && (!held.includes(SCOPE.write) || !held.includes(SCOPE.read));

@@ -98,6 +98,7 @@ describe('2026.1.30: a cached device token short of the bundle', () => {
     const doc = await doctor(dir);
     expect(doc.clients.every((c) => c.verdict === 'refused' && c.reason === 'device-token-mismatch')).toBe(true);
     expect(doc.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(['device-token-mismatch']);
+    expect(doc.findings.map((f) => f.id)).not.toContain('service-device-missing-write');
     expect(doc.exitCode).toBe(1);
   });
 
