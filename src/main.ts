@@ -13,7 +13,7 @@ import { addLocationOptions, addOutputOptions, type CommonOptions } from './comm
 import { TOOL_VERSION } from './version.js';
 
 /** For the crash and failing-disk tests' entry (test/support/hooked-cli.mjs): the shipped bin never calls it. */
-export { setWriteHooks } from './repair/hooks.js';
+export { setHooks } from './core/hooks.js';
 
 export type CommandOptions = CommonOptions & Record<string, unknown>;
 export type CommandRunner = (opts: CommandOptions, output: Output, args: string[]) => Promise<number>;

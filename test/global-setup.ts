@@ -2,7 +2,7 @@
  * Runs once before the unit and CLI tests (vitest.config.ts globalSetup):
  * 1. builds dist/ when src/ changed since the last build (scripts/build-if-stale.mjs), so the spawned-binary
  *    tests run the code under test, not yesterday's bundle;
- * 2. as root, puts a copy of what the CLI runs (launcher, bundle, package.json and, when it cannot be reached
+ * 2. as root, puts a copy of what the CLI runs (launcher, bundle, package.json, the test entry and, when it cannot be reached
  *    where it is, the node binary) where uid 65534 can execute it. Tests that run the CLI as another user
  *    (runCli's `uid`) use that copy: a clone under root's 0700 home, or under a `mktemp -d` parent, is
  *    invisible to that user, and those tests check permissions, not where the clone lives.
@@ -12,7 +12,7 @@ import { chmodSync, copyFileSync, cpSync, linkSync, mkdirSync, mkdtempSync, rmSy
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { NOBODY, ROOT, type OtherUserRuntime } from './runtime.js';
+import { NOBODY, ROOT, RUNTIME_FILES, type OtherUserRuntime } from './runtime.js';
 
 export default function setup(project: TestProject): () => void {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-if-stale.mjs')], { stdio: 'inherit' });
@@ -32,8 +32,7 @@ function otherUserRuntime(): OtherUserRuntime {
   const source = process.env.OPENCLAW_FIX_TEST_BIN ? path.resolve(path.dirname(process.env.OPENCLAW_FIX_TEST_BIN), '..') : ROOT;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ocf-runtime-'));
   chmodSync(dir, 0o755);
-  for (const rel of ['bin', 'dist/bundle']) cpSync(path.join(source, rel), path.join(dir, rel), { recursive: true });
-  for (const rel of ['package.json']) copyFileSync(path.join(source, rel), path.join(dir, rel));
+  for (const rel of RUNTIME_FILES) cpSync(path.join(source, rel), path.join(dir, rel), { recursive: true });
   let node = process.execPath;
   if (!nobodyCanRun(node)) {
     // The pinned node dev dependency lives in the clone (node_modules/node). A hard link shares the 120 MB
@@ -49,8 +48,8 @@ function otherUserRuntime(): OtherUserRuntime {
   }
   // Every file the copy holds readable, every directory enterable, by anyone (cpSync keeps the clone's modes).
   execFileSync('chmod', ['-R', 'a+rX', dir]);
-  const runtime: OtherUserRuntime = { dir, node, bin: path.join(dir, 'bin', 'openclaw-fix.js') };
-  const probe = spawnSync(node, [runtime.bin, '--version'], { uid: NOBODY, gid: NOBODY, cwd: '/', encoding: 'utf8', timeout: 60_000 });
+  const runtime: OtherUserRuntime = { dir, node, bin: path.join(dir, 'bin', 'openclaw-fix.js'), hookedBin: path.join(dir, 'test', 'support', 'hooked-cli.mjs') };
+  const probe = spawnSync(node, [runtime.hookedBin, '--version'], { uid: NOBODY, gid: NOBODY, cwd: '/', encoding: 'utf8', timeout: 60_000 });
   if (probe.status !== 0) {
     throw new Error(`uid ${NOBODY} cannot run the copied CLI in ${dir}: ${probe.error?.message ?? `exit ${probe.status}`} ${probe.stderr ?? ''}`);
   }

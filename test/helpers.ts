@@ -7,8 +7,12 @@ import { inject, onTestFinished } from 'vitest';
 import { ROOT } from './runtime.js';
 
 export { ROOT };
+/** The launcher a user runs. */
 export const BIN = path.join(ROOT, 'bin', 'openclaw-fix.js');
-/** The built CLI with the fault-injection hooks set from OPENCLAW_FIX_TEST_* (test-only; the shipped bin ignores them). */
+/**
+ * The same launcher behind the test entry that sets the hooks from OPENCLAW_FIX_TEST_* (test/support/test-hooks.mjs;
+ * the shipped bin ignores them): what runCli runs unless a test asks for BIN itself.
+ */
 export const HOOKED_BIN = path.join(ROOT, 'test', 'support', 'hooked-cli.mjs');
 export const FIXTURES = path.join(ROOT, 'fixtures', 'states');
 /** A real 2026.2.19 state captured in the lab (plus demo.json naming its release): every clone runs the same tests. */
@@ -91,8 +95,9 @@ export function cliEnv(home: string, extra: Record<string, string | undefined> =
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     LANG: 'C.UTF-8',
-    // The gateway file log lives in /tmp/openclaw: point the CLI at an empty stand-in so tests never read this machine's logs.
-    OPENCLAW_FIX_LOG_ROOT: path.join(home, '.no-tmp-logs'),
+    // The gateway file log lives in /tmp/openclaw: the test entry points the CLI at an empty stand-in, so tests
+    // never read this machine's logs.
+    OPENCLAW_FIX_TEST_LOG_ROOT: path.join(home, '.no-tmp-logs'),
   };
   // A user whose temp dir is not /tmp has TMPDIR in their shell too (--demo copies the demo state there).
   if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
@@ -103,7 +108,10 @@ export function cliEnv(home: string, extra: Record<string, string | undefined> =
   return env;
 }
 
-/** Runs the built CLI with a scrubbed environment and a temp HOME, the way a user's shell would. */
+/**
+ * Runs the built CLI with a scrubbed environment and a temp HOME, the way a user's shell would, through the test
+ * entry (HOOKED_BIN) unless `bin` names another.
+ */
 export function runCli(args: string[], options: { env?: Record<string, string | undefined>; home?: string; input?: string; uid?: number; gid?: number; cwd?: string; bin?: string } = {}): CliResult {
   const home = options.home ?? tempDir('ocf-home-');
   const env = cliEnv(home, options.env);
@@ -111,12 +119,13 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
   if (options.uid !== undefined) spawnOptions.uid = options.uid;
   if (options.gid !== undefined) spawnOptions.gid = options.gid;
   let node = process.execPath;
-  let bin = options.bin ?? BIN;
+  let bin = options.bin ?? HOOKED_BIN;
   if (options.uid !== undefined && options.uid !== process.getuid?.()) {
     // Another user may not reach the clone (root's 0700 home): the copy globalSetup made for them.
     const runtime = inject('otherUserRuntime');
     if (!runtime) throw new Error(`running the CLI as uid ${options.uid} needs root (test/global-setup.ts makes its copy then)`);
-    ({ node, bin } = runtime);
+    node = runtime.node;
+    bin = bin === BIN ? runtime.bin : runtime.hookedBin;
   }
   const result = spawnSync(node, [bin, ...args], spawnOptions);
   return { code: result.status ?? -1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };

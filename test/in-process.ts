@@ -6,8 +6,10 @@
  * Calls run one at a time (process.env and the working directory are the process's): never with
  * describe.concurrent.
  */
+import { hooks, setHooks } from '../src/core/hooks.js';
 import { main } from '../src/main.js';
 import { cliEnv, tempDir, type CliResult } from './helpers.js';
+import { hooksFromEnv } from './support/test-hooks.mjs';
 
 /** Keeps vitest's own variables: it reads them while a test runs. */
 const KEEP = /^VITEST/;
@@ -32,17 +34,22 @@ export async function runMain(args: string[], options: { env?: Record<string, st
   running = true;
   const home = options.home ?? tempDir('ocf-home-');
   const saved = { ...process.env };
+  const savedHooks = { ...hooks };
   const cwd = process.cwd();
   const stdout = capture();
   const stderr = capture();
   try {
     for (const key of Object.keys(process.env)) if (!KEEP.test(key)) delete process.env[key];
-    Object.assign(process.env, cliEnv(home, options.env));
+    const env = cliEnv(home, options.env);
+    Object.assign(process.env, env);
+    // What the test entry does for a spawned CLI (hooks a test set itself stay, e.g. an in-process race).
+    setHooks({ ...savedHooks, ...hooksFromEnv(env) });
     process.chdir(options.cwd ?? home);
     const code = await main(args, { stdout: stdout.stream, stderr: stderr.stream });
     return { code, stdout: stdout.text(), stderr: stderr.text() };
   } finally {
     process.chdir(cwd);
+    setHooks(savedHooks);
     for (const key of Object.keys(process.env)) delete process.env[key];
     Object.assign(process.env, saved);
     running = false;

@@ -10,8 +10,14 @@ export const NOBODY = 65534;
 export interface OtherUserRuntime {
   dir: string;
   node: string;
+  /** The launcher. */
   bin: string;
+  /** The test entry in front of it (helpers.ts HOOKED_BIN). */
+  hookedBin: string;
 }
+
+/** What the CLI runs, relative to the clone: launcher, bundle, package.json and the test entry with its hooks. */
+export const RUNTIME_FILES = ['bin', 'dist/bundle', 'package.json', 'test/support/hooked-cli.mjs', 'test/support/test-hooks.mjs'];
 
 declare module 'vitest' {
   interface ProvidedContext {

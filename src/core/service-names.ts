@@ -1,6 +1,7 @@
 /** How OpenClaw names its gateway service per platform and profile (docs/openclaw.md "The gateway service"). */
 import os from 'node:os';
 import path from 'node:path';
+import { hooks } from './hooks.js';
 
 export function systemdUnitName(profile: string | undefined, env: NodeJS.ProcessEnv): string {
   const override = env.OPENCLAW_SYSTEMD_UNIT?.trim();
@@ -18,7 +19,7 @@ export function windowsTaskName(profile: string | undefined, env: NodeJS.Process
 
 /** Where systemd keeps user units ($XDG_CONFIG_HOME/systemd/user) and system units. */
 export function systemdUnitDir(scope: 'user' | 'system', env: NodeJS.ProcessEnv, home: string): string {
-  if (scope === 'system') return env.OPENCLAW_FIX_SYSTEM_UNIT_DIR?.trim() || '/etc/systemd/system';
+  if (scope === 'system') return hooks.systemUnitDir ?? '/etc/systemd/system';
   const config = env.XDG_CONFIG_HOME?.trim() || path.join(home || os.homedir(), '.config');
   return path.join(config, 'systemd', 'user');
 }

@@ -7,6 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hooks } from '../core/hooks.js';
 import { onPath } from '../core/installed-version.js';
 import { systemdUnitName } from '../core/service-names.js';
 import type { StateLocation } from '../core/model.js';
@@ -48,10 +49,9 @@ function configuredLogFile(location: StateLocation): string | undefined {
 }
 
 /** The directories the gateway may write its dated file log to. */
-function fileLogDirs(env: NodeJS.ProcessEnv): string[] {
-  // OPENCLAW_FIX_LOG_ROOT stands in for /tmp in tests, so they never read this machine's real logs.
-  const root = env.OPENCLAW_FIX_LOG_ROOT?.trim() || '/tmp';
-  const tmp = env.OPENCLAW_FIX_LOG_ROOT?.trim() || os.tmpdir();
+function fileLogDirs(): string[] {
+  const root = hooks.logRoot ?? '/tmp';
+  const tmp = hooks.logRoot ?? os.tmpdir();
   const uid = process.getuid?.();
   const dirs = [path.join(root, 'openclaw')];
   if (uid !== undefined) dirs.push(path.join(tmp, `openclaw-${uid}`));
@@ -78,7 +78,7 @@ function listDir(dir: string): string[] {
 
 /** The log files of this install, newest first, within the window. */
 export function findLogFiles(options: FindOptions): LogSource[] {
-  const { location, env } = options;
+  const { location } = options;
   const profile = location?.profile;
   const found = new Map<string, number>();
   const consider = (file: string) => {
@@ -92,7 +92,7 @@ export function findLogFiles(options: FindOptions): LogSource[] {
   }
   const configured = location ? configuredLogFile(location) : undefined;
   if (configured) consider(configured);
-  for (const dir of fileLogDirs(env)) {
+  for (const dir of fileLogDirs()) {
     for (const name of listDir(dir)) {
       const m = DATED.exec(name);
       if (!m) continue;

@@ -9,7 +9,7 @@ import type { Output } from '../report/output.js';
 import { ConflictError } from './atomic.js';
 import { updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
-import { writeHooks } from './hooks.js';
+import { hooks } from '../core/hooks.js';
 import { acquireLock, type Lock } from './lock.js';
 import { WRITTEN_PLACES } from './places.js';
 import { refuseLinks } from './confined.js';
@@ -169,7 +169,7 @@ async function writeOnce<P extends Prepared, R>(spec: ApplySpec<P, R>, ctx: Atte
     await updateBackup(backup, { status: 'rolled-back' });
     throw unchanged(new CannotRunError('verify-failed', `${unread.file} does not hold what was written${unread.why}; ${writer.putBack}. Nothing was changed.`, unread.file));
   }
-  if (ctx.live) await sleep(writeHooks.settleMs ?? SETTLE_MS);
+  if (ctx.live) await sleep(hooks.settleMs ?? SETTLE_MS);
   const lost = ctx.live ? await spec.verifyWritten(change) : [];
   if (lost.length) {
     await updateBackup(backup, { status: 'applied', description: `${change.description} (then overwritten by the running gateway)` });

@@ -11,7 +11,7 @@ import { ownerText, runAsHint } from '../core/users.js';
 import { sha256 } from '../store/read-file.js';
 import { openParent, type PinnedDir } from './confined.js';
 import { crashPoint } from './crash.js';
-import { writeHooks } from './hooks.js';
+import { hooks } from '../core/hooks.js';
 import { waitWhileGatewayWrites, watchRenames, type RaceWatchOrReason } from './race-watch.js';
 
 export interface FileOwner {
@@ -149,24 +149,24 @@ export interface AtomicWriteResult {
 }
 
 /**
- * writeHooks.race (tests only): another write lands on the file between the compare and the rename (the live
+ * hooks.race (tests only): another write lands on the file between the compare and the rename (the live
  * bytes again, plus a newline, renamed in as a gateway does), so tests can see it reported.
  */
 function simulateForeignWrite(file: string): void {
-  if (!writeHooks.race) return;
+  if (!hooks.race) return;
   const foreign = `${file}.${randomBytes(8).toString('hex')}.tmp`;
   writeFileSync(foreign, Buffer.concat([readFileSync(file), Buffer.from('\n')]), { mode: 0o600 });
   renameSync(foreign, file);
 }
 
 /**
- * writeHooks.failWrite (tests only), `<ENOSPC|EROFS|EACCES|EIO>[:<n>]`: the n-th atomic write of this process
+ * hooks.failWrite (tests only), `<ENOSPC|EROFS|EACCES|EIO>[:<n>]`: the n-th atomic write of this process
  * (default the first) fails as the file system would: EROFS/EACCES/EPERM when the temp file is created,
  * ENOSPC/EIO while it is written. Tests prove that a failing disk leaves the original bytes.
  */
 let atomicWrites = 0;
 function injectedFailure(stage: 'open' | 'write'): NodeJS.ErrnoException | undefined {
-  const spec = writeHooks.failWrite;
+  const spec = hooks.failWrite;
   if (!spec) return undefined;
   const [code = '', nth = '1'] = spec.split(':');
   if ((stage === 'open') !== ['EROFS', 'EACCES', 'EPERM'].includes(code) || atomicWrites !== Number(nth)) return undefined;

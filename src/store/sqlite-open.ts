@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { DatabaseSync as DatabaseSyncType } from 'node:sqlite';
 import { assertRegularFile } from '../core/bounded-read.js';
 import { CannotRunError, errnoCode, unchanged } from '../core/errors.js';
+import { hooks } from '../core/hooks.js';
 import { ownerText, runAsHint } from '../core/users.js';
 
 export type Database = DatabaseSyncType;
@@ -15,8 +16,7 @@ type SqliteModule = typeof import('node:sqlite');
 
 /** How long a statement waits for the gateway's own write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 5_000;
-/** OPENCLAW_FIX_SQLITE_BUSY_MS: test-only override, read at each use, so an in-process test can shorten the wait too. */
-const busyTimeoutMs = () => (Number(process.env.OPENCLAW_FIX_SQLITE_BUSY_MS) > 0 ? Number(process.env.OPENCLAW_FIX_SQLITE_BUSY_MS) : BUSY_TIMEOUT_MS);
+const busyTimeoutMs = () => hooks.sqliteBusyMs ?? BUSY_TIMEOUT_MS;
 
 /** The database header says WAL (file format read/write versions 2 at offsets 18/19). */
 function isWalDatabase(dbPath: string): boolean {

@@ -113,7 +113,7 @@ describe('guard', () => {
     const t = install(dir);
     const systemDir = tempDir();
     cpSync(path.join(t.unitDir, 'openclaw-gateway.service'), path.join(systemDir, 'openclaw-gateway.service'));
-    const env = { ...t.env, OPENCLAW_FIX_SYSTEM_UNIT_DIR: systemDir };
+    const env = { ...t.env, OPENCLAW_FIX_TEST_SYSTEM_UNIT_DIR: systemDir };
     expect(runCli(['guard', 'install', '--system', '--yes'], { home: t.home, env }).code).toBe(0);
     expect(existsSync(path.join(systemDir, 'openclaw-gateway.service.d', 'openclaw-fix.conf'))).toBe(true);
     expect(existsSync(t.dropin)).toBe(false);

@@ -102,13 +102,13 @@ describe('openclaw-fix logs', () => {
     copyFileSync(SAMPLE_LOG, old);
     utimesSync(old, new Date('2026-10-01'), new Date('2026-10-01'));
     writeFileSync(other, series(5, '2026-11-25T10:00:00Z', 30, (t) => audit(t, REMOTE, 'operator.read', 'operator.write', 'cli')).join('\n') + '\n');
-    const env = { OPENCLAW_FIX_LOG_ROOT: root };
+    const env = { OPENCLAW_FIX_TEST_LOG_ROOT: root };
     const doc = parseJson<LogsDoc>(runCli(['logs', '--json'], { home, env }).stdout);
     expect(doc.sources).toEqual([today]);
     expect(doc.groups[0]).toMatchObject({ count: 3, deviceId: HOST });
     const work = parseJson<LogsDoc>(runCli(['logs', '--json', '--profile', 'work'], { home, env }).stdout);
     expect(work.sources.sort()).toEqual([other, today].sort());
-    const none = runCli(['logs'], { home, env: { OPENCLAW_FIX_LOG_ROOT: path.join(home, 'nothing'), PATH: '/nonexistent' } });
+    const none = runCli(['logs'], { home, env: { OPENCLAW_FIX_TEST_LOG_ROOT: path.join(home, 'nothing'), PATH: '/nonexistent' } });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('No gateway log');
   });

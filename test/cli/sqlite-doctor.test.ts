@@ -67,7 +67,7 @@ describe('doctor on the SQLite store', () => {
     holder.exec('PRAGMA journal_mode = DELETE');
     holder.exec('BEGIN EXCLUSIVE');
     try {
-      const r = runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.8.2'], { env: { OPENCLAW_FIX_SQLITE_BUSY_MS: '300' } });
+      const r = runCli(['doctor', '--state-dir', dir, '--openclaw-version', '2026.8.2'], { env: { OPENCLAW_FIX_TEST_SQLITE_BUSY_MS: '300' } });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/is locked by another process .*nothing was changed.*openclaw gateway stop/);
     } finally {

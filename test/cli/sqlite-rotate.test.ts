@@ -234,7 +234,7 @@ describe('rotate on the SQLite store', () => {
       holder.exec('PRAGMA journal_mode = WAL');
       holder.exec('BEGIN IMMEDIATE');
       const { env } = await fakeServices();
-      const r = runCli(['rotate', '--state-dir', dir, ...V82, ...ADMIN, '--yes', '--no-restart'], { env: { ...env, OPENCLAW_FIX_SQLITE_BUSY_MS: '200' } });
+      const r = runCli(['rotate', '--state-dir', dir, ...V82, ...ADMIN, '--yes', '--no-restart'], { env: { ...env, OPENCLAW_FIX_TEST_SQLITE_BUSY_MS: '200' } });
       expect(r.code, r.stdout + r.stderr).toBe(2);
       expect(r.stderr + r.stdout).toMatch(/locked by another process/);
       holder.exec('ROLLBACK');

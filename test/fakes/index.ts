@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
-import { BIN, ROOT, tempDir, type CliResult } from '../helpers.js';
+import { cliEnv, HOOKED_BIN, ROOT, tempDir, type CliResult } from '../helpers.js';
 
 const FAKES_BIN = path.join(ROOT, 'test', 'fakes', 'bin');
 const FAKE_GATEWAY = path.join(ROOT, 'test', 'fakes', 'gateway.mjs');
@@ -74,11 +74,11 @@ export function runGateway(env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
 }
 
-/** runCli, but asynchronous, for tests that run something at the same time. */
+/** runCli, but asynchronous, for tests that run something at the same time (the same environment and test entry). */
 export function runCliAsync(args: string[], options: { env?: Record<string, string>; home?: string; bin?: string } = {}): Promise<CliResult & { signal: NodeJS.Signals | null }> {
   const home = options.home ?? tempDir('ocf-home-');
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', ...options.env };
-  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { env, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = cliEnv(home, options.env);
+  const child = spawn(process.execPath, [options.bin ?? HOOKED_BIN, ...args], { env, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -15,7 +15,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CannotRunError } from '../../src/core/errors.js';
 import { applyChange, type Prepared } from '../../src/repair/apply.js';
-import { setWriteHooks } from '../../src/repair/hooks.js';
+import { setHooks } from '../../src/core/hooks.js';
 import { Output } from '../../src/report/output.js';
 import { copyState, ROOT, SAMPLE } from '../helpers.js';
 import { fakeServices, runCliAsync, runGateway } from '../fakes/index.js';
@@ -80,9 +80,9 @@ async function interleave(count: number, first: number): Promise<Measured> {
   const writer = await startWriter(file, key, 3, 20, 10);
   // apply waits this long after writing before it re-reads (600 ms in real runs, against a gateway whose
   // read-to-write gap is milliseconds): here 25 ms against a writer that blocks at most 3 ms.
-  setWriteHooks({ settleMs: 25 });
+  setHooks({ settleMs: 25 });
   onTestFinished(() => {
-    setWriteHooks({});
+    setHooks({});
   });
   const accepted: number[] = [];
   /** When apply last checked that marker i was still there (epoch ms, before the read). */

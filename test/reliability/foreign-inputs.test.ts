@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readBounded, readStreamBounded } from '../../src/core/bounded-read.js';
 import { IS_ROOT, ROOT, copyState, FIXTURES, tempDir } from '../helpers.js';
+import { RUNTIME_FILES } from '../runtime.js';
 
 const V = ['--openclaw-version', '2026.2.19'];
 
@@ -19,9 +20,10 @@ const V = ['--openclaw-version', '2026.2.19'];
  */
 const INSTALL = mkdtempSync(path.join(os.tmpdir(), 'ocf-install-'));
 chmodSync(INSTALL, 0o755);
-for (const p of ['bin', 'dist/bundle', 'package.json']) cpSync(path.join(ROOT, p), path.join(INSTALL, p), { recursive: true });
+for (const p of RUNTIME_FILES) cpSync(path.join(ROOT, p), path.join(INSTALL, p), { recursive: true });
 afterAll(() => rmSync(INSTALL, { recursive: true, force: true }));
-const BIN = path.join(INSTALL, 'bin', 'openclaw-fix.js');
+/** The launcher behind the test entry (helpers.ts HOOKED_BIN), so the file-log stand-in below is used. */
+const BIN = path.join(INSTALL, 'test', 'support', 'hooked-cli.mjs');
 
 interface Run {
   code: number | null;
@@ -35,8 +37,8 @@ function cli(args: string[], opts: { uid?: number; input?: string } = {}): Run {
   chmodSync(home, 0o777);
   // Another user runs globalSetup's copy: the node binary may sit in the clone (node_modules/node) too.
   const other = opts.uid !== undefined ? inject('otherUserRuntime') : undefined;
-  const r = spawnSync(other?.node ?? process.execPath, [other?.bin ?? BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', OPENCLAW_FIX_LOG_ROOT: path.join(home, 'no-logs') },
+  const r = spawnSync(other?.node ?? process.execPath, [other?.hookedBin ?? BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', OPENCLAW_FIX_TEST_LOG_ROOT: path.join(home, 'no-logs') },
     cwd: home,
     encoding: 'utf8',
     input: opts.input ?? '',

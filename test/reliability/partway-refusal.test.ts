@@ -8,7 +8,7 @@
 import { lstatSync, readFileSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setWriteHooks } from '../../src/repair/hooks.js';
+import { setHooks } from '../../src/core/hooks.js';
 import { copyState, SAMPLE, tempDir } from '../helpers.js';
 import { runMain } from '../in-process.js';
 import { fakeServices } from '../fakes/index.js';
@@ -18,7 +18,7 @@ const FILES = ['devices/paired.json', 'devices/pending.json', 'identity/device-a
 const FIRST = 'devices/paired.json';
 const bytes = (dir: string, rel: string) => readFileSync(path.join(dir, rel));
 
-afterEach(() => setWriteHooks({}));
+afterEach(() => setHooks({}));
 
 /** Runs rotate; after the first rename, `plant` shapes the state. Returns the run and the state's original bytes. */
 async function rotateWith(plant: (dir: string, outside: string) => void) {
@@ -28,7 +28,7 @@ async function rotateWith(plant: (dir: string, outside: string) => void) {
   const original = new Map(FILES.map((rel) => [rel, bytes(dir, rel)]));
   const { env } = await fakeServices();
   let planted = false;
-  setWriteHooks({
+  setHooks({
     atStep: (step) => {
       if (step !== 'renamed' || planted) return;
       planted = true;
@@ -38,7 +38,7 @@ async function rotateWith(plant: (dir: string, outside: string) => void) {
     },
   });
   const r = await runMain(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart'], { env });
-  setWriteHooks({});
+  setHooks({});
   expect(planted, `${r.stdout}\n${r.stderr}`).toBe(true);
   const line = r.stderr.trim().split('\n').filter((l) => l.startsWith('openclaw-fix:')).join('\n');
   return { dir, outside, original, r, line };

@@ -1,16 +1,20 @@
-// Test-only entry: the built CLI with fault injection (src/repair/hooks.ts) set from the environment, for the
-// crash, failing-disk and race tests that spawn it. The shipped bin reads none of these variables
-// (test/cli/shipped-ignores-test-hooks.test.ts); only this file, which is not shipped, turns them into hooks.
-// OPENCLAW_FIX_TEST_BUNDLE: another build's dist/bundle/main.js (a private copy while others rebuild dist/).
+// Test-only entry: the CLI as a user runs it (the launcher bin/openclaw-fix.js), with the hooks of
+// src/core/hooks.ts set from the OPENCLAW_FIX_TEST_* variables (test-hooks.mjs) first: faults for the crash,
+// failing-disk and race tests, and stand-ins for this machine's /tmp file logs and system unit directory for
+// every test. The shipped bin reads none of these variables; only this file, which is not shipped, does.
+// OPENCLAW_FIX_TEST_BUNDLE: another build's dist/bundle/main.js (a private copy while others rebuild dist/),
+// called directly.
 import { pathToFileURL } from 'node:url';
+import { hooksFromEnv } from './test-hooks.mjs';
 
 const env = process.env;
-const bundle = env.OPENCLAW_FIX_TEST_BUNDLE ? pathToFileURL(env.OPENCLAW_FIX_TEST_BUNDLE) : new URL('../../dist/bundle/main.js', import.meta.url);
+const own = new URL('../../dist/bundle/main.js', import.meta.url);
+const bundle = env.OPENCLAW_FIX_TEST_BUNDLE ? pathToFileURL(env.OPENCLAW_FIX_TEST_BUNDLE) : own;
 const cli = await import(bundle.href);
-const hooks = {};
-if (env.OPENCLAW_FIX_TEST_CRASH_AT) hooks.crashAt = env.OPENCLAW_FIX_TEST_CRASH_AT;
-if (env.OPENCLAW_FIX_TEST_FAIL_WRITE) hooks.failWrite = env.OPENCLAW_FIX_TEST_FAIL_WRITE;
-if (env.OPENCLAW_FIX_TEST_RACE === '1') hooks.race = true;
-if (env.OPENCLAW_FIX_TEST_SETTLE_MS) hooks.settleMs = Number(env.OPENCLAW_FIX_TEST_SETTLE_MS);
-cli.setWriteHooks(hooks);
-process.exitCode = await cli.main(process.argv.slice(2));
+cli.setHooks(hooksFromEnv(env));
+if (bundle === own) {
+  // The launcher imports the same module (same URL), so it runs with the hooks just set.
+  await import(new URL('../../bin/openclaw-fix.js', import.meta.url).href);
+} else {
+  process.exitCode = await cli.main(process.argv.slice(2));
+}

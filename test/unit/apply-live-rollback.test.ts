@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CannotRunError } from '../../src/core/errors.js';
 import { applyChange, type Prepared } from '../../src/repair/apply.js';
-import { setWriteHooks, writeHooks } from '../../src/repair/hooks.js';
+import { hooks, setHooks } from '../../src/core/hooks.js';
 import { Output } from '../../src/report/output.js';
 import { copyState, SAMPLE } from '../helpers.js';
 
@@ -25,9 +25,9 @@ async function liveApplyThatFailsVerification(gatewayWritesMeanwhile: boolean, g
   const after = Buffer.from(before.toString('utf8').replace('"operator.pairing"', '"operator.pairing", "operator.write"'));
   const pendingBefore = readFileSync(pendingFile);
   const pendingAfter = Buffer.from('{}');
-  setWriteHooks({ ...writeHooks, settleMs: 1 });
+  setHooks({ ...hooks, settleMs: 1 });
   onTestFinished(() => {
-    setWriteHooks({});
+    setHooks({});
   });
   let gatewayBytes: Buffer | undefined;
   const run = applyChange({
@@ -82,9 +82,9 @@ describe('rollback with a gateway left running', () => {
   });
 
   it("a gateway write replaced on the way in is still reported when the run ends in an error", async () => {
-    setWriteHooks({ race: true });
+    setHooks({ race: true });
     onTestFinished(() => {
-      setWriteHooks({});
+      setHooks({});
     });
     const { run } = await liveApplyThatFailsVerification(true);
     const error = (await run.catch((e: unknown) => e)) as CannotRunError;

@@ -3,7 +3,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, writeFileAtomic } from '../../src/repair/atomic.js';
-import { setWriteHooks } from '../../src/repair/hooks.js';
+import { setHooks } from '../../src/core/hooks.js';
 import { watchRenames } from '../../src/repair/race-watch.js';
 import { tempDir } from '../helpers.js';
 
@@ -50,12 +50,12 @@ describe.runIf(linux)('writeFileAtomic with detectRaces', () => {
     const dir = tempDir();
     const file = path.join(dir, 'paired.json');
     writeFileSync(file, '{"a":1}', { mode: 0o600 });
-    setWriteHooks({ race: true });
+    setHooks({ race: true });
     try {
       const seen = await writeFileAtomic(file, Buffer.from('{"a":2}'), { expect: Buffer.from('{"a":1}'), detectRaces: true });
       expect(seen.replacedWrites).toBe(1);
     } finally {
-      setWriteHooks({});
+      setHooks({});
     }
     expect(readFileSync(file, 'utf8')).toBe('{"a":2}');
   });

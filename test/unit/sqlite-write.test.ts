@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it, onTestFinished } from 'vitest';
 // @ts-expect-error plain .mjs generator shared with scripts/
 import { createStateDb, newIdentity } from '../../scripts/gen-sqlite-fixtures.mjs';
+import { setHooks } from '../../src/core/hooks.js';
 import { diagnose } from '../../src/core/diagnose.js';
 import { takeSnapshot } from '../../src/core/snapshot.js';
 import { planRotate } from '../../src/repair/plan.js';
@@ -70,10 +71,8 @@ describe('applySqliteScopeChange', () => {
 
   it('gives up with one clear line when the write lock stays taken, and changes nothing', async () => {
     // The gateway holds its write transaction longer than we wait: 200 ms here instead of 5 s (each of 3 tries).
-    process.env.OPENCLAW_FIX_SQLITE_BUSY_MS = '200';
-    onTestFinished(() => {
-      delete process.env.OPENCLAW_FIX_SQLITE_BUSY_MS;
-    });
+    setHooks({ sqliteBusyMs: 200 });
+    onTestFinished(() => setHooks({}));
     const { db, host } = await narrowHost();
     const holder = new DatabaseSync(db);
     holder.exec('BEGIN IMMEDIATE');

@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { setHooks } from '../../src/core/hooks.js';
 import type { Runner, Starter } from '../../src/core/runner.js';
 import { takeSnapshot } from '../../src/core/snapshot.js';
 import { collectLogEvidence } from '../../src/logs/index.js';
@@ -32,7 +33,10 @@ describe('programs the state reading runs', () => {
       calls.push([path.basename(cmd), ...args]);
       return { stdout: Readable.from([Buffer.from(upgrade(0) + upgrade(30))]), stop: () => undefined, exited: Promise.resolve(1) };
     };
-    const env = { PATH: pathWith('journalctl'), OPENCLAW_FIX_LOG_ROOT: tempDir() };
+    // No file log: this machine's /tmp/openclaw stands in as an empty dir.
+    setHooks({ logRoot: tempDir() });
+    onTestFinished(() => setHooks({}));
+    const env = { PATH: pathWith('journalctl') };
     const evidence = await collectLogEvidence({ env, nowMs: Date.parse('2026-11-25T10:05:00Z'), start });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.slice(0, 3)).toEqual(['journalctl', '--user', '-u']);
