@@ -12,11 +12,14 @@ import { printable } from './report/escape.js';
 import { addLocationOptions, addOutputOptions, type CommonOptions } from './commands/common.js';
 import { TOOL_VERSION } from './version.js';
 
-/** For the crash and failing-disk tests' entry (test/support/hooked-cli.mjs): the shipped bin never calls it. */
+/**
+ * For the tests' entry (test/support/hooked-cli.mjs, which reaches it through the built bundle): the shipped bin never calls it.
+ * @public
+ */
 export { setHooks } from './core/hooks.js';
 
-export type CommandOptions = CommonOptions & Record<string, unknown>;
-export type CommandRunner = (opts: CommandOptions, output: Output, args: string[]) => Promise<number>;
+type CommandOptions = CommonOptions & Record<string, unknown>;
+type CommandRunner = (opts: CommandOptions, output: Output, args: string[]) => Promise<number>;
 type Dispatch = (name: string, opts: CommandOptions, args: string[]) => Promise<void>;
 
 /** Where the CLI writes: the process's own streams, or (tests running it in-process) anything writable. */
@@ -84,7 +87,7 @@ function repairOptions(cmd: Command, { confirms = true } = {}): Command {
     .option('--timeout <seconds>', 'how long to wait for the gateway to come back', seconds, 60);
 }
 
-export function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
+function buildProgram(dispatch: Dispatch, io?: MainIO): Command {
   const program = new Command('openclaw-fix');
   // Before any subcommand exists: each copies these settings when created.
   if (io) program.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

@@ -17,7 +17,7 @@ export interface FileStat {
   isSymlink: boolean;
 }
 
-export type FileStatus =
+type FileStatus =
   | 'ok'
   | 'missing'
   | 'empty'
@@ -140,7 +140,7 @@ export interface GatewayConfig {
   allowInsecureAuth?: boolean;
 }
 
-export type VersionSource = 'flag' | 'package' | 'cli' | 'demo' | 'none';
+type VersionSource = 'flag' | 'package' | 'cli' | 'demo' | 'none';
 
 export interface InstalledVersion {
   version: string | null;
@@ -269,7 +269,7 @@ export interface LogGroup {
  */
 export type Finding = { [Id in FindingId]: FindingOf<Id> }[FindingId];
 
-export interface FindingOf<Id extends FindingId> {
+interface FindingOf<Id extends FindingId> {
   /** One of the closed set in core/findings.ts. */
   id: Id;
   /** Failure-catalog mode (M01..M16, L1..L4) or null: always the one core/findings.ts gives the id (diagnose sets it). */

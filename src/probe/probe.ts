@@ -22,8 +22,8 @@ import { ConflictError, vetTarget, writeFileAtomic } from '../repair/atomic.js';
 import { DRIVER_SOURCE, PROBE_ENV, PROBE_MARK, type DriverClient, type DriverRequest } from './driver.js';
 import { CannotProbe, locateReleaseClient, type ReleaseClient } from './release-client.js';
 
-export type ProbeOutcome = 'accepted' | 'refused' | 'cannot';
-export type RefusalKind = 'pairing-required' | 'scope-upgrade-pending' | 'other';
+type ProbeOutcome = 'accepted' | 'refused' | 'cannot';
+type RefusalKind = 'pairing-required' | 'scope-upgrade-pending' | 'other';
 
 export interface ProbeClientResult {
   client: ClientKind;
@@ -63,7 +63,7 @@ export interface ProbeReport {
 }
 
 /** One step of the probe that may have moved a store file: a connect's window, or the removal of its requests. */
-export interface TrailStep {
+interface TrailStep {
   /** sha256 of the file before and after the step (null: no file). */
   from: string | null;
   to: string | null;
@@ -85,7 +85,7 @@ export interface ProbeOptions {
 }
 
 /** What the probe does to the gateway and the store, said before it runs (README has the same words). */
-export const PROBE_SIDE_EFFECTS =
+const PROBE_SIDE_EFFECTS =
   'probe: connecting to the gateway as this host (CLI, internal write, internal read). A refused connect makes the gateway record a pending pairing request; openclaw-fix removes the ones its own connects created.';
 
 const CLIENTS: Array<{ client: ClientKind; clientId: string; clientMode: string; driver: DriverClient }> = [

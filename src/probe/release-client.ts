@@ -27,7 +27,7 @@ const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 export class CannotProbe extends Error {}
 
 /** The package the version came from: the snapshot's when it was read from a package, else the installed one. */
-export async function installedPackage(snapshot: Snapshot, env: NodeJS.ProcessEnv): Promise<{ version: string; pkgDir: string }> {
+async function installedPackage(snapshot: Snapshot, env: NodeJS.ProcessEnv): Promise<{ version: string; pkgDir: string }> {
   const v = snapshot.version.source === 'package' && snapshot.version.where ? snapshot.version : await detectInstalledVersion(env, snapshot.location.home, snapshot.location.profile);
   if (v.source !== 'package' || !v.where || !v.version) {
     throw new CannotProbe(v.source === 'cli' ? `openclaw answers ${v.version} but its package directory was not found, so its client code cannot be run` : 'no installed OpenClaw package was found (service unit, PATH, global npm roots), so its client code cannot be run');
