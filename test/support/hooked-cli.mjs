@@ -4,7 +4,7 @@
 // every test. The shipped bin reads none of these variables; only this file, which is not shipped, does.
 // OPENCLAW_FIX_TEST_BUNDLE: another build's dist/bundle/main.js (a private copy while others rebuild dist/),
 // called directly.
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hooksFromEnv } from './test-hooks.mjs';
 
 const env = process.env;
@@ -13,8 +13,11 @@ const bundle = env.OPENCLAW_FIX_TEST_BUNDLE ? pathToFileURL(env.OPENCLAW_FIX_TES
 const cli = await import(bundle.href);
 cli.setHooks(hooksFromEnv(env));
 if (bundle === own) {
-  // The launcher imports the same module (same URL), so it runs with the hooks just set.
-  await import(new URL('../../bin/openclaw-fix.js', import.meta.url).href);
+  // The launcher imports the same module (same URL), so it runs with the hooks just set. It is the script the
+  // CLI believes it was started as (guard writes that path into the unit's drop-in).
+  const launcher = new URL('../../bin/openclaw-fix.js', import.meta.url);
+  process.argv[1] = fileURLToPath(launcher);
+  await import(launcher.href);
 } else {
   process.exitCode = await cli.main(process.argv.slice(2));
 }
