@@ -225,7 +225,9 @@ export interface FindingArgs {
         deviceId?: string;
       }
     /** 1.x: the clients refused once for the cached token, let in on their retry with the shared token. */
-    | { kind: 'refused-once'; clients: ClientVerdict[] };
+    | { kind: 'refused-once'; clients: ClientVerdict[] }
+    /** identity/device-auth.json names another device than identity/device.json: no client presents it. */
+    | { kind: 'other-device'; cached: string; identity: string };
   'identity-missing': { path: string; stateDir: string; devices: number; cachedDeviceId?: string; knownHost?: string };
   'identity-unreadable': { file: FileInfo };
   'identity-key-mismatch':

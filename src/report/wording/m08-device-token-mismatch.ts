@@ -19,6 +19,18 @@ export const m08Wording: WordingTable<'device-token-mismatch'> = {
         },
       };
     }
+    if (a.kind === 'other-device') {
+      return {
+        title: "identity/device-auth.json holds a token cached for another device; this host's clients ignore it",
+        impact: 'None: no connect presents it, so it refuses nothing.',
+        explanation:
+          "OpenClaw's clients load a cached device token only when identity/device-auth.json names their own device (identity/device.json). " +
+          'This one names another device, so every connect signs in with the shared token or pairs afresh, and the next connect that is handed a device token overwrites the file. ' +
+          'It is usually left behind when identity/device.json was replaced or the state directory was copied from another host.',
+        evidence: [`identity/device-auth.json is for device ${shortId(a.cached)}, identity/device.json is ${shortId(a.identity)}`],
+        fix: { automatic: false, steps: ['Nothing to repair.'] },
+      };
+    }
     const sharedStep = a.sqlite
       ? `Stop the gateway, delete only this host's stale row from the device_auth_tokens table of ${a.storePath} (device_id ${shortId(a.deviceId ?? '')}, the role above; the client re-caches it from the next hello-ok), start it. Or run openclaw-fix rotate --new-token: one new value in the paired record's tokens_json and in device_auth_tokens, in one transaction. Never copy a token value out of tokens_json.`
       : 'Stop the gateway, remove only the stale role entry under "tokens" in identity/device-auth.json (the client re-caches it from the next hello-ok), start it. Never copy a token value from paired.json.';

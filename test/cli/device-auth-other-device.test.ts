@@ -1,0 +1,76 @@
+/**
+ * identity/device-auth.json cached for another device than identity/device.json: OpenClaw's clients load a cached
+ * token only for their own device id, so the file is never presented (measured on 1.30, 2.19 and 7.35:
+ * test/e2e/device-auth-other-device.e2e.test.ts). It must change no verdict and no exit code; doctor says what it
+ * is as an info. It was a warning (with a shared token) or an error (without) beside clients doctor said were let in.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeOracleStates, stateFor, type OracleDoc } from '../oracle-helpers.js';
+import { runMain } from '../in-process.js';
+import { parseJson } from '../helpers.js';
+
+afterAll(removeOracleStates);
+
+interface Doc {
+  findings: Array<{ id: string; severity: string; title: string; evidence: string[] }>;
+  clients: Array<{ client: string; verdict: string; reason: string }>;
+}
+
+const FULL = ['operator.admin', 'operator.approvals', 'operator.pairing', 'operator.read', 'operator.write'];
+const RELEASES = ['2026.1.30', '2026.2.19', '2026.4.29', '2026.7.35'];
+const OTHER = 'ab'.repeat(32);
+
+async function state(release: string, scopes: string[], shared: boolean): Promise<string> {
+  const doc = { format: 1, release, measuredAt: '', store: 'json', states: [{ name: 's' }], cells: [] } as unknown as OracleDoc;
+  const before = { scopes, approvedScopes: null, tokenScopes: scopes };
+  const dir = await stateFor(doc, { state: 's', client: 'cli-read', allowed: true, auditReason: null, autoApprovedLogged: false, clientSaid: '', before, after: before, pendingAfter: [], log: [] });
+  if (!shared) {
+    const config = JSON.parse(readFileSync(path.join(dir, 'openclaw.json'), 'utf8'));
+    config.gateway.auth = {};
+    writeFileSync(path.join(dir, 'openclaw.json'), JSON.stringify(config));
+  }
+  return dir;
+}
+
+/** The same file, cached for another device (its token no longer the record's either). */
+function strayDeviceAuth(dir: string): void {
+  const file = path.join(dir, 'identity', 'device-auth.json');
+  const cached = JSON.parse(readFileSync(file, 'utf8'));
+  cached.deviceId = OTHER;
+  cached.tokens.operator.token = 'another-hosts-device-token-0123456789';
+  writeFileSync(file, JSON.stringify(cached));
+}
+
+async function doctor(dir: string, release: string): Promise<{ code: number; doc: Doc }> {
+  const r = await runMain(['doctor', '--state-dir', dir, '--openclaw-version', release, '--no-logs', '--json']);
+  return { code: r.code, doc: parseJson<Doc>(r.stdout) };
+}
+
+const verdicts = (doc: Doc) => doc.clients.map((c) => `${c.client} ${c.verdict} ${c.reason}`);
+const problems = (doc: Doc) => doc.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.id}`);
+
+describe("a cached device token for another device changes nothing doctor decides", () => {
+  for (const release of RELEASES) {
+    for (const shared of [true, false]) {
+      for (const [label, scopes] of [['full', FULL], ['seed', FULL.slice(0, 3)]] as const) {
+        it(`${release}, ${shared ? 'shared token' : 'no shared token'}, ${label} scopes: the same verdicts, problems and exit code, plus one info`, async () => {
+          const plain = await doctor(await state(release, [...scopes], shared), release);
+          const dir = await state(release, [...scopes], shared);
+          strayDeviceAuth(dir);
+          const stray = await doctor(dir, release);
+          // On 1.x the host's own cached token led the connect; with it gone the clients sign in as 1.30 measured.
+          if (release !== '2026.1.30' || label === 'full') {
+            expect(verdicts(stray.doc)).toEqual(verdicts(plain.doc));
+            expect(problems(stray.doc)).toEqual(problems(plain.doc));
+            expect(stray.code).toBe(plain.code);
+          }
+          const m08 = stray.doc.findings.find((f) => f.id === 'device-token-mismatch');
+          expect(m08).toMatchObject({ severity: 'info' });
+          expect(m08!.evidence.join('\n')).toContain(`is for device ${OTHER.slice(0, 8)}…`);
+        });
+      }
+    }
+  }
+});
