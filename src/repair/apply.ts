@@ -5,6 +5,7 @@
  * (store-writer.ts): the JSON files and the SQLite database go through the same steps.
  */
 import { CannotRunError, unchanged } from '../core/errors.js';
+import { printable } from '../report/escape.js';
 import type { Output } from '../report/output.js';
 import { ConflictError } from './atomic.js';
 import { updateBackup, type Backup } from './backup.js';
@@ -74,7 +75,8 @@ export interface ApplyResult<P extends Prepared = Prepared, R = unknown> {
 }
 
 export async function applyChange<P extends Prepared, R = unknown>(spec: ApplySpec<P, R>): Promise<ApplyResult<P, R>> {
-  const step = (text: string) => spec.output.note(`${spec.output.err.dim('›')} ${text}`);
+  // A step names paths under the state dir, whose name whoever made it chose: shown, never raw.
+  const step = (text: string) => spec.output.note(`${spec.output.err.dim('›')} ${printable(text)}`);
   // A link planted where we write (by the state's owner, say) is refused before anything is touched.
   refuseLinks(spec.stateDir, WRITTEN_PLACES);
   const lock = await acquireLock(spec.stateDir, spec.command);
@@ -286,7 +288,7 @@ class Gateway {
       this.step(`starting the ${service.describe} again`);
       await service.start();
     } catch (error) {
-      this.spec.output.note(`openclaw-fix: ${error instanceof Error ? error.message : String(error)}`);
+      this.spec.output.note(`openclaw-fix: ${printable(error instanceof Error ? error.message : String(error))}`);
     }
   }
 }

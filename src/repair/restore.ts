@@ -9,6 +9,7 @@ import { diagnose, type Diagnosis } from '../core/diagnose.js';
 import { CannotRunError, EXIT, errnoCode, unchanged } from '../core/errors.js';
 import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
 import type { Output } from '../report/output.js';
+import { commandLine } from '../report/render.js';
 import { age, provenance, renderAlreadyRestored, renderBackupList, renderRestored, renderRestoreNotRun, renderRestorePlan, type RestoreReport, type RestoreTarget } from '../report/restore.js';
 import { applyChange, type Prepared } from './apply.js';
 import { checkedBackupPath, listBackups, readBackupFile, type Backup } from './backup.js';
@@ -159,7 +160,7 @@ async function checkLatest(run: RestoreRun, backups: Backup[], backup: Backup): 
     `Backup ${backup.name} was not made by the latest change: the newest backup, ${newest.name} (${newest.manifest.command}, ${newest.manifest.status}), left nothing to undo. ` +
     `${backup.name} is from ${p.createdAt} (${age(p.ageSec)}) and changed: ${p.changed}.`;
   if (run.yes || !process.stdin.isTTY || !process.stderr.isTTY) {
-    throw unchanged(new CannotRunError('needs-confirmation', `${message} To put it back anyway, name it: openclaw-fix restore ${backup.name}. Nothing was changed.`, backup.dir, EXIT.problems));
+    throw unchanged(new CannotRunError('needs-confirmation', `${message} To put it back anyway, name it: ${commandLine(['restore', backup.name], run.commandArgs)}. Nothing was changed.`, backup.dir, EXIT.problems));
   }
   const { default: confirm } = await import('@inquirer/confirm');
   if (!(await confirm({ message: `${message} Put it back anyway?`, default: false }, { output: process.stderr }))) {

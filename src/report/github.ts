@@ -1,12 +1,15 @@
 /** check --format github: one workflow command per finding, then a summary line. */
 import { modeOf } from '../core/findings.js';
 import type { Severity } from '../core/model.js';
+import { printable } from './escape.js';
 import { renderFinding, type RenderedFinding } from './render.js';
 import type { CheckReport, StreamReporter } from './report.js';
 
 /** GitHub workflow commands: data is escaped so a message can never inject another command. */
 function ghData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  // A device id or display name in a title carries whatever a remote client chose: ESC, C1 and bidi codes are
+  // shown, never written to the CI log raw (CR and LF are shown too, before GitHub's own escaping sees them).
+  return printable(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 function ghProperty(text: string): string {
   return ghData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');

@@ -1,10 +1,12 @@
 /** check --junit FILE: one test case per rule that ran, for CI systems that read JUnit XML. */
 import type { Finding } from '../core/model.js';
+import { printable } from './escape.js';
 import { renderFinding } from './render.js';
 import type { DocumentReporter } from './report.js';
 
+/** Text for an attribute or element: a value's own control, C1 and bidi characters shown, not dropped or passed. */
 function xml(text: string): string {
-  return text
+  return printable(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -23,10 +25,10 @@ export const junitXml: DocumentReporter = ({ ruleIds, diagnosis, failOn = 'error
     const words = (f: Finding) => renderFinding(f, diagnosis.commandArgs);
     const body = failures
       .map(words)
-      .map((f) => `      <failure type="${f.severity}" message="${xml(f.title)}">${xml([f.explanation, ...f.evidence, f.fix?.command ? `Fix: ${f.fix.command}` : ''].filter(Boolean).join('\n'))}</failure>`)
+      .map((f) => `      <failure type="${f.severity}" message="${xml(f.title)}">${[f.explanation, ...f.evidence, f.fix?.command ? `Fix: ${f.fix.command}` : ''].filter(Boolean).map(xml).join('\n')}</failure>`)
       .join('\n');
     const notes = mine.filter((f) => !failing(f)).map(words).map((f) => `${f.severity}: ${f.title}`);
-    const out = notes.length ? `\n      <system-out>${xml(notes.join('\n'))}</system-out>` : '';
+    const out = notes.length ? `\n      <system-out>${notes.map(xml).join('\n')}</system-out>` : '';
     return `    <testcase classname="openclaw-fix" name="${xml(id)}">${body ? `\n${body}` : ''}${out}${body || out ? '\n    ' : ''}</testcase>`;
   });
   const failures = ids.filter((id) => diagnosis.findings.some((f) => f.id === id && failing(f))).length;

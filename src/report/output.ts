@@ -91,10 +91,25 @@ export class Output {
   }
 }
 
+/**
+ * One word after any whitespace. A command in a sentence is between backticks, and that span is part of one
+ * word with its spaces, as is a shell-quoted word as shellQuote writes it ('a b', 'it'\''s', $'a\x1b b') at a
+ * word's start: a pasted command is never broken across lines or squeezed at its spaces.
+ */
+const WORD = /\s*((?:\$?'[^']*'(?:\\''[^']*')*)?(?:`[^`]*`|\S)*)/y;
+
+/** The words of a paragraph, whitespace dropped except inside a command (above). */
+function wordsOf(text: string): string[] {
+  const out: string[] = [];
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m?.[1]; m = WORD.exec(text)) out.push(m[1]);
+  return out;
+}
+
 /** Wraps a paragraph to `width`, every line after the first indented by `indent`. */
 export function wrap(text: string, width: number, indent: string): string {
   // Untrusted words (a device's display name, a log field) arrive here: their control characters are shown.
-  const words = text.split(/\s+/).filter(Boolean).map(printable);
+  const words = wordsOf(text).map(printable);
   const lines: string[] = [];
   let line = '';
   for (const word of words) {

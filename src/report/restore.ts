@@ -52,9 +52,9 @@ export function renderBackupList(o: Output, list: { stateDir: string; root: stri
     o.printJson({ ...envelope('restore', EXIT.healthy), state: { dir: stateDir }, backups: backups.map((b) => ({ ...backupJson(b), command: b.manifest.command, createdAt: b.manifest.createdAt, description: b.manifest.description, deviceId: b.manifest.deviceId })), incomplete });
     return;
   }
-  if (backups.length === 0) o.print(`No openclaw-fix backups in ${root}.`);
+  if (backups.length === 0) o.print(`No openclaw-fix backups in ${printable(root)}.`);
   else {
-    o.print(o.out.bold(`Backups in ${root} (newest first):`));
+    o.print(o.out.bold(`Backups in ${printable(root)} (newest first):`));
     for (const b of backups) o.print(`  ${listLine(b)}`);
   }
   for (const name of incomplete) o.print(o.out.yellow(`  ${printable(name)}  incomplete (no manifest: openclaw-fix was interrupted while backing up; the live files were not changed by it)`));

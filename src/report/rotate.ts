@@ -29,7 +29,7 @@ export function renderPlanHeader(o: Output, snapshot: Snapshot, command: string,
   const v = snapshot.version;
   o.print(c.bold(`openclaw-fix ${command}`) + (note ? c.cyan(`  [${note}]`) : ''));
   o.print(`  ${c.dim('version')}  ${v.version ? `OpenClaw ${v.version}` : `OpenClaw version ${c.yellow('unknown')} ${c.dim('(strictest rules)')}`}`);
-  o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir}`);
+  o.print(`  ${c.dim('state  ')}  ${printable(snapshot.location.stateDir)}`);
 }
 
 /** Broken state files a plan names and leaves alone. */
@@ -70,7 +70,7 @@ function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: R
   if (plan.escalation.length) o.print(`  ${c.red.bold('escalation')}  GRANTS ${printable(plan.escalation.join(', '))}, which this device was never approved for (named with --scope)`);
   if (plan.heldBack.length) o.print(`  ${c.yellow('held back')}   ${printable(plan.heldBack.join(', '))}: a new grant, added only with --scope operator.admin`);
   const copy = plan.store === 'sqlite' ? `${SQLITE_DB_FILE}, an online-backup copy of the database; ` : '';
-  o.print(`  ${c.dim('backup ')}  ${snapshot.location.stateDir}/backups/openclaw-fix/<UTC time>/${copy ? SQLITE_DB_FILE : ''} (${copy}0600; restore with openclaw-fix restore)`);
+  o.print(`  ${c.dim('backup ')}  ${printable(snapshot.location.stateDir)}/backups/openclaw-fix/<UTC time>/${copy ? SQLITE_DB_FILE : ''} (${copy}0600; restore with openclaw-fix restore)`);
   o.print(`  ${c.dim('gateway')}  ${serviceAction(gateway, opts.restart, opts.timeoutSec)}`);
   if (gateway.note) o.print(`  ${c.dim('note   ')}  ${gateway.note}`);
   o.print();
@@ -82,14 +82,14 @@ export function renderResult(o: Output, result: ApplyResult, after: { diagnosis?
     o.print(c.green('✓ Nothing left to do: the store already holds the change (another writer made it). Nothing was changed.'));
   } else if (result.status === 'applied') {
     o.print(c.green(`✓ Done: ${printable(after.summary)}.`));
-    if (result.backup) o.print(`  ${c.dim('backup ')}  ${result.backup.dir}`);
+    if (result.backup) o.print(`  ${c.dim('backup ')}  ${printable(result.backup.dir)}`);
     o.print(`  ${c.dim('gateway')}  ${after.noGateway ?? gatewayLine(result)}`);
     if (after.diagnosis) o.print(`  ${c.dim('now    ')}  ${verdictLine(o, after.diagnosis)}`);
     if (after.undo) o.print(`  ${c.dim('undo   ')}  ${after.undo}`);
   } else {
     o.print(c.red(`✗ Rolled back: ${printable(result.problems.join('; '))}.`));
     const db = result.written.some((w) => w.endsWith('.sqlite'));
-    o.print(`  ${db ? 'The device tables are back to their rows' : 'The files are back to their bytes'} before the change (backup ${result.backup?.dir}).`);
+    o.print(`  ${db ? 'The device tables are back to their rows' : 'The files are back to their bytes'} before the change (backup ${printable(result.backup?.dir ?? '?')}).`);
     o.print(`  ${c.dim('gateway')}  ${gatewayLine(result)}${result.rollbackOk === false ? c.red(' — check it: openclaw gateway status') : ''}`);
   }
   for (const n of result.notes) o.print(c.yellow(`! ${printable(n)}`));

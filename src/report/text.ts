@@ -20,11 +20,11 @@ function renderHeader(o: Output, snapshot: Snapshot, command: 'doctor' | 'check'
   const { store } = snapshot;
   const storeText =
     store.paired.status === 'ok'
-      ? `${store.path} ${c.dim(`(${store.devices.length} device${store.devices.length === 1 ? '' : 's'}, ${store.pendingRequests.length} pending request${store.pendingRequests.length === 1 ? '' : 's'})`)}`
-      : `${store.path} ${c.dim(`(${store.paired.status})`)}`;
+      ? `${printable(store.path)} ${c.dim(`(${store.devices.length} device${store.devices.length === 1 ? '' : 's'}, ${store.pendingRequests.length} pending request${store.pendingRequests.length === 1 ? '' : 's'})`)}`
+      : `${printable(store.path)} ${c.dim(`(${store.paired.status})`)}`;
   o.print(c.bold(`openclaw-fix ${command}`) + (snapshot.location.demo ? c.cyan('  [demo state]') : ''));
   o.print(`  ${c.dim('version')}  ${versionText}`);
-  o.print(`  ${c.dim('state  ')}  ${snapshot.location.stateDir} ${c.dim(`(${snapshot.location.source})`)}`);
+  o.print(`  ${c.dim('state  ')}  ${printable(snapshot.location.stateDir)} ${c.dim(`(${snapshot.location.source})`)}`);
   o.print(`  ${c.dim('store  ')}  ${storeText}`);
   const hostId = snapshot.identity.deviceId;
   if (snapshot.gatewayRunning !== undefined) {

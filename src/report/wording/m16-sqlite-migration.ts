@@ -55,7 +55,7 @@ export const m16Wording: WordingTable<'sqlite-migration' | 'legacy-store-ignored
     fix: {
       automatic: false,
       steps: [
-        `Change the device in the store the gateway uses: ${say.command(['rotate', '--device', { placeholder: 'id' }])} or \`openclaw devices approve <requestId>\`.`,
+        `Change the device in the store the gateway uses: \`${say.command(['rotate', '--device', { placeholder: 'id' }])}\` or \`openclaw devices approve <requestId>\`.`,
         'Then move devices/paired.json aside (gateway stopped) so nobody edits it again; keep it until the device works.',
       ],
     },

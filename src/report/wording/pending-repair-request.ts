@@ -28,7 +28,7 @@ export const pendingRepairWording: WordingTable<'pending-repair-request'> = {
       ],
       fix: stale
         ? { automatic: true, steps: ['Nothing to approve. openclaw-fix rotate clears requests that the device already satisfies.'] }
-        : { automatic: isHost, steps: [isHost ? 'openclaw-fix rotate grants what it asks and clears it.' : `Review it, then: openclaw devices approve ${shellQuote(request.requestId)}`] },
+        : { automatic: isHost, steps: [isHost ? 'openclaw-fix rotate grants what it asks and clears it.' : `Review it, then: \`openclaw devices approve ${shellQuote(request.requestId)}\`.`] },
     };
   },
 };

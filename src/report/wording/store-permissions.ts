@@ -1,9 +1,11 @@
 /** Sentences for state files others can read or another user owns (src/rules/store-permissions.ts decides). */
 import type { WordingTable } from './types.js';
+import { shellQuote } from './words.js';
 
-/** Always single-quoted: the path goes into a chmod/chown line run as root. */
+/** Always quoted: the path goes into a chmod/chown line run as root. */
 function quote(p: string): string {
-  return `'${p.replace(/'/g, `'\\''`)}'`;
+  const word = shellQuote(p);
+  return word.startsWith("'") || word.startsWith("$'") ? word : `'${word}'`;
 }
 
 export const storePermissionsWording: WordingTable<'store-permissions'> = {

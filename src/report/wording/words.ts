@@ -4,11 +4,31 @@ import type { ReleaseKnowledge } from '../../core/knowledge.js';
 import type { DeviceRecord, LogGroup } from '../../core/model.js';
 
 /**
+ * Characters a terminal or CI log would act on or a reader cannot see (C0, DEL, C1, line and paragraph
+ * separators, bidi marks, overrides and isolates, zero-width characters), every whitespace but a plain space
+ * (a tab, a no-break space: the text reporters wrap at whitespace), and a backtick (it delimits a command in
+ * our sentences).
+ */
+const NOT_AS_IS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff`]|[^\S ]/u;
+
+/** One character inside bash's $'...': its UTF-8 bytes as \xHH (the same bytes whatever the shell's locale). */
+function ansiC(ch: string): string {
+  if (ch === '\\') return '\\\\';
+  if (ch !== "'" && !NOT_AS_IS.test(ch)) return ch;
+  return [...new TextEncoder().encode(ch)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+}
+
+/**
  * One shell word: as it is when safe, else single-quoted. Every command we tell a user (often root) to paste
  * quotes what came from the state: a device or request id is whatever the store says, `$(...)` included.
+ * A word holding a control or invisible character is written in bash/zsh ANSI-C quoting ($'ab\x1bc'): pasted,
+ * the shell passes exactly the original bytes, and no raw control character reaches the terminal or the log
+ * (inside plain single quotes, the visible `\x1b` the output shows instead would be passed literally).
  */
 export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  if (NOT_AS_IS.test(arg)) return `$'${Array.from(arg, ansiC).join('')}'`;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 export function shortId(id: string): string {
@@ -86,7 +106,7 @@ export function approveStep({ request, device, sameKeyPair }: RequestOnFile): st
   if (device && !sameKeyPair) {
     return `Do NOT approve ${request.requestId}: its publicKey differs from the paired record, so it is another key pair claiming this device id.`;
   }
-  return `Check the request asks only what you expect (above), then from the gateway host: openclaw devices approve ${shellQuote(request.requestId)}`;
+  return `Check the request asks only what you expect (above), then from the gateway host: \`openclaw devices approve ${shellQuote(request.requestId)}\`.`;
 }
 
 export function deviceLabel(device: DeviceRecord, isHost: boolean): string {
@@ -107,10 +127,10 @@ export function officialFix(fix: OfficialFix): string {
   switch (fix.kind) {
     case 'devices-rotate': {
       const scopes = fix.scopes.map((s) => `--scope ${shellQuote(s)}`).join(' ');
-      return `openclaw devices rotate --device ${fix.deviceId === undefined ? '<deviceId>' : shellQuote(fix.deviceId)} --role operator ${scopes} && openclaw gateway restart  (mints a new device token; needs a CLI that can still connect), ${upgrade}`;
+      return `\`openclaw devices rotate --device ${fix.deviceId === undefined ? '<deviceId>' : shellQuote(fix.deviceId)} --role operator ${scopes} && openclaw gateway restart\` (mints a new device token; needs a CLI that can still connect), ${upgrade}`;
     }
     case 'approve-local': {
-      const approve = fix.requestIds.length ? fix.requestIds.map((id) => `openclaw devices approve ${shellQuote(id)}`).join(' && ') : 'openclaw devices list, then openclaw devices approve <requestId>';
+      const approve = fix.requestIds.length ? `\`${fix.requestIds.map((id) => `openclaw devices approve ${shellQuote(id)}`).join(' && ')}\`` : 'openclaw devices list, then openclaw devices approve <requestId>';
       return `${approve}  (the CLI falls back to the local store: "Direct scope access failed; using local fallback."; requests expire after 5 minutes)${fix.suggestUpgrade ? `, ${upgrade}` : ''}`;
     }
     case 'approve-elsewhere':
