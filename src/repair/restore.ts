@@ -174,7 +174,8 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
   const stateDir = snapshot.location.stateDir;
   const report: RestoreReport = { snapshot, backup, target: spec.target, locationArgs: run.commandArgs };
   if (spec.already) {
-    renderAlreadyRestored(output, report, staleLockNote(stateDir));
+    // Nothing to put back is not "healthy": doctor's verdict on the state as it is goes with it.
+    renderAlreadyRestored(output, report, staleLockNote(stateDir), diagnose(snapshot, { commandArgs: run.commandArgs }));
     return EXIT.healthy;
   }
 

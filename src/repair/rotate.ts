@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readBoundedOrThrow } from '../core/bounded-read.js';
 import { diagnose, type Diagnosis } from '../core/diagnose.js';
 import { CannotRunError, EXIT, unchanged } from '../core/errors.js';
-import type { Snapshot } from '../core/model.js';
+import type { Finding, Snapshot } from '../core/model.js';
 import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
 import type { Output } from '../report/output.js';
 import { MAX_STATE_FILE_BYTES, sha256 } from '../store/read-file.js';
@@ -110,9 +110,10 @@ export async function rotate(given: RotateRun, output: Output): Promise<number> 
   const report: RotateReport = { snapshot, diagnosis: first.diagnosis, plan, locationArgs: run.commandArgs, note: demo ? 'demo copy' : undefined };
   const shown = { restart: run.restart, timeoutSec: run.timeoutSec };
   if (plan.nothing) {
-    // Nothing to change: the exit code says whether doctor would still find an error.
-    const exitCode = repairableErrors(first.diagnosis) > 0 ? EXIT.problems : EXIT.healthy;
-    renderNothingToDo(output, report, exitCode, staleLockNote(stateDir), shown);
+    // Nothing to change: the exit code says whether doctor would still find an error, and the report names it.
+    const remaining = remainingErrors(first.diagnosis);
+    const exitCode = remaining.length > 0 ? EXIT.problems : EXIT.healthy;
+    renderNothingToDo(output, report, exitCode, staleLockNote(stateDir), shown, remaining);
     return exitCode;
   }
 
@@ -150,7 +151,7 @@ export async function rotate(given: RotateRun, output: Output): Promise<number> 
   });
   const { after, probed } = result.found ?? {};
   // A gateway write replaced in the same instant is a problem to look at, even when the fix itself holds.
-  const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && repairableErrors(after) > 0 ? EXIT.problems : EXIT.healthy;
+  const exitCode = result.status === 'rolled-back' || result.replacedGatewayWrites.length ? EXIT.problems : after && remainingErrors(after).length > 0 ? EXIT.problems : EXIT.healthy;
   // The plan of the attempt that was written (a store that moved under the write is planned again).
   await renderRotated(output, { ...report, plan: result.change?.plan ?? plan }, result, { diagnosis: after, probed }, exitCode);
   return exitCode;
@@ -224,6 +225,6 @@ async function verifyRotated(run: RotateRun, editor: StoreEditor, plan: RotatePl
  * Errors a repair is judged by. `release-unverified` says the release was never measured: no change to the store
  * clears it, so it does not turn a successful repair into "problems remain" (doctor and check still exit 1 on it).
  */
-function repairableErrors(diagnosis: Diagnosis): number {
-  return diagnosis.findings.filter((f) => f.severity === 'error' && f.id !== 'release-unverified').length;
+function remainingErrors(diagnosis: Diagnosis): Finding[] {
+  return diagnosis.findings.filter((f) => f.severity === 'error' && f.id !== 'release-unverified');
 }

@@ -74,14 +74,17 @@ function jsonBase({ snapshot, backup }: RestoreReport) {
 }
 
 /** The live state already equals the backup. */
-export function renderAlreadyRestored(o: Output, report: RestoreReport, leftover: string | undefined): void {
+export function renderAlreadyRestored(o: Output, report: RestoreReport, leftover: string | undefined, now: Diagnosis): void {
   if (o.json) {
-    o.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase(report), result: { status: 'nothing', notes: leftover ? [leftover] : [] } });
+    const findingsAfter = now.findings.map((f) => ({ id: f.id, severity: f.severity, deviceId: f.deviceId ?? null }));
+    o.printJson({ ...envelope('restore', EXIT.healthy), ...jsonBase(report), result: { status: 'nothing', notes: leftover ? [leftover] : [], findingsAfter } });
     return;
   }
   const name = report.backup.name;
   const already = report.target.kind === 'files' ? `The files already hold the bytes of backup ${name}.` : `The device tables already hold the rows of backup ${name}.`;
-  o.print(o.out.green(`✓ ${already} Nothing was changed.`) + (leftover ? `\n${o.out.yellow(`! ${leftover}`)}` : ''));
+  o.print(o.out.green(`✓ ${already} Nothing was changed.`));
+  o.print(`  ${o.out.dim('doctor ')}  ${verdictLine(o, now)}`);
+  if (leftover) o.print(o.out.yellow(`! ${leftover}`));
 }
 
 /** What restore is about to do (text only: the JSON document says it with the result). */

@@ -1,7 +1,7 @@
 /** rotate and restore output: text and JSON forms of a plan and of what apply did. All printing goes through Output. */
 import type { Diagnosis } from '../core/diagnose.js';
 import { EXIT } from '../core/errors.js';
-import type { Snapshot } from '../core/model.js';
+import type { Finding, Snapshot } from '../core/model.js';
 import type { ProbeVerification } from '../probe/verify.js';
 import type { ApplyResult } from '../repair/apply.js';
 import type { Backup } from '../repair/backup.js';
@@ -10,8 +10,8 @@ import type { GatewayStatus } from '../repair/service.js';
 import { scopeList, shellQuote, shortId } from './wording/words.js';
 import { printable } from './escape.js';
 import { envelope } from './json.js';
-import { commandLine, renderFinding } from './render.js';
-import type { Output } from './output.js';
+import { commandLine, renderFinding, type RenderedFinding } from './render.js';
+import { wrap, type Output } from './output.js';
 import { verdictLine } from './text.js';
 
 export function serviceAction(gateway: GatewayStatus, restart: boolean, timeoutSec: number): string {
@@ -35,7 +35,7 @@ export function renderPlanHeader(o: Output, snapshot: Snapshot, command: string,
 /** Broken state files a plan names and leaves alone. */
 const LEFT_ALONE: ReadonlySet<string> = new Set(['store-unreadable', 'config-unreadable', 'device-auth-unreadable']);
 
-function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }): void {
+function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }, remaining: readonly Finding[] = []): void {
   const c = o.out;
   const t = plan.target;
   const where = t.isHost ? c.dim(plan.store === 'sqlite' ? '(this host: device_identities)' : '(this host: identity/device.json)') : c.yellow(`REMOTE device${t.remoteIp ? ` (remoteIp ${t.remoteIp})` : ''}, not this host's own`);
@@ -43,7 +43,10 @@ function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: R
   o.print(`  ${' '.repeat(7)}  ${c.dim(printable(t.deviceId))}`);
   o.print();
   if (plan.nothing) {
-    o.print(c.green(`✓ ${nothingText(plan.nothing, diagnosis.commandArgs)}`));
+    const text = nothingText(plan.nothing, diagnosis.commandArgs, remaining.length);
+    // A check mark reads as healthy: only when no error is left.
+    if (remaining.length === 0) o.print(c.green(`✓ ${text}`));
+    else renderRemaining(o, text, remaining.map((f) => renderFinding(f, diagnosis.commandArgs)), diagnosis.commandArgs);
     return;
   }
   const fixes = diagnosis.findings.filter((f) => plan.fixes.includes(f.id) && (f.deviceId === t.deviceId || !f.deviceId));
@@ -119,15 +122,40 @@ export function planSummary(plan: RotatePlan): string {
     .join('; ');
 }
 
-/** Why a plan changes nothing, in words. */
-export function nothingText(nothing: NothingToDo, locationArgs: readonly string[]): string {
+/**
+ * Rotate grants nothing, yet doctor still finds errors (a stale cached token to re-pair, a broken file): say that
+ * rotate is not their fix, name each with its own fix, and where to see them, instead of a check mark.
+ */
+function renderRemaining(o: Output, nothing: string, remaining: readonly RenderedFinding[], locationArgs: readonly string[]): void {
+  const c = o.out;
+  o.print(c.yellow(`! ${printable(nothing)}`));
+  o.print(c.red(`✗ ${remaining.length === 1 ? '1 problem remains' : `${remaining.length} problems remain`}, which this run of rotate does not fix:`));
+  for (const f of remaining) {
+    o.print(`  ${c.red('✗')} ${printable(f.title)} ${c.dim(`[${f.id}${f.mode ? ` · ${f.mode}` : ''}]`)}`);
+    const fix = f.fix?.command ?? f.fix?.steps?.[0] ?? f.fix?.alternative;
+    if (fix) o.print(`      ${c.dim('fix')}  ${f.fix?.command ? c.green(printable(fix)) : wrap(fix, o.width - 11, ' '.repeat(11))}`);
+  }
+  o.print(`  ${c.dim('details')}  ${commandLine(['doctor'], locationArgs)}`);
+}
+
+/** The remaining errors as --json gives them: what each is and its fix, as doctor words it. */
+function remainingJson(remaining: readonly Finding[], locationArgs: readonly string[]) {
+  return remaining.map((f) => renderFinding(f, locationArgs)).map((f) => ({ id: f.id, mode: f.mode ?? null, severity: f.severity, title: f.title, deviceId: f.deviceId ?? null, fix: f.fix ?? null }));
+}
+
+/**
+ * Why a plan changes nothing, in words. With errors left (`remaining`), it says rotate has nothing to grant, not
+ * that there is nothing to do.
+ */
+export function nothingText(nothing: NothingToDo, locationArgs: readonly string[], remaining = 0): string {
+  const lead = remaining ? 'Nothing for rotate to grant' : 'Nothing to do';
   const who = nothing.isHost ? "this host's device" : `device ${shortId(nothing.deviceId)}`;
   if (nothing.kind === 'held-back') {
     return `${who} needs ${nothing.heldBack.join(' and ')}, which it never had: that is a new grant, so openclaw-fix adds it only when you name it (--scope operator.admin) and confirm.`;
   }
   const holds = nothing.scopes && nothing.scopes.length ? `holding ${scopeList(nothing.scopes)}` : 'holding no scope';
   const base = nothing.isHost
-    ? `no client of this host is refused, and the scope lists of ${who} agree (${holds}).`
+    ? `no client of this host is refused${remaining ? ' for a missing scope' : ''}, and the scope lists of ${who} agree (${holds}).`
     : `${who} has no refused repair request and its scope lists agree (${holds}); name the scopes it should get with --scope.`;
   const info = nothing.hostInfo ? ` ${renderFinding(nothing.hostInfo, locationArgs).explanation}` : '';
   const open = nothing.unsatisfied;
@@ -136,13 +164,13 @@ export function nothingText(nothing: NothingToDo, locationArgs: readonly string[
     : nothing.satisfiedRequest
       ? ' A repair request on file for it is already satisfied; OpenClaw drops it after 5 minutes.'
       : '';
-  return `Nothing to do: ${base}${info}${stale}`;
+  return `${lead}: ${base}${info}${stale}`;
 }
 
-function planJson(plan: RotatePlan, locationArgs: readonly string[]) {
+function planJson(plan: RotatePlan, locationArgs: readonly string[], remaining = 0) {
   return {
     store: plan.store,
-    nothingToDo: plan.nothing ? nothingText(plan.nothing, locationArgs) : null,
+    nothingToDo: plan.nothing ? nothingText(plan.nothing, locationArgs, remaining) : null,
     target: { ...plan.target, remoteIp: plan.target.remoteIp ?? null, displayName: plan.target.displayName ?? null, clientId: plan.target.clientId ?? null },
     added: plan.added,
     escalation: plan.escalation,
@@ -188,8 +216,8 @@ export interface RotateReport {
   note?: string;
 }
 
-function printRotateJson(o: Output, r: RotateReport, exitCode: number, result: Record<string, unknown>): void {
-  o.printJson({ ...envelope('rotate', exitCode), state: { dir: r.snapshot.location.stateDir }, plan: planJson(r.plan, r.locationArgs), result });
+function printRotateJson(o: Output, r: RotateReport, exitCode: number, result: Record<string, unknown>, remaining = 0): void {
+  o.printJson({ ...envelope('rotate', exitCode), state: { dir: r.snapshot.location.stateDir }, plan: planJson(r.plan, r.locationArgs, remaining), result });
 }
 
 /** The plan as rotate shows it before asking (text only: the JSON document carries it with the result). */
@@ -199,13 +227,17 @@ export function renderRotatePlan(o: Output, r: RotateReport, gateway: GatewaySta
   renderPlan(o, r.snapshot, r.diagnosis, r.plan, gateway, opts);
 }
 
-/** The plan changes nothing; the exit code says whether doctor would still find an error. */
-export function renderNothingToDo(o: Output, r: RotateReport, exitCode: number, leftover: string | undefined, opts: { restart: boolean; timeoutSec: number }): void {
+/**
+ * The plan changes nothing; the exit code says whether doctor would still find an error, and `remaining` are those
+ * errors: named with their fix, never under a check mark.
+ */
+export function renderNothingToDo(o: Output, r: RotateReport, exitCode: number, leftover: string | undefined, opts: { restart: boolean; timeoutSec: number }, remaining: readonly Finding[] = []): void {
   if (o.json) {
-    printRotateJson(o, r, exitCode, { status: 'nothing', notes: leftover ? [leftover] : [] });
+    printRotateJson(o, r, exitCode, { status: 'nothing', notes: leftover ? [leftover] : [], remaining: remainingJson(remaining, r.locationArgs) }, remaining.length);
     return;
   }
-  renderRotatePlan(o, r, { listening: false, port: r.snapshot.config.port }, opts);
+  renderPlanHeader(o, r.snapshot, 'rotate', r.note);
+  renderPlan(o, r.snapshot, r.diagnosis, r.plan, { listening: false, port: r.snapshot.config.port }, opts, remaining);
   o.print(o.out.dim('Nothing was changed.'));
   if (leftover) o.print(o.out.yellow(`! ${leftover}`));
 }
