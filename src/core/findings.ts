@@ -220,6 +220,8 @@ export interface FindingArgs {
         logs: LogGroup[];
         /** A shared gateway token is configured: the local CLI can log in with it. */
         shared: boolean;
+        /** 1.x with the shared token: each client is refused once for this cached token, then let in on its retry. */
+        healsOnRetry?: boolean;
         sqlite: boolean;
         storePath: string;
         deviceId?: string;

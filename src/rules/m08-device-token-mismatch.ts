@@ -44,12 +44,13 @@ export const deviceTokenMismatch: Rule = {
       return once.length > 0 ? [{ id: 'device-token-mismatch', severity: 'warning', deviceId, args: { kind: 'refused-once', clients: once } }] : [];
     }
     const shared = localAuth(snapshot) !== 'device-token';
+    const healsOnRetry = clients.some((c) => c.healsOnRetry);
     return [
       {
         id: 'device-token-mismatch',
         severity: shared && logs.length === 0 ? 'warning' : 'error',
         deviceId,
-        args: { kind: 'stale', otherDevice, tokens, logs, shared, sqlite: snapshot.store.kind === 'sqlite', storePath: snapshot.store.path, deviceId },
+        args: { kind: 'stale', otherDevice, tokens, logs, shared, ...(healsOnRetry ? { healsOnRetry } : {}), sqlite: snapshot.store.kind === 'sqlite', storePath: snapshot.store.path, deviceId },
       },
     ];
   },

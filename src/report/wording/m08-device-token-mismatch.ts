@@ -1,18 +1,48 @@
 /** M08's sentences: this host's cached device token is stale (src/rules/m08-device-token-mismatch.ts decides). */
+import { staleToken } from '../../core/clients.js';
+import type { FindingArgs } from '../../core/findings.js';
 import { MODES } from '../../explain/modes.js';
 import type { WordingTable } from './types.js';
 import { logLine, shortId } from './words.js';
 
+type Stale = Extract<FindingArgs['device-token-mismatch'], { kind: 'stale' }>;
+
+/** What is wrong with the cached token, as the paired record says it: revoked there, gone from it, or another value. */
+function staleCause(a: Stale): string {
+  if (a.otherDevice || a.tokens.length === 0) return 'does not match the device store';
+  if (a.tokens.every((t) => t.revoked)) return 'is revoked in the device store';
+  if (a.tokens.every((t) => t.paired === '(none)')) return 'is no longer in the device store';
+  return 'does not match the device store';
+}
+
 export const m08Wording: WordingTable<'device-token-mismatch'> = {
   'device-token-mismatch': (a) => {
     if (a.kind === 'refused-once') {
+      // Refused for a token that is not the record's live one (no scope missing), or for one approved for too little.
+      const stale = a.clients.some(staleToken);
+      const narrow = a.clients.some((c) => !staleToken(c));
+      const cause =
+        stale && narrow
+          ? "its cached device token is not the paired record's live token, and is approved for less than some clients ask"
+          : stale
+            ? "its cached device token is not the paired record's live token (replaced, revoked or gone)"
+            : 'its cached device token is approved for less than the clients ask';
+      const check = stale
+        ? `the gateway checks that token first${narrow ? ', and its scopes' : ''}: it is not the paired record's live operator token${narrow ? ', or lacks a scope the client asks' : ''}. `
+        : "the gateway checks that token's scopes first. ";
+      const retry = narrow
+        ? 'the gateway approves the local upgrade by itself (widening the device to what the client asks, operator.admin included on this release) and caches a token that covers it.'
+        : 'the device already holds what the client asks, so it is let in.';
       return {
-        title: "This host's next gateway connect is refused once: its cached device token is approved for less than the clients ask",
+        title: `This host's next gateway connect is refused once: ${cause}`,
         impact: 'The next CLI command, cron delivery or health check fails once with "unauthorized: gateway token mismatch"; the attempt after it works. Nothing loops.',
         explanation:
-          'On this release the client presents the device token it cached in identity/device-auth.json before the shared token, and the gateway checks that token\'s scopes first. ' +
-          'It is refused, the client drops the cached token, and its next connect uses the shared token: the gateway approves the local upgrade by itself (widening the device to what the client asks, operator.admin included on this release) and caches a token that covers it.',
-        evidence: a.clients.map((c) => `${c.clientId}/${c.clientMode} ${c.method} asks ${c.requests.join(', ')} -> refused once (${c.reason}), let in on the retry`),
+          `On this release the client presents the device token it cached in identity/device-auth.json before the shared token, and ${check}` +
+          `It is refused, the client drops the cached token, and its next connect uses the shared token: ${retry}`,
+        evidence: a.clients.map(
+          (c) =>
+            `${c.clientId}/${c.clientMode} ${c.method} asks ${c.requests.join(', ')} -> refused once (${c.reason}: ${staleToken(c) ? "not the record's live token" : `the token lacks ${c.missing.join(', ')}`}), let in on the retry`,
+        ),
         fix: {
           automatic: false,
           steps: ['Nothing to repair. To take the one failure now rather than on a cron delivery: run `openclaw devices list` twice (the first is refused, the second re-pairs and caches a token that covers the CLI bundle).'],
@@ -35,8 +65,10 @@ export const m08Wording: WordingTable<'device-token-mismatch'> = {
       ? `Stop the gateway, delete only this host's stale row from the device_auth_tokens table of ${a.storePath} (device_id ${shortId(a.deviceId ?? '')}, the role above; the client re-caches it from the next hello-ok), start it. Or run openclaw-fix rotate --new-token: one new value in the paired record's tokens_json and in device_auth_tokens, in one transaction. Never copy a token value out of tokens_json.`
       : 'Stop the gateway, remove only the stale role entry under "tokens" in identity/device-auth.json (the client re-caches it from the next hello-ok), start it. Never copy a token value from paired.json.';
     return {
-      title: "This host's cached device token does not match the device store",
-      impact: 'Clients that log in with the device token are refused: "unauthorized: device token mismatch (rotate/reissue device token)".',
+      title: `This host's cached device token ${staleCause(a)}${a.healsOnRetry ? ': its next gateway connect is refused once' : ''}`,
+      impact: a.healsOnRetry
+        ? 'On this release each client presents the cached token first: its next CLI command, cron delivery or health check fails once with "unauthorized: gateway token mismatch", then it drops the cached token and the retry with the shared token works. Nothing loops.'
+        : 'Clients that log in with the device token are refused: "unauthorized: device token mismatch (rotate/reissue device token)".',
       explanation:
         MODES.M08.why +
         (a.shared ? ' A shared gateway token is configured, so the local CLI can authenticate with it; the stale cached copy is what trips device-token logins.' : ''),
