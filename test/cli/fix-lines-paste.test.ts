@@ -6,10 +6,10 @@
  * character. Every format that carries a command is pasted here into a real bash.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, copyFixture, parseJson, tempDir } from '../helpers.js';
+import { cliEnv, copyFixture, HOOKED_BIN, parseJson, tempDir } from '../helpers.js';
 import { runMain } from '../in-process.js';
 import { fakeServices } from '../fakes/index.js';
 
@@ -47,9 +47,7 @@ function hostileState(): { dir: string; home: string } {
   writeFileSync(pairedPath, JSON.stringify(paired, null, 2), { mode: 0o600 });
   const request = { requestId: REQUEST, deviceId: DEVICE, publicKey: 'PUBKEY-remote', clientId: 'openclaw-control-ui', clientMode: 'webchat', role: 'operator', roles: ['operator'], scopes: ['operator.read', 'operator.admin'], silent: false, isRepair: true, ts: Date.now() - 1000 };
   writeFileSync(path.join(dir, 'devices', 'pending.json'), JSON.stringify({ [REQUEST]: request }, null, 2), { mode: 0o600 });
-  const home = tempDir('ocf-home-');
-  mkdirSync(path.join(home, '.no-tmp-logs'));
-  return { dir, home };
+  return { dir, home: tempDir('ocf-home-') };
 }
 
 /**
@@ -126,8 +124,9 @@ describe('printed fix lines pasted into bash carry the exact device id, request 
   it('the pasted doctor line runs rotate on that very device, and the pasted undo line restores the exact bytes', async () => {
     const { dir, home } = hostileState();
     const fakes = await fakeServices();
-    const env = { ...fakes.env, LANG: 'C.UTF-8', HOME: home, OPENCLAW_FIX_LOG_ROOT: path.join(home, '.no-tmp-logs') };
-    const run = (line: string) => spawnSync('bash', ['--norc', '--noprofile', '-c', `openclaw-fix() { ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"; }\n${line}`], { env, encoding: 'utf8', cwd: home });
+    // `openclaw-fix` in the pasted line is the built CLI (through the test entry, as runCli runs it).
+    const env = cliEnv(home, fakes.env);
+    const run = (line: string) => spawnSync('bash', ['--norc', '--noprofile', '-c', `openclaw-fix() { ${JSON.stringify(process.execPath)} ${JSON.stringify(HOOKED_BIN)} "$@"; }\n${line}`], { env, encoding: 'utf8', cwd: home });
 
     const doctor = await runMain(['doctor', '--state-dir', dir, ...V, '--no-logs'], { home });
     const fix = lineFrom(doctor.stdout, 'openclaw-fix rotate --device');
