@@ -208,11 +208,6 @@ function reportError(error: unknown, output: Output, command: string, debug: boo
     else output.note(`openclaw-fix: ${printable(error.message)}`);
     return error.exitCode;
   }
-  if (error instanceof Error && error.name === 'ExitPromptError') {
-    if (output.json) output.printJson(errorJson(command, EXIT.interrupted, 'interrupted', 'interrupted at a prompt; nothing was changed'));
-    else output.note('openclaw-fix: interrupted; nothing was changed.');
-    return EXIT.interrupted;
-  }
   const message = error instanceof Error ? error.message : String(error);
   if (output.json) output.printJson(errorJson(command, EXIT.cannotRun, 'internal', message));
   else {

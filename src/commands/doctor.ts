@@ -62,8 +62,9 @@ async function withProbeReport(opts: DoctorOptions, output: Output, snapshot: Sn
 /** No OpenClaw here: say so, and offer the bundled demo (asked only on a terminal). */
 async function offerDemo(opts: DoctorOptions, output: Output, error: CannotRunError): Promise<boolean> {
   // Without a terminal the error itself names --demo; a prompt would hang a script.
-  if (opts.json || !process.stdin.isTTY || !process.stdout.isTTY) return false;
+  // The question itself goes to stderr (confirm.ts), the report to stdout: both must be the terminal.
+  if (opts.json || !process.stdin.isTTY || !process.stdout.isTTY || !process.stderr.isTTY) return false;
   output.note(`No OpenClaw state found at ${error.path}.`);
-  const { default: confirm } = await import('@inquirer/confirm');
-  return confirm({ message: 'Show the bundled demo state (a real OpenClaw 2026.2.19 install caught in the loop)?', default: true });
+  const { ask } = await import('../repair/confirm.js');
+  return ask(output, 'Show the bundled demo state (a real OpenClaw 2026.2.19 install caught in the loop)?', true);
 }

@@ -244,11 +244,12 @@ export async function run(opts: GuardOptions, output: Output, args: string[]): P
   output.print(`${existing ? 'Update' : 'Install'} ${t.dropinPath}:\n\n${content}`);
   if (opts.dryRun) return EXIT.healthy;
   if (!opts.yes) {
-    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    // The question goes to stderr (confirm.ts): that is the terminal it needs.
+    if (!process.stdin.isTTY || !process.stderr.isTTY) {
       throw new CannotRunError('needs-confirmation', `Refusing to change ${t.dropinPath} without confirmation; re-run with --yes.`, t.dropinPath);
     }
-    const { default: confirm } = await import('@inquirer/confirm');
-    if (!(await confirm({ message: 'Install this guard?', default: false }))) {
+    const { ask } = await import('../repair/confirm.js');
+    if (!(await ask(output, 'Install this guard?', false))) {
       output.note('openclaw-fix: nothing changed.');
       return EXIT.problems;
     }

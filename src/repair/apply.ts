@@ -11,6 +11,7 @@ import { ConflictError } from './atomic.js';
 import { updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
 import { hooks } from '../core/hooks.js';
+import { holdOffInterrupt } from './interrupt.js';
 import { acquireLock, type Lock } from './lock.js';
 import { WRITTEN_PLACES } from './places.js';
 import { refuseLinks } from './confined.js';
@@ -347,11 +348,14 @@ function watchSignals(): { interrupted(): boolean; off(): void } {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A demo copy stays until this attempt is done; the command's `finally` removes it (interrupt.ts).
+  const release = holdOffInterrupt();
   return {
     interrupted: () => interrupted,
     off: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      release();
     },
   };
 }

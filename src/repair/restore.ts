@@ -13,7 +13,7 @@ import { commandLine } from '../report/render.js';
 import { age, provenance, renderAlreadyRestored, renderBackupList, renderRestored, renderRestoreNotRun, renderRestorePlan, type RestoreReport, type RestoreTarget } from '../report/restore.js';
 import { applyChange, type Prepared } from './apply.js';
 import { checkedBackupPath, listBackups, readBackupFile, type Backup } from './backup.js';
-import { confirmChange } from './confirm.js';
+import { ask, confirmChange } from './confirm.js';
 import { sqliteRestoreTransaction } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, SQLITE_DB_FILE } from './plan.js';
 import { assertWritable } from './preflight.js';
@@ -63,7 +63,7 @@ export async function restore(run: RestoreRun, output: Output): Promise<number> 
   }
 
   const backup = pick(backups, run.name, root);
-  await checkLatest(run, backups, backup);
+  await checkLatest(run, output, backups, backup);
   const sqliteEntry = backup.manifest.files.find((f) => f.kind === 'sqlite');
   if (sqliteEntry) return restoreSqlite(run, output, { snapshot, backup, entry: sqliteEntry });
   for (const f of backup.manifest.files) {
@@ -152,7 +152,7 @@ interface RestoreSpec {
  * latest run rolled back or never applied), what comes back is an OLDER, unrelated change: that needs the user's
  * own choice, by name, never a --yes given for "undo the last thing".
  */
-async function checkLatest(run: RestoreRun, backups: Backup[], backup: Backup): Promise<void> {
+async function checkLatest(run: RestoreRun, output: Output, backups: Backup[], backup: Backup): Promise<void> {
   if (run.name || backups[0] === backup || run.list || run.dryRun) return;
   const newest = backups[0]!;
   const p = provenance(backup);
@@ -162,8 +162,7 @@ async function checkLatest(run: RestoreRun, backups: Backup[], backup: Backup): 
   if (run.yes || !process.stdin.isTTY || !process.stderr.isTTY) {
     throw unchanged(new CannotRunError('needs-confirmation', `${message} To put it back anyway, name it: ${commandLine(['restore', backup.name], run.commandArgs)}. Nothing was changed.`, backup.dir, EXIT.problems));
   }
-  const { default: confirm } = await import('@inquirer/confirm');
-  if (!(await confirm({ message: `${message} Put it back anyway?`, default: false }, { output: process.stderr }))) {
+  if (!(await ask(output, `${message} Put it back anyway?`, false))) {
     throw unchanged(new CannotRunError('declined', 'Declined. Nothing was changed.', backup.dir, EXIT.problems));
   }
 }
@@ -189,7 +188,7 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
   }
   assertPortForRestart(snapshot.config, run.restart);
   const what = (spec.target.kind === 'files' ? spec.target.files : [spec.target.database]).join(', ');
-  if (!(await confirmChange(`Restore ${what} from backup ${backup.name}?`, { yes: run.yes, what }))) {
+  if (!(await confirmChange(output, `Restore ${what} from backup ${backup.name}?`, { yes: run.yes, what }))) {
     renderRestoreNotRun(output, report, 'declined');
     return EXIT.problems;
   }

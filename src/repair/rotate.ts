@@ -14,6 +14,7 @@ import type { Output } from '../report/output.js';
 import { MAX_STATE_FILE_BYTES, sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared, type Verified } from './apply.js';
 import { confirmChange } from './confirm.js';
+import { removeIfInterrupted } from './interrupt.js';
 import { editorFor, type StoreEditor } from './editor.js';
 import { DEVICE_AUTH_FILE, PAIRED_FILE, PENDING_FILE, planRotate, type RotateOptions, type RotatePlan } from './plan.js';
 import { assertStoreReadable, assertWritable } from './preflight.js';
@@ -39,7 +40,9 @@ export interface RotateRun extends RotateOptions {
 
 /** --demo never writes into the package: the demo state is copied to a temp dir first. */
 export async function copyDemo(source: string, output: Output): Promise<string> {
-  const dir = path.join(await fsp.mkdtemp(path.join(os.tmpdir(), 'openclaw-fix-demo-')), 'state');
+  const top = await fsp.mkdtemp(path.join(os.tmpdir(), 'openclaw-fix-demo-'));
+  forgetOnRemove.set(top, removeIfInterrupted(top));
+  const dir = path.join(top, 'state');
   // fs-extra only here, loaded on demand: a tree copy that keeps modes, off the path of every real rotate.
   const { default: fse } = await import('fs-extra');
   await fse.copy(source, dir);
@@ -47,9 +50,15 @@ export async function copyDemo(source: string, output: Output): Promise<string> 
   return dir;
 }
 
-/** The demo copy is ours: removed when the command ends, however it ends (applied, dry run, refused, failed). */
+const forgetOnRemove = new Map<string, () => void>();
+
+/** The demo copy is ours: removed when the command ends, however it ends (applied, dry run, refused, failed, Ctrl-C). */
 export async function removeDemoCopy(dir: string | undefined): Promise<void> {
-  if (dir) await fsp.rm(path.dirname(dir), { recursive: true, force: true });
+  if (!dir) return;
+  const top = path.dirname(dir);
+  await fsp.rm(top, { recursive: true, force: true });
+  forgetOnRemove.get(top)?.();
+  forgetOnRemove.delete(top);
 }
 
 /** What the user confirmed: a re-plan after a conflict may drop pending ids, but must not grant anything else. */
@@ -130,6 +139,7 @@ export async function rotate(given: RotateRun, output: Output): Promise<number> 
   assertPortForRestart(snapshot.config, run.restart);
   const who = plan.target.isHost ? "this host's device" : `the REMOTE device ${plan.target.deviceId.slice(0, 12)}`;
   const ok = await confirmChange(
+    output,
     `${plan.escalation.length ? `GRANT ${plan.escalation.join(', ')} and apply` : 'Apply'} this change to ${who} (backup first)?`,
     { yes: run.yes, what: plan.files.join(', ') },
   );
