@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cliEnv, copyState, runCli, SAMPLE, tempDir } from '../helpers.js';
+import { cliEnv, copyState, HOOKED_BIN, runCli, SAMPLE, tempDir } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
 
 const V = ['--openclaw-version', '2026.2.19'];
@@ -47,12 +47,12 @@ function childOf(parent: number): number | undefined {
 }
 
 /**
- * Runs the built CLI on a pseudo-terminal and plays `steps` in order. "ctrl-c" types the key (the prompt has the
- * terminal in raw mode, so the prompt reads it); "sigint" sends SIGINT to the terminal's foreground process group,
+ * Runs the built CLI (the test entry: the launcher, with stand-ins for this machine's logs) on a pseudo-terminal
+ * and plays `steps` in order. "ctrl-c" types the key (the prompt has the terminal in raw mode, so it reads it); "sigint" sends SIGINT to the terminal's foreground process group,
  * what Ctrl-C does whenever the terminal is not in raw mode (and what `kill -INT` does).
  */
 function onTerminal(args: string[], env: Record<string, string>, steps: Step[]): Promise<TerminalRun> {
-  const command = `exec ${[process.execPath, BIN, ...args].map(shellQuote).join(' ')}`;
+  const command = `exec ${[process.execPath, HOOKED_BIN, ...args].map(shellQuote).join(' ')}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...env, SHELL: '/bin/sh', TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   const pending = [...steps];
