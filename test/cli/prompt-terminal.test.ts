@@ -48,8 +48,9 @@ function childOf(parent: number): number | undefined {
 
 /**
  * Runs the built CLI (the test entry: the launcher, with stand-ins for this machine's logs) on a pseudo-terminal
- * and plays `steps` in order. "ctrl-c" types the key (the prompt has the terminal in raw mode, so it reads it); "sigint" sends SIGINT to the terminal's foreground process group,
- * what Ctrl-C does whenever the terminal is not in raw mode (and what `kill -INT` does).
+ * and plays `steps` in order. "ctrl-c" types the key (the prompt has the terminal in raw mode, so it reads it);
+ * "sigint" sends SIGINT to the terminal's foreground process group, what Ctrl-C does whenever the terminal is not
+ * in raw mode (and what `kill -INT` does).
  */
 function onTerminal(args: string[], env: Record<string, string>, steps: Step[]): Promise<TerminalRun> {
   const command = `exec ${[process.execPath, HOOKED_BIN, ...args].map(shellQuote).join(' ')}`;
