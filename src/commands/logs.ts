@@ -54,10 +54,11 @@ export async function run(opts: LogsOptions, output: Output): Promise<number> {
   const loc = location(opts);
   const hostId = await hostDeviceId(opts, loc);
   const collect = { location: loc, logs: opts.log, since: opts.since, env: process.env, nowMs };
-  const { sources } = resolveSources(collect);
+  const { sources, refused } = resolveSources(collect);
   if (sources.length === 0) {
     const where = loc ? ` (looked for /tmp/openclaw/openclaw-*.log, os.tmpdir()/openclaw-<uid>/, logging.file, ${loc.stateDir}/logs/, ~/Library/Logs/openclaw/ and the systemd journal)` : '';
-    throw new CannotRunError('no-logs', `No gateway log written in the ${opts.since ? `window --since ${opts.since}` : 'last 7 days'} was found${where}. Pass one with --log FILE (or - for stdin).`);
+    const notRead = refused.length > 0 ? ` Not read: ${refused.join(' ')}` : '';
+    throw new CannotRunError('no-logs', `No gateway log written in the ${opts.since ? `window --since ${opts.since}` : 'last 7 days'} was found${where}.${notRead} Pass one with --log FILE (or - for stdin).`);
   }
   if (opts.follow) return runFollow(opts, output, collect, hostId);
 

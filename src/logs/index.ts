@@ -108,13 +108,16 @@ export interface Sources {
   sinceMs?: number;
   /** Files older than this were not considered. */
   windowStart: number;
+  /** Log places found but not read, one line each (sources.ts notTheGateways). */
+  refused: string[];
 }
 
 export function resolveSources(options: CollectOptions): Sources {
   const sinceMs = options.since ? parseSince(options.since, options.nowMs) : undefined;
   const windowStart = sinceMs ?? options.nowMs - DEFAULT_WINDOW_MS;
-  if (options.logs?.length) return { sources: explicitSources(options.logs), sinceMs, windowStart };
-  const find = { location: options.location, env: options.env, nowMs: options.nowMs, sinceMs: windowStart, maxFiles: options.maxFiles };
+  if (options.logs?.length) return { sources: explicitSources(options.logs), sinceMs, windowStart, refused: [] };
+  const refused: string[] = [];
+  const find = { location: options.location, env: options.env, nowMs: options.nowMs, sinceMs: windowStart, maxFiles: options.maxFiles, refused };
   const sources = findLogFiles(find);
   // Under systemd the same lines reach both the file log and the journal; the journal is the
   // fallback when no file log is left (the file log is pruned after 24 h).
@@ -122,14 +125,14 @@ export function resolveSources(options: CollectOptions): Sources {
     const journal = findJournal(find);
     if (journal) sources.push(journal);
   }
-  return { sources, sinceMs, windowStart };
+  return { sources, sinceMs, windowStart, refused };
 }
 
 export async function collectLogEvidence(options: CollectOptions): Promise<LogEvidence> {
-  const { sources, sinceMs, windowStart } = resolveSources(options);
+  const { sources, sinceMs, windowStart, refused } = resolveSources(options);
   const builder = new EvidenceBuilder();
   const totals: ScanStats = { bytes: 0, candidates: 0, skipped: 0 };
-  const problems: string[] = [];
+  const problems: string[] = [...refused];
   for (const source of sources) {
     const handle = lineHandler(source.label, sinceMs, (event) => {
       builder.add(event);

@@ -4,12 +4,13 @@
  * (9.6 profiles: openclaw-<profile>-YYYY-MM-DD.log, rotated *.1.log); the macOS LaunchAgent logs; the
  * systemd user journal. Read-only, no parsing of the logs themselves.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hooks } from '../core/hooks.js';
 import { onPath } from '../core/installed-version.js';
 import { systemdUnitName } from '../core/service-names.js';
+import { ownerText } from '../core/users.js';
 import type { StateLocation } from '../core/model.js';
 import { readOpenclawJson } from '../store/config.js';
 import { isPlainObject } from '../store/records.js';
@@ -35,6 +36,8 @@ export interface FindOptions {
   sinceMs: number;
   /** Keep only the newest N files (doctor keeps it fast). */
   maxFiles?: number;
+  /** Gets one line for each log place found but not read because someone other than the gateway's user made it. */
+  refused?: string[];
 }
 
 const DATED = /^openclaw(?:-([\w.-]+?))?-(\d{4}-\d{2}-\d{2})(?:\.\d+)?\.log(?:\.gz)?$/;
@@ -48,24 +51,49 @@ function configuredLogFile(location: StateLocation): string | undefined {
   return path.resolve(location.stateDir, f.startsWith('~/') ? path.join(location.home, f.slice(2)) : f);
 }
 
-/** The directories the gateway may write its dated file log to. */
-function fileLogDirs(): string[] {
+/** The user the gateway runs as and writes its logs as: the state directory's owner (openclaw-fix may be root). */
+function gatewayUid(location: StateLocation | undefined): number | undefined {
+  if (location) {
+    try {
+      return statSync(location.stateDir).uid;
+    } catch {
+      // No state dir: whoever runs openclaw-fix.
+    }
+  }
+  return process.getuid?.();
+}
+
+/**
+ * The directories the gateway may write its dated file log to: /tmp/openclaw, and <tmp>/openclaw-<its uid> where
+ * it goes when /tmp/openclaw is not its own (2.19+: a real directory it owns that nobody else may write).
+ */
+function fileLogDirs(uid: number | undefined): string[] {
   const root = hooks.logRoot ?? '/tmp';
   const tmp = hooks.logRoot ?? os.tmpdir();
-  const uid = process.getuid?.();
   const dirs = [path.join(root, 'openclaw')];
   if (uid !== undefined) dirs.push(path.join(tmp, `openclaw-${uid}`));
   if (tmp !== root) dirs.push(path.join(tmp, 'openclaw'));
   return [...new Set(dirs)];
 }
 
-function statFile(file: string): number | undefined {
+function statOf(file: string, follow: boolean): Stats | undefined {
   try {
-    const s = statSync(file);
-    return s.isFile() ? s.mtimeMs : undefined;
+    return follow ? statSync(file) : lstatSync(file);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * /tmp is everyone's: any local user can make /tmp/openclaw before the gateway does and fill it with lines that
+ * name any device. The gateway logs only as its own user, into a directory only it may write (see fileLogDirs), so
+ * a place owned by anyone else, or open to others' writes, holds nothing it wrote: it is named, not read.
+ */
+function notTheGateways(s: Stats, uid: number | undefined, what: 'file' | 'directory'): string | undefined {
+  if (uid === undefined) return undefined;
+  if (s.uid !== uid) return `it belongs to ${ownerText(s.uid)}, not to the gateway's user ${ownerText(uid)}`;
+  if (what === 'directory' && (s.mode & 0o022) !== 0) return `users other than ${ownerText(uid)} may write it (mode ${(s.mode & 0o7777).toString(8)})`;
+  return undefined;
 }
 
 function listDir(dir: string): string[] {
@@ -80,10 +108,15 @@ function listDir(dir: string): string[] {
 export function findLogFiles(options: FindOptions): LogSource[] {
   const { location } = options;
   const profile = location?.profile;
+  const uid = gatewayUid(location);
   const found = new Map<string, number>();
+  const refuse = (place: string, why: string) => options.refused?.push(`${place}: not read: ${why}; the gateway does not log there.`);
   const consider = (file: string) => {
-    const mtime = statFile(file);
-    if (mtime !== undefined && mtime >= options.sinceMs) found.set(file, mtime);
+    const s = statOf(file, true);
+    if (!s?.isFile() || s.mtimeMs < options.sinceMs) return;
+    const why = notTheGateways(s, uid, 'file');
+    if (why) refuse(file, why);
+    else found.set(file, s.mtimeMs);
   };
   if (location?.demo) {
     // The bundled demo state carries the file log captured with it.
@@ -92,7 +125,15 @@ export function findLogFiles(options: FindOptions): LogSource[] {
   }
   const configured = location ? configuredLogFile(location) : undefined;
   if (configured) consider(configured);
-  for (const dir of fileLogDirs()) {
+  for (const dir of fileLogDirs(uid)) {
+    const s = statOf(dir, false);
+    if (s?.isSymbolicLink()) refuse(dir, 'it is a symbolic link');
+    if (!s?.isDirectory()) continue;
+    const why = notTheGateways(s, uid, 'directory');
+    if (why) {
+      refuse(dir, why);
+      continue;
+    }
     for (const name of listDir(dir)) {
       const m = DATED.exec(name);
       if (!m) continue;
