@@ -34,6 +34,8 @@ export interface Verified<R> {
 export interface ApplySpec<P extends Prepared, R> {
   command: 'rotate' | 'restore';
   stateDir: string;
+  /** The location flags of this run, repeated in a restore command an error names (none: the default state). */
+  locationArgs?: readonly string[];
   /** Reads the live state and renders the change; null = nothing (left) to do. Called again after a conflict. */
   prepare(attempt: number): Promise<P | null>;
   /** After the write (and, with a live gateway, after it had time to rewrite): is this change still there? */
@@ -141,7 +143,7 @@ async function attempt<P extends Prepared, R>(spec: ApplySpec<P, R>, ctx: Attemp
     if (ctx.interrupted()) throw unchanged(new CannotRunError('interrupted', 'Interrupted before writing; nothing was changed.', undefined, 130));
     const change = await spec.prepare(attempts);
     if (!change) return { attempts };
-    const writer = writerFor(change, { command: spec.command, stateDir: spec.stateDir, live: ctx.live, step: ctx.step });
+    const writer = writerFor(change, { command: spec.command, stateDir: spec.stateDir, live: ctx.live, step: ctx.step, locationArgs: spec.locationArgs ?? [] });
     ctx.races.watch(writer);
     const backup = await writer.backup();
     crashPoint('backed-up');

@@ -196,6 +196,7 @@ async function performRestore(run: RestoreRun, output: Output, spec: RestoreSpec
   const result = await applyChange<Prepared, Diagnosis>({
     command: 'restore',
     stateDir,
+    locationArgs: run.commandArgs,
     prepare: spec.prepare,
     verifyWritten: spec.verifyWritten,
     verifyFinal: async () => ({ problems: [], found: diagnose(await takeSnapshot(run.snapshotOptions), { commandArgs: run.commandArgs }) }),

@@ -151,6 +151,7 @@ export async function rotate(given: RotateRun, output: Output): Promise<number> 
   const result = await applyChange<RotateChange, Found>({
     command: 'rotate',
     stateDir,
+    locationArgs: run.commandArgs,
     prepare: (attempt) => prepareChange(run, editor, first, plan, attempt),
     verifyWritten: (change) => editor.verify(change.plan),
     verifyFinal: (change) => verifyRotated(run, editor, change.plan, output),

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { CannotRunError } from '../core/errors.js';
+import { commandLine } from '../report/render.js';
 import { ConflictError, fileHolds, removeStaleTemps, vetTarget, writeFileAtomic, type AtomicWriteResult, type FileOwner } from './atomic.js';
 import { createBackup, createStoreBackup, discardBackup, updateBackup, type Backup } from './backup.js';
 import { crashPoint } from './crash.js';
@@ -36,6 +37,8 @@ export interface WriterContext {
   live: boolean;
   /** A progress line. */
   step(text: string): void;
+  /** The location flags of this run, repeated in the restore command an error names. */
+  locationArgs: readonly string[];
 }
 
 /** What the store did not hold after the write: the file, and why in words (may be empty). */
@@ -154,9 +157,9 @@ class FileWriter implements StoreWriter {
     const replaced = this.written.join(', ');
     const several = this.written.length > 1;
     try {
-      await restoreFiles(this.ctx.stateDir, backup, this.prepared.files.filter((f) => this.written.includes(f.rel)), this.ctx.live && this.noteRace);
+      await restoreFiles(this.ctx, backup, this.prepared.files.filter((f) => this.written.includes(f.rel)), this.ctx.live && this.noteRace);
     } catch (undo) {
-      return afterReplacing(error, `${replaced} had already been replaced, and putting ${several ? 'them' : 'it'} back failed too (${reason(undo)}): the state before is in ${backup.dir} (openclaw-fix restore ${backup.name}).`);
+      return afterReplacing(error, `${replaced} had already been replaced, and putting ${several ? 'them' : 'it'} back failed too (${reason(undo)}): the state before is in ${backup.dir} (${commandLine(['restore', backup.name], this.ctx.locationArgs)}).`);
     }
     await updateBackup(backup, { status: 'rolled-back' }).catch(() => undefined);
     return afterReplacing(error, `${replaced} had already been replaced and ${several ? 'were' : 'was'} put back from the backup; nothing was changed.`);
@@ -178,7 +181,7 @@ class FileWriter implements StoreWriter {
   }
 
   async rollBack(backup: Backup): Promise<void> {
-    await restoreFiles(this.ctx.stateDir, backup, this.prepared.files, this.ctx.live && this.noteRace);
+    await restoreFiles(this.ctx, backup, this.prepared.files, this.ctx.live && this.noteRace);
   }
 }
 
@@ -273,11 +276,12 @@ async function backupOrSay<T>(make: () => Promise<T>): Promise<T> {
  * With a gateway left running (`live` given): only over our own bytes, so a gateway write made since is never
  * silently replaced; if the gateway rewrote the file, say so and leave it to `restore` with the gateway stopped.
  */
-async function restoreFiles(stateDir: string, backup: Backup, files: PreparedFile[], live: false | ((rel: string, seen: AtomicWriteResult) => void)): Promise<void> {
+async function restoreFiles(ctx: WriterContext, backup: Backup, files: PreparedFile[], live: false | ((rel: string, seen: AtomicWriteResult) => void)): Promise<void> {
+  const { stateDir } = ctx;
   const rewritten = (names: string[], restored: string[]) =>
     new CannotRunError(
       'conflict',
-      `The running gateway rewrote ${names.join(', ')} after openclaw-fix's change, so ${names.length === 1 ? 'it was' : 'they were'} not rolled back over the gateway's write${restored.length ? ` (${restored.join(', ')} ${restored.length === 1 ? 'was' : 'were'} put back)` : ''}. Stop the gateway (openclaw gateway stop), then openclaw-fix restore ${backup.name} puts back the state before.`,
+      `The running gateway rewrote ${names.join(', ')} after openclaw-fix's change, so ${names.length === 1 ? 'it was' : 'they were'} not rolled back over the gateway's write${restored.length ? ` (${restored.join(', ')} ${restored.length === 1 ? 'was' : 'were'} put back)` : ''}. Stop the gateway (openclaw gateway stop), then ${commandLine(['restore', backup.name], ctx.locationArgs)} puts back the state before.`,
       files.find((f) => names.includes(f.abs))?.abs,
     );
   if (live) {

@@ -148,6 +148,8 @@ describe('restore says where a backup came from', () => {
     expect(bare.code).toBe(1);
     expect(bare.stderr + bare.stdout).toContain(`Backup ${first} was not made by the latest change`);
     expect(bare.stderr + bare.stdout).toContain(`openclaw-fix restore ${first}`);
+    // Pasted, it names this state (the run's location flags), not the default one.
+    expect(bare.stderr + bare.stdout).toContain(`openclaw-fix restore ${first} ${V.join(' ')}.`);
     const named = runCli(['restore', first, ...V, '--yes', '--no-restart', '--json']);
     expect(parseJson<{ backup: { provenance: { madeBy: string; createdAt: string } } }>(named.stdout).backup.provenance).toMatchObject({ madeBy: expect.stringContaining('rotate') });
   });

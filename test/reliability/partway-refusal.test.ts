@@ -81,6 +81,8 @@ describe('a later file refused after paired.json was replaced', () => {
     expect(line).toMatch(/devices\/paired\.json had already been replaced, and putting it back failed too \(/);
     const named = line.match(/the state before is in (\S+) \(openclaw-fix restore /);
     expect(named, line).not.toBeNull();
+    // The restore it names is for this state, as pasted: the run's location flags come with it.
+    expect(line).toContain(`(openclaw-fix restore ${path.basename(named![1]!)} --state-dir ${dir} ${V.join(' ')})`);
     // The files are not as before (paired.json is a link now, our bytes moved aside), and the backup is.
     expect(lstatSync(path.join(dir, FIRST)).isSymbolicLink()).toBe(true);
     expect(bytes(dir, `${FIRST}.moved-aside`).equals(original.get(FIRST)!)).toBe(false);
