@@ -16,7 +16,7 @@ function staleCause(a: Stale): string {
 }
 
 export const m08Wording: WordingTable<'device-token-mismatch'> = {
-  'device-token-mismatch': (a) => {
+  'device-token-mismatch': (a, say) => {
     if (a.kind === 'refused-once') {
       // Refused for a token that is not the record's live one (no scope missing), or for one approved for too little.
       const stale = a.clients.some(staleToken);
@@ -62,7 +62,7 @@ export const m08Wording: WordingTable<'device-token-mismatch'> = {
       };
     }
     const sharedStep = a.sqlite
-      ? `Stop the gateway, delete only this host's stale row from the device_auth_tokens table of ${a.storePath} (device_id ${shortId(a.deviceId ?? '')}, the role above; the client re-caches it from the next hello-ok), start it. Or run openclaw-fix rotate --new-token: one new value in the paired record's tokens_json and in device_auth_tokens, in one transaction. Never copy a token value out of tokens_json.`
+      ? `Stop the gateway, delete only this host's stale row from the device_auth_tokens table of ${a.storePath} (device_id ${shortId(a.deviceId ?? '')}, the role above; the client re-caches it from the next hello-ok), start it. Or run \`${say.command(['rotate', '--new-token'])}\`: one new value in the paired record's tokens_json and in device_auth_tokens, in one transaction. Never copy a token value out of tokens_json.`
       : 'Stop the gateway, remove only the stale role entry under "tokens" in identity/device-auth.json (the client re-caches it from the next hello-ok), start it. Never copy a token value from paired.json.';
     return {
       title: `This host's cached device token ${staleCause(a)}${a.healsOnRetry ? ': its next gateway connect is refused once' : ''}`,
