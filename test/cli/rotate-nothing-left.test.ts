@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeOracleStates, stateFor, type OracleDoc } from '../oracle-helpers.js';
 import { runMain } from '../in-process.js';
-import { parseJson } from '../helpers.js';
+import { copyFixture, parseJson } from '../helpers.js';
+import { fakeServices } from '../fakes/index.js';
 
 afterAll(removeOracleStates);
 
@@ -97,6 +98,22 @@ describe('rotate with nothing to grant while an error remains', () => {
     const json = parseJson<RotateDoc>((await runMain(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart', '--json'])).stdout);
     expect(json.result.remaining).toEqual([]);
     expect(json.plan.nothingToDo).toMatch(/^Nothing to do: /);
+  });
+});
+
+describe('rotate whose only grant left is operator.admin (held back until named)', () => {
+  it('no check mark: the admin grant it holds back, the error that remains with its fix (rotate --scope operator.admin), exit 1', async () => {
+    const { dir } = copyFixture('2.19-cli-read-only');
+    const { env } = await fakeServices();
+    const args = ['rotate', '--state-dir', dir, '--openclaw-version', '2026.2.19', '--yes', '--no-restart', '--no-probe', '--no-color'];
+    // The first run grants what the device was approved for; operator.admin is a new grant and is held back.
+    expect((await runMain(args, { env })).code).toBe(1);
+    const again = await runMain(args, { env });
+    expect(again.code).toBe(1);
+    expect(again.stdout).not.toContain('✓');
+    expect(again.stdout).toContain("! this host's device needs operator.admin, which it never had");
+    expect(again.stdout).toMatch(/1 problem remains/);
+    expect(again.stdout).toContain(`fix  openclaw-fix rotate --scope operator.admin --state-dir ${dir} --openclaw-version 2026.2.19`);
   });
 });
 
