@@ -8,6 +8,7 @@ import type { Diagnosis } from '../core/diagnose.js';
 import { examine } from '../core/examine.js';
 import { CannotRunError, errnoCode, EXIT } from '../core/errors.js';
 import type { Severity, Snapshot } from '../core/model.js';
+import { printable } from '../report/escape.js';
 import { renderGithub } from '../report/github.js';
 import { doctorJson } from '../report/json.js';
 import { junitXml } from '../report/junit.js';
@@ -126,7 +127,7 @@ async function checkOn(
       break;
     case 'prometheus': {
       const text = prometheusText({ ...report, lastRepairMs: await lastRepairMs(snapshot) });
-      if (opts.textfileDir) output.note(`openclaw-fix: wrote ${await writeTextfile(opts.textfileDir, 'openclaw_fix.prom', text)}`);
+      if (opts.textfileDir) output.note(`openclaw-fix: wrote ${printable(await writeTextfile(opts.textfileDir, 'openclaw_fix.prom', text))}`);
       else output.print(text.trimEnd());
       break;
     }
@@ -184,7 +185,7 @@ function recordGuardRun(stateDir: string, output: Output, exitCode: number, outc
     // The journal still has the check's own output; a link planted there is named, never written through.
     const shown = path.join(stateDir, GUARD_LOG);
     const why = errnoCode(error) === 'ELOOP' ? 'it is a symbolic link' : error instanceof Error ? error.message : String(error);
-    output.note(`openclaw-fix: did not record this run in ${shown} (${why}).`);
+    output.note(`openclaw-fix: did not record this run in ${printable(`${shown} (${why})`)}.`);
   } finally {
     dir?.close();
   }
