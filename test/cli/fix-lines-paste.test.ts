@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, copyFixture, HOOKED_BIN, parseJson, tempDir } from '../helpers.js';
 import { runMain } from '../in-process.js';
@@ -25,9 +26,10 @@ const V = ['--openclaw-version', '2026.2.22'];
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** The 2.22 fixture with a remote device DEVICE whose token is wider than its lists (M10: rotate --device) and a refused repair request REQUEST. */
-function hostileState(): { dir: string; home: string } {
+function hostileState(ids: { device: string; request: string; dirName: string } = { device: DEVICE, request: REQUEST, dirName: DIR_NAME }): { dir: string; home: string } {
+  const { device: DEVICE, request: REQUEST } = ids;
   const { dir: fixture } = copyFixture('2.22-token-diverge');
-  const dir = path.join(path.dirname(fixture), DIR_NAME);
+  const dir = path.join(path.dirname(fixture), ids.dirName);
   renameSync(fixture, dir);
   const pairedPath = path.join(dir, 'devices', 'paired.json');
   const paired = JSON.parse(readFileSync(pairedPath, 'utf8'));
@@ -158,5 +160,24 @@ describe('printed fix lines pasted into bash carry the exact device id, request 
     const doctor = await runMain(['doctor', '--state-dir', dir, ...V, '--no-logs'], { home });
     expect(doctor.stdout).not.toMatch(RAW_CONTROL);
     expect(pasted(lineFrom(doctor.stdout, 'chmod 600 '), 'chmod')).toEqual(['600', paired]);
+  });
+
+  it('any device id, request id and state dir name (fast-check): the pasted doctor lines carry them exactly, and nothing raw is printed', async () => {
+    const pieces = ['\u001b[2J', '\u009b', '\r', '\n', '\t', '\u007f', '\u202e', '\u200b', '\u00a0', "'", '"', '\\', '`', '$(id)', '!', ' ', '  ', '::', 'é'];
+    // No NUL (no command line can carry one) and no lone surrogate; a fixed prefix keeps a name like __proto__ out.
+    const text = fc
+      .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 6 })
+      .map((parts) => parts.join('').replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ''));
+    await fc.assert(
+      fc.asyncProperty(text, text, text.map((t) => t.replace(/\//g, '')), async (d, q, n) => {
+        const ids = { device: `dev-${d}`, request: `req-${q}`, dirName: `state-${n}` };
+        const { dir, home } = hostileState(ids);
+        const doctor = await runMain(['doctor', '--state-dir', dir, ...V, '--no-logs'], { home });
+        expect(doctor.stdout).not.toMatch(RAW_CONTROL);
+        expect(pasted(lineFrom(doctor.stdout, 'openclaw-fix rotate --device'), 'openclaw-fix')).toEqual(['rotate', '--device', ids.device, '--scope', 'operator.write', '--state-dir', dir, ...V]);
+        expect(pasted(lineFrom(doctor.stdout, 'openclaw devices approve').replace(/`\.?$/, ''), 'openclaw')).toEqual(['devices', 'approve', ids.request]);
+      }),
+      { numRuns: 15 },
+    );
   });
 });
