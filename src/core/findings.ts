@@ -313,6 +313,8 @@ export interface ProbeAnswer {
   requestId: string | null;
   asked: string[] | null;
   ms: number;
+  /** The first connect's refusal when the client retried without its cached token (the fields above: the retry). */
+  firstRefusal?: { closeCode: number | null; reason: string | null; ms: number } | null;
 }
 
 /** Where the leftover paired.json disagrees with the SQLite rows the gateway uses (M16). */
@@ -325,7 +327,7 @@ interface ProbeDisagreement {
   client: string;
   clientId: string;
   clientMode: string;
-  predicted: { verdict: string; reason: string };
+  predicted: { verdict: string; reason: string; healsOnRetry?: boolean };
   /** What the gateway answered to the release's own client. */
   real: ProbeAnswer;
   version: string | null;

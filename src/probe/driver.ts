@@ -1,7 +1,8 @@
 /**
- * The few lines that run inside the release's Node: import the release's own `callGateway` and make each
- * client's connect when the parent says "go" (between connects the parent reads the pending requests, so it
- * knows which request each refusal created). Passed with `--input-type=module -e`, so nothing but our package
+ * The few lines that run inside the release's Node: import the release's own `callGateway` and make the next
+ * client's connect when the parent says "go", or the same client's connect once more when it says "again" (the
+ * retry the release's client makes itself after dropping a refused cached token). Between connects the parent
+ * reads the pending requests, so it knows which request each refusal created. Passed with `--input-type=module -e`, so nothing but our package
  * is needed on disk; the request comes through the environment because the release's chunks parse
  * process.argv as an openclaw command line when imported.
  *
@@ -39,9 +40,14 @@ try {
   if (typeof callGateway !== "function") throw new Error("the release's callGateway export is not a function");
   const scopesFor = req.scopesExportName ? mod[req.scopesExportName] : undefined;
   say({ ready: true });
-  for (const c of req.clients) {
+  let index = 0;
+  let last;
+  for (;;) {
     const next = await lines.next();
-    if (next.done || next.value.trim() !== "go") break;
+    const word = next.done ? "" : next.value.trim();
+    const c = word === "go" ? req.clients[index++] : word === "again" ? last : undefined;
+    if (!c) break;
+    last = c;
     const opts = { ...c.opts };
     if (c.scopesFor && typeof scopesFor === "function") opts.scopes = scopesFor(c.scopesFor);
     const t0 = performance.now();

@@ -2,7 +2,8 @@
  * The probe: ask the running gateway itself. Each client whose connect loops (the CLI, and the gateway's own
  * internal calls: gateway-client/backend asking operator.write and operator.read) connects for real, with the
  * installed release's own client code, signed with this host's device identity. Per client: accepted, or
- * refused with the gateway's close code and reason, the request id it recorded, and the time taken.
+ * refused with the gateway's close code and reason, the request id it recorded, and the time taken. Where the
+ * release's client drops the cached device token the gateway refused (2026.1.x), its next connect is made too, once.
  *
  * Side effects, and only these: a refused connect makes the gateway record a pending (repair) request, which
  * the probe removes again by request id (unless keepRequests); a release that auto-approves changes the store,
@@ -43,6 +44,12 @@ export interface ProbeClientResult {
   /** Accepted, and then the health call itself answered with an error (a scope check of the method, not the connect). */
   afterConnect: string | null;
   ms: number;
+  /**
+   * The refusal of this client's first connect, when the release's client dropped the cached device token that got
+   * it refused and connected again, as it does by itself (2026.1.x with a shared token): the fields above are then
+   * the retry's answer. "Refused once, then let in" when the retry was accepted.
+   */
+  firstRefusal: { closeCode: number | null; reason: string | null; ms: number } | null;
 }
 
 export interface ProbeReport {
@@ -149,6 +156,31 @@ export function classify(ok: boolean, error: string | undefined): Pick<ProbeClie
   // Anything else (the client code threw before connecting, a config the release rejects) says nothing about
   // the gateway: no verdict rather than a guessed "accepted".
   return { outcome: 'cannot', ...none, reason: plainText(first) };
+}
+
+/** 2026.1.x's refusal of a cached device token that lacks the scopes asked: `unauthorized: gateway token mismatch`. */
+const TOKEN_MISMATCH = /token mismatch|token_mismatch/i;
+
+/** One `@@PROBE@@` answer of the driver for a connect. */
+interface DriverAnswer {
+  client?: string;
+  ok?: boolean;
+  error?: string;
+  ms?: number;
+  scopes?: string[] | null;
+}
+
+/**
+ * The private copy's client token cache holds an operator token (the release's client reads it before every
+ * connect, and removes the one the gateway refused). Only whether there is one: the token is not kept.
+ */
+function hasCachedToken(shadow: string): boolean {
+  try {
+    const auth = JSON.parse(readFileSync(path.join(shadow, 'identity', 'device-auth.json'), 'utf8')) as { tokens?: { operator?: { token?: unknown } } };
+    return typeof auth.tokens?.operator?.token === 'string' && auth.tokens.operator.token !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Errors a method answers with once the gateway accepted the connect (the request reached its handler). */
@@ -378,18 +410,34 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
         }
       }
       const before = await lookAtStore(snapshot);
+      const cachedBefore = shadow !== undefined && hasCachedToken(shadow);
       child.stdin?.write('go\n');
-      const r = (await reader.next()) as { client?: string; ok?: boolean; error?: string; ms?: number; scopes?: string[] | null } | null;
+      let r = (await reader.next()) as DriverAnswer | null;
       if (!r || r.client !== spec.client) {
         fatal = `the release's client stopped before the ${spec.client} connect`;
         break;
+      }
+      // The release's client drops a cached device token the gateway refused (2026.1.x, when a shared token is
+      // configured) and its next connect goes with the shared token: that next connect is what the user meets
+      // next, so the probe makes it too, once, and reports both answers.
+      let firstRefusal: ProbeClientResult['firstRefusal'] = null;
+      const first = classify(Boolean(r.ok), r.error);
+      if (first.outcome === 'refused' && TOKEN_MISMATCH.test(first.reason ?? '') && cachedBefore && !hasCachedToken(shadow!)) {
+        child.stdin?.write('again\n');
+        const retry = (await reader.next()) as DriverAnswer | null;
+        if (!retry || retry.client !== spec.client) {
+          fatal = `the release's client stopped before the ${spec.client} connect's retry`;
+          break;
+        }
+        firstRefusal = { closeCode: first.closeCode, reason: first.reason, ms: r.ms ?? 0 };
+        r = retry;
       }
       const after = await lookAtStore(snapshot);
       for (const [file, was] of before.bytes) {
         const entry = trail.get(file) ?? { start: was, steps: [] };
         trail.set(file, entry);
         const now = after.bytes.get(file);
-        entry.steps.push({ from: digest(was), to: digest(now), ours: onlyHostChanged(file, was, now, hostId), what: `the ${spec.client} connect` });
+        entry.steps.push({ from: digest(was), to: digest(now), ours: onlyHostChanged(file, was, now, hostId), what: `the ${spec.client} connect${firstRefusal ? ' and its retry' : ''}` });
       }
       const verdict = classify(Boolean(r.ok), r.error);
       const fresh = [...after.pending.keys()].filter((id) => !before.pending.has(id));
@@ -405,10 +453,10 @@ async function probeWith(snapshot: Snapshot, client: ReleaseClient, shadow: stri
       storeChanges.push(...storeDiff(before, after, hostId).map((s) => `${spec.client} connect: ${s}`));
       const { unreachable, ...rest } = verdict;
       if (unreachable) {
-        results.push({ client: spec.client, clientId: spec.clientId, clientMode: spec.clientMode, asked: r.scopes ?? null, ...rest, requestId: null, requestCreated: false, ms: r.ms ?? 0 });
+        results.push({ client: spec.client, clientId: spec.clientId, clientMode: spec.clientMode, asked: r.scopes ?? null, ...rest, requestId: null, requestCreated: false, ms: r.ms ?? 0, firstRefusal });
         continue;
       }
-      results.push({ client: spec.client, clientId: spec.clientId, clientMode: spec.clientMode, asked: r.scopes ?? null, ...rest, requestId, requestCreated: requestId !== null && mine.includes(requestId), ms: r.ms ?? 0 });
+      results.push({ client: spec.client, clientId: spec.clientId, clientMode: spec.clientMode, asked: r.scopes ?? null, ...rest, requestId, requestCreated: requestId !== null && mine.includes(requestId), ms: r.ms ?? 0, firstRefusal });
     }
   } finally {
     clearTimeout(killer);

@@ -1,7 +1,7 @@
 /** Text rendering of a probe: predicted and real verdict side by side, then what it did to the store. */
 import type { Output } from '../report/output.js';
 import type { ProbeReport } from './probe.js';
-import { realText, type ClientComparison, type RealVerdict } from './verdict.js';
+import { predictedText, realText, type ClientComparison, type RealVerdict } from './verdict.js';
 
 export function renderProbe(o: Output, report: ProbeReport, rows: ClientComparison[], verdict: RealVerdict): void {
   const c = o.out;
@@ -11,15 +11,22 @@ export function renderProbe(o: Output, report: ProbeReport, rows: ClientComparis
     return;
   }
   o.print(c.bold(`What the gateway answered (probe, OpenClaw ${report.release?.version ?? '?'}'s own client, ${(report.ms / 1000).toFixed(1)} s):`));
-  o.print(`  ${c.dim('client'.padEnd(30))} ${c.dim('predicted'.padEnd(10))} ${c.dim('gateway')}`);
+  const width = Math.max(10, ...rows.map((r) => (r.predicted ? predictedText(r.predicted) : '?').length));
+  o.print(`  ${c.dim('client'.padEnd(30))} ${c.dim('predicted'.padEnd(width))} ${c.dim('gateway')}`);
+  // The client's token cache is one file: once a connect got its cached token refused and dropped, the connects
+  // after it go with the shared token from the start.
+  const dropper = report.clients.find((r) => r.firstRefusal);
+  const afterDrop = (r: ClientComparison['real']) =>
+    dropper && r && r !== dropper && !r.firstRefusal && report.clients.indexOf(r) > report.clients.indexOf(dropper) ? ` (the cached device token was already dropped after the ${dropper.client} connect's refusal)` : '';
   for (const row of rows) {
     const real = row.real;
     const who = `${real?.clientId ?? ''} ${row.client}`.padEnd(30);
-    const predicted = (row.predicted?.verdict ?? '?').padEnd(10);
-    const answer = real ? `${realText(real)}${row.sameAs ? ` (the ${row.sameAs} connect: this release's CLI asks the same scopes for every command)` : ''}` : `not probed: ${row.notProbed}`;
-    const mark = row.agree === false ? c.red('≠') : real?.outcome === 'accepted' ? c.green('✓') : real?.outcome === 'refused' ? c.red('✗') : c.yellow('?');
+    const predicted = (row.predicted ? predictedText(row.predicted) : '?').padEnd(width);
+    const answer = real ? `${realText(real)}${afterDrop(real)}${row.sameAs ? ` (the ${row.sameAs} connect: this release's CLI asks the same scopes for every command)` : ''}` : `not probed: ${row.notProbed}`;
+    const once = real?.outcome === 'accepted' && real.firstRefusal;
+    const mark = row.agree === false ? c.red('≠') : once ? c.yellow('!') : real?.outcome === 'accepted' ? c.green('✓') : real?.outcome === 'refused' ? c.red('✗') : c.yellow('?');
     const ms = real ? c.dim(` ${real.ms} ms`) : '';
-    const paint = real?.outcome === 'accepted' ? c.green : real ? c.red : c.yellow;
+    const paint = once ? c.yellow : real?.outcome === 'accepted' ? c.green : real ? c.red : c.yellow;
     o.print(`  ${mark} ${who} ${predicted} ${paint(answer)}${row.sameAs ? '' : ms}`);
   }
   const verdictText = verdict === 'accepted' ? c.green('accepted') : verdict === 'refused' ? c.red('refused') : c.yellow('unknown');

@@ -13,7 +13,8 @@ const HOST_CLIENT_FINDINGS = new Set(['service-device-missing-write', 'service-d
 
 export interface ClientComparison {
   client: ClientVerdict['client'];
-  predicted: { verdict: ClientVerdict['verdict']; reason: string } | null;
+  /** healsOnRetry: refused once, then let in (the client drops the refused cached token and connects again). */
+  predicted: { verdict: ClientVerdict['verdict']; reason: string; healsOnRetry: boolean } | null;
   real: ProbeClientResult | null;
   agree: boolean | null;
   /** The probe connect that answered for this client when it is the same connect (the CLI's default scopes). */
@@ -37,10 +38,16 @@ export type RealVerdict = 'accepted' | 'refused' | 'unknown';
 
 /** What the gateway answered to one connect, in words (the probe's table and the probe-disagrees finding). */
 export function realText(r: ProbeAnswer): string {
-  if (r.outcome === 'accepted') return 'accepted';
-  if (r.outcome === 'cannot') return `no verdict (${r.reason})`;
-  const code = r.closeCode !== null ? `${r.closeCode} ` : '';
-  return `refused (${code}${r.reason ?? 'no reason'})${r.requestId ? `, request ${r.requestId}` : ''}`;
+  const refusal = (closeCode: number | null, reason: string | null) => `${closeCode !== null ? `${closeCode} ` : ''}${reason ?? 'no reason'}`;
+  const once = r.firstRefusal ? `refused once (${refusal(r.firstRefusal.closeCode, r.firstRefusal.reason)}), then, without the cached device token, ` : '';
+  if (r.outcome === 'accepted') return once ? `${once}let in` : 'accepted';
+  if (r.outcome === 'cannot') return `${once}no verdict (${r.reason})`;
+  return `${once}refused (${refusal(r.closeCode, r.reason)})${r.requestId ? `, request ${r.requestId}` : ''}`;
+}
+
+/** The prediction in words: "refused once, then let in" where the model says the retry is let in (doctor's words). */
+export function predictedText(p: { verdict: string; healsOnRetry?: boolean }): string {
+  return p.healsOnRetry ? 'refused once, then let in' : p.verdict;
 }
 
 export function compareClients(diagnosis: Diagnosis, report: ProbeReport): ClientComparison[] {
@@ -52,11 +59,14 @@ export function compareClients(diagnosis: Diagnosis, report: ProbeReport): Clien
     const sameAs = !own && bundle && CLI_COMMANDS.has(p.client) ? bundle : null;
     const real = own ?? sameAs;
     const known = real && real.outcome !== 'cannot' ? real : null;
+    // A refusal the client's own retry gets past is predicted as "let in" in the end: the gateway agrees when the
+    // connect, or the retry the probe made as the client does, was accepted.
+    const letIn = p.verdict === 'allowed' || p.healsOnRetry === true;
     return {
       client: p.client,
-      predicted: { verdict: p.verdict, reason: p.reason },
+      predicted: { verdict: p.verdict, reason: p.reason, healsOnRetry: p.healsOnRetry === true },
       real,
-      agree: known ? (known.outcome === 'accepted') === (p.verdict === 'allowed') : null,
+      agree: known ? (known.outcome === 'accepted') === letIn : null,
       sameAs: sameAs ? 'cli' : null,
       notProbed: real ? null : whyNotProbed(p.client, report),
     };
@@ -82,7 +92,7 @@ function disagreement(snapshot: Snapshot, row: ClientComparison): Finding {
         clientId: real.clientId,
         clientMode: real.clientMode,
         predicted: row.predicted!,
-        real: { outcome: real.outcome, closeCode: real.closeCode, reason: real.reason, requestId: real.requestId, asked: real.asked, ms: real.ms },
+        real: { outcome: real.outcome, closeCode: real.closeCode, reason: real.reason, requestId: real.requestId, asked: real.asked, ms: real.ms, firstRefusal: real.firstRefusal },
         version: snapshot.version.version,
         releaseId: snapshot.release.id,
       },
@@ -138,6 +148,7 @@ export function probeJson(report: ProbeReport, rows: ClientComparison[], verdict
             asked: r.real.asked,
             afterConnect: r.real.afterConnect,
             ms: r.real.ms,
+            firstRefusal: r.real.firstRefusal,
           }
         : null,
       agree: r.agree,

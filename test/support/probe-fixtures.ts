@@ -39,6 +39,7 @@ export const answer = (client: Client, outcome: ProbeClientResult['outcome']): P
   requestCreated: false,
   afterConnect: null,
   ms: 3,
+  firstRefusal: null,
 });
 
 /** A probe that ran and got these answers, or, given why, one that could not run. */

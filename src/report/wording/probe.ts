@@ -1,5 +1,5 @@
 /** Sentences for what --probe found (src/probe/verdict.ts decides): the gateway's own answer against the prediction. */
-import { realText } from '../../probe/verdict.js';
+import { predictedText, realText } from '../../probe/verdict.js';
 import type { WordingTable } from './types.js';
 
 export const probeWording: WordingTable<'probe-could-not-run' | 'probe-disagrees' | 'probe-requests-left'> = {
@@ -12,10 +12,10 @@ export const probeWording: WordingTable<'probe-could-not-run' | 'probe-disagrees
     const real = c.real;
     const name = `${c.clientId}/${c.clientMode} (${c.client})`;
     return {
-      title: `The gateway ${real.outcome === 'refused' ? 'refuses' : 'accepts'} ${name}, but the knowledge for OpenClaw ${c.version ?? 'unknown'} predicted ${c.predicted.verdict}`,
-      explanation: `The knowledge openclaw-fix has for this release is wrong here: it predicted ${c.predicted.verdict} (${c.predicted.reason}), and the real connect with the release's own client, signed as this host, was ${realText(real)}. The gateway's answer is the verdict.`,
+      title: `The gateway ${real.outcome === 'refused' ? 'refuses' : 'accepts'} ${name}, but the knowledge for OpenClaw ${c.version ?? 'unknown'} predicted ${predictedText(c.predicted)}`,
+      explanation: `The knowledge openclaw-fix has for this release is wrong here: it predicted ${predictedText(c.predicted)} (${c.predicted.reason}), and the real connect with the release's own client, signed as this host, was ${realText(real)}. The gateway's answer is the verdict.`,
       evidence: [
-        `predicted: ${c.predicted.verdict} (${c.predicted.reason}) by the rules for ${c.releaseId}`,
+        `predicted: ${predictedText(c.predicted)} (${c.predicted.reason}) by the rules for ${c.releaseId}`,
         `gateway: ${realText(real)}${real.asked ? `, asked ${real.asked.join(', ')}` : ''}, ${real.ms} ms`,
       ],
     };

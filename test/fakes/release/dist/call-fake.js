@@ -7,6 +7,13 @@
 // FAKE_RELEASE_REFUSE=<scope>: refuse any connect asking that scope, whatever the store says.
 // FAKE_RELEASE_FOREIGN_WRITE=1: an accepted connect also changes another device's record (not the probe's doing).
 // FAKE_SM_DIR: each connect is logged to its calls.log beside the fake service manager's calls.
+// FAKE_RELEASE_CACHED_TOKEN_FIRST=1: 2026.1.30's client and gateway (docs/oracle.md): the client leads with the device
+// token cached in identity/device-auth.json; one whose scopes lack any asked is refused ("unauthorized: gateway token
+// mismatch", no request), and the client drops it (it has a shared token to fall back on); a connect without a cached
+// token is a local upgrade the gateway approves silently (the record widened to the scopes asked).
+// FAKE_RELEASE_RETRY_REFUSED=1: with the above, the connect after the drop is refused too (a gateway that does not
+// approve the upgrade: the model's "bound beyond loopback").
+
 import { appendFileSync, chmodSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -48,6 +55,19 @@ async function callGateway(opts) {
   const asked = opts.scopes ?? (opts.mode === "cli" ? CLI_BUNDLE : ["operator.read"]);
   const devices = readJson(paired);
   const record = devices[host];
+  if (process.env.FAKE_RELEASE_CACHED_TOKEN_FIRST === "1" && record) {
+    const authFile = path.join(process.env.OPENCLAW_STATE_DIR, "identity", "device-auth.json");
+    const auth = readJson(authFile);
+    const cached = auth.tokens?.operator;
+    const log = (what) => process.env.FAKE_SM_DIR && appendFileSync(path.join(process.env.FAKE_SM_DIR, "calls.log"), `probe ${opts.clientName}/${opts.mode} [${asked.join(",")}] ${what}\n`);
+    if (cached?.token && !asked.every((s) => (cached.scopes ?? []).includes(s))) {
+      delete auth.tokens.operator;
+      writeJson(authFile, auth);
+      log("refused token-mismatch");
+      throw new Error(`gateway closed (1008): unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)\nGateway target: ws://127.0.0.1:${port}`);
+    }
+    if (!cached?.token && process.env.FAKE_RELEASE_RETRY_REFUSED !== "1") record.scopes = [...new Set([...(record.scopes ?? []), ...asked])];
+  }
   const refuse = process.env.FAKE_RELEASE_REFUSE;
   const ok = record && asked.every((s) => (record.scopes ?? []).includes(s)) && !(refuse && asked.includes(refuse));
   if (process.env.FAKE_SM_DIR) appendFileSync(path.join(process.env.FAKE_SM_DIR, "calls.log"), `probe ${opts.clientName}/${opts.mode} [${asked.join(",")}] ${ok ? "accepted" : "refused"}\n`);
