@@ -38,8 +38,9 @@ const LEFT_ALONE: ReadonlySet<string> = new Set(['store-unreadable', 'config-unr
 function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: RotatePlan, gateway: GatewayStatus, opts: { restart: boolean; timeoutSec: number }, remaining: readonly Finding[] = []): void {
   const c = o.out;
   const t = plan.target;
-  const where = t.isHost ? c.dim(plan.store === 'sqlite' ? '(this host: device_identities)' : '(this host: identity/device.json)') : c.yellow(`REMOTE device${t.remoteIp ? ` (remoteIp ${t.remoteIp})` : ''}, not this host's own`);
-  o.print(`  ${c.dim('device ')}  ${printable(shortId(t.deviceId))} ${printable(where)}`);
+  // Escaped before it is coloured: escaping coloured text would print the colour codes as text.
+  const where = t.isHost ? c.dim(plan.store === 'sqlite' ? '(this host: device_identities)' : '(this host: identity/device.json)') : c.yellow(printable(`REMOTE device${t.remoteIp ? ` (remoteIp ${t.remoteIp})` : ''}, not this host's own`));
+  o.print(`  ${c.dim('device ')}  ${printable(shortId(t.deviceId))} ${where}`);
   o.print(`  ${' '.repeat(7)}  ${c.dim(printable(t.deviceId))}`);
   o.print();
   if (plan.nothing) {

@@ -159,10 +159,12 @@ describe('the prompt is plain when colour is off', () => {
     expect(r.screen).not.toMatch(SGR);
   });
 
-  it('with colour on, the prompt is coloured (the check above can see colour)', async () => {
+  it('with colour on, the prompt is coloured (the check above can see colour), and no colour code is printed as text', async () => {
     const tmp = tempDir('ocf-tmpdir-');
     const r = await onTerminal(['rotate', '--demo', '--no-restart'], cliEnv(tempDir('ocf-home-'), { TMPDIR: tmp }), [{ when: PROMPT, send: 'n' }]);
     expect(r.code, r.screen).toBe(1);
     expect(r.screen.slice(r.screen.indexOf('Apply this change') - 30)).toMatch(SGR);
+    // Colour codes are codes, never text: the plan's device line once printed its dim code escaped ("\x1b[2m").
+    expect(r.screen).not.toContain('\\x1b');
   });
 });
