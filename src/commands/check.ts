@@ -66,7 +66,7 @@ export async function run(opts: CheckOptions, output: Output): Promise<number> {
   }
   const failOn = opts.failOn ?? 'error';
   // --fix on the demo must not write into the package: work on a copy, as rotate --demo does.
-  const demoCopy = opts.fix && opts.demo ? await (await import('../repair/rotate.js')).copyDemo(demoDir(), output) : undefined;
+  const demoCopy = opts.fix && opts.demo ? await (await import('../repair/rotate.js')).copyDemo(demoDir(), output, 'check') : undefined;
   try {
     return await checkOn(opts, output, { started, format, failOn, demoCopy });
   } finally {

@@ -15,7 +15,7 @@ export interface RotateCommandOptions extends CommonOptions {
 }
 
 export async function run(opts: RotateCommandOptions, output: Output): Promise<number> {
-  const demoCopy = opts.demo ? await copyDemo(demoDir(), output) : undefined;
+  const demoCopy = opts.demo ? await copyDemo(demoDir(), output, 'rotate') : undefined;
   try {
     return await rotateDemoOrNot(opts, output, demoCopy);
   } finally {

@@ -8,20 +8,22 @@
 import { rmSync } from 'node:fs';
 import { EXIT } from '../core/errors.js';
 
-const created = new Set<string>();
+/** What this run made, each with how to say it was interrupted (the run's own output: text, or --json's error document). */
+const created = new Map<string, (message: string) => void>();
 let heldOff = 0;
 
 function onInterrupt(): void {
   if (heldOff > 0) return;
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-  process.stderr.write('openclaw-fix: interrupted; nothing was changed.\n');
+  for (const dir of created.keys()) rmSync(dir, { recursive: true, force: true });
+  const say = created.values().next().value;
+  say?.('Interrupted; nothing was changed.');
   process.exit(EXIT.interrupted);
 }
 
 /** `dir` (ours, made by this run) is removed if the run is interrupted; the returned function forgets it. */
-export function removeIfInterrupted(dir: string): () => void {
+export function removeIfInterrupted(dir: string, say: (message: string) => void): () => void {
   if (created.size === 0) process.on('SIGINT', onInterrupt);
-  created.add(dir);
+  created.set(dir, say);
   return () => {
     created.delete(dir);
     if (created.size === 0) process.off('SIGINT', onInterrupt);

@@ -11,6 +11,7 @@ import { CannotRunError, EXIT, unchanged } from '../core/errors.js';
 import type { Finding, Snapshot } from '../core/model.js';
 import { takeSnapshot, type SnapshotOptions } from '../core/snapshot.js';
 import type { Output } from '../report/output.js';
+import { errorJson } from '../report/json.js';
 import { MAX_STATE_FILE_BYTES, sha256 } from '../store/read-file.js';
 import { applyChange, type Prepared, type Verified } from './apply.js';
 import { confirmChange } from './confirm.js';
@@ -39,9 +40,11 @@ export interface RotateRun extends RotateOptions {
 }
 
 /** --demo never writes into the package: the demo state is copied to a temp dir first. */
-export async function copyDemo(source: string, output: Output): Promise<string> {
+export async function copyDemo(source: string, output: Output, command: string): Promise<string> {
   const top = await fsp.mkdtemp(path.join(os.tmpdir(), 'openclaw-fix-demo-'));
-  forgetOnRemove.set(top, removeIfInterrupted(top));
+  const say = (message: string) =>
+    output.json ? output.printJson(errorJson(command, EXIT.interrupted, 'interrupted', message)) : output.note(`openclaw-fix: ${message}`);
+  forgetOnRemove.set(top, removeIfInterrupted(top, say));
   const dir = path.join(top, 'state');
   // fs-extra only here, loaded on demand: a tree copy that keeps modes, off the path of every real rotate.
   const { default: fse } = await import('fs-extra');

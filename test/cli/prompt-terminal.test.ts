@@ -107,6 +107,14 @@ describe('Ctrl-C at a confirmation prompt changes nothing, removes what it made,
     expect(readdirSync(tmp)).toEqual([]);
   });
 
+  it('rotate --demo --json, SIGINT as soon as the copy exists: the error document says interrupted, no copy left', async () => {
+    const tmp = tempDir('ocf-tmpdir-');
+    const r = await onTerminal(['rotate', '--demo', '--no-restart', '--json'], cliEnv(tempDir('ocf-home-'), { TMPDIR: tmp }), [{ when: 'copy of the demo state in', send: 'sigint' }]);
+    expect(r.code, r.screen).toBe(130);
+    expect(r.screen).toMatch(/"code": ?"interrupted"/);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
   it.each(['ctrl-c', 'sigint'] as const)('rotate on a real state, %s at the prompt: every byte kept, no backup, no lock', async (send) => {
     const dir = copyState(SAMPLE);
     const before = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
