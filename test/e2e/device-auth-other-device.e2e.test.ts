@@ -26,11 +26,8 @@ import {
 } from "./harness.js";
 
 const E2E = process.env.OPENCLAW_FIX_E2E === "1";
-/**
- * The seed-loop line and the last JSON-store line (what CI installs). 1.x, where the cached token leads every
- * connect, was measured too: OPENCLAW_FIX_E2E_DEVICE_AUTH=2026.1.30,2026.2.19,2026.7.35 (installs 1.30 on first use).
- */
-const RELEASES = envList("OPENCLAW_FIX_E2E_DEVICE_AUTH", "2026.2.19,2026.7.35");
+/** 1.x (the cached token leads every connect), the seed-loop line, the last JSON-store line. */
+const RELEASES = envList("OPENCLAW_FIX_E2E_DEVICE_AUTH", "2026.1.30,2026.2.19,2026.7.35");
 const OTHER = "ab".repeat(32);
 
 type Doc = Record<string, any>;
