@@ -4,7 +4,7 @@
  * asks operator.read). This mirrors the gateway's connect check (docs/openclaw.md), driven by the table.
  */
 import { CLI_COMMANDS, INTERNAL_CALLS, scopeForMethod, unsatisfiedScopes, type ReleaseKnowledge } from './knowledge.js';
-import { type ClientKind, type ClientVerdict, type DeviceRecord, isUnusable, type Snapshot, type TokenInfo } from './model.js';
+import { type ClientKind, type ClientVerdict, type DeviceRecord, isUnusable, type Snapshot, type TokenInfo, type VerdictReason, type VerdictWhy } from './model.js';
 
 const LOCAL_BINDS = new Set([undefined, 'loopback', 'auto']);
 
@@ -102,59 +102,55 @@ export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdi
   const auth = localAuth(snapshot);
   const local = isLocalBind(snapshot);
   const base = { ...spec, auth, missing: [] as string[] };
-  const allowed = (reason: string, explanation: string): ClientVerdict => ({ ...base, verdict: 'allowed', reason, explanation });
-  const refused = (reason: string, explanation: string, missing: string[] = []): ClientVerdict => ({
+  // The verdict is data: the gateway's reason and the case that decided it, with its facts (no sentence here).
+  const allowed = (reason: VerdictReason, why: VerdictWhy): ClientVerdict => ({ ...base, verdict: 'allowed', reason, why });
+  const refused = (reason: VerdictReason, why: VerdictWhy, missing: string[] = []): ClientVerdict => ({
     ...base,
     verdict: 'refused',
     reason,
-    explanation,
+    why,
     missing,
   });
 
   const sharedSecret = auth === 'token' || auth === 'password' || auth === 'none';
   const internal = isInternalClient(spec.client);
   if (internal && release.backendSkipsPairing && local) {
-    return allowed('skips-pairing', 'local internal calls skip device pairing on this release');
+    return allowed('skips-pairing', { id: 'internal-skips-pairing', args: {} });
   }
   // The CLI leaves its device identity out only with a shared token or password on loopback (`shouldOmitDeviceIdentityForGatewayCall`,
   // 7.35-9.6); with auth none it pairs like any client (measured on 8.2: `devices list` paired the host with operator.pairing).
   if (!internal && !release.localCliSharedTokenPairs && (auth === 'token' || auth === 'password') && local) {
-    return allowed('skips-pairing', 'the local CLI authenticates with the shared gateway token and is not paired on this release');
+    return allowed('skips-pairing', { id: 'cli-shared-token', args: {} });
   }
 
   if (isUnusable(snapshot.store.paired) && !release.corruptStoreReadsEmpty) {
-    return refused('store-unreadable', 'the gateway cannot read its device store and refuses every paired connection until it is repaired');
+    return refused('store-unreadable', { id: 'store-unreadable', args: {} });
   }
   // autoApproveLocal: false (8.1+) stops silent local approval of first pairings too, not only of upgrades.
   const autoApproveOff = release.autoApproveLocalSetting && snapshot.config.autoApproveLocal === false;
   if (!snapshot.identity.deviceId) {
     if (local && autoApproveOff) {
-      return refused('not-paired', 'no host identity yet, and gateway.nodes.pairing.autoApproveLocal is false: the first local client waits for approval ("device pairing required")');
+      return refused('not-paired', { id: 'no-identity-approval-off', args: {} });
     }
-    return local
-      ? allowed('first-pairing', 'no host identity yet: the first local client creates one and is paired silently, with the scopes it asks for')
-      : refused('not-paired', 'no host identity, and first pairing over a non-loopback address needs approval');
+    return local ? allowed('first-pairing', { id: 'no-identity-local', args: {} }) : refused('not-paired', { id: 'no-identity-remote', args: {} });
   }
   const device = hostDevice(snapshot);
   const unpairedSkip = release.unpairedLocalSharedAuthSkipsPairing === true || (release.unpairedLocalSharedAuthSkipsPairing === 'internal' && internal);
   if (!device && local && sharedSecret && auth !== 'none' && unpairedSkip) {
-    return allowed('skips-pairing', 'this host is not in the device store, and on this release a local client with the shared gateway token is let in without being paired');
+    return allowed('skips-pairing', { id: 'unpaired-shared-token', args: {} });
   }
   const keyMismatch = device && snapshot.identity.publicKey && device.publicKey && device.publicKey !== snapshot.identity.publicKey;
   if (!device || keyMismatch) {
-    const why = device ? 'the paired record holds a different public key' : 'this host is not in the device store';
-    if (local && autoApproveOff) {
-      return refused('not-paired', `${why}, and gateway.nodes.pairing.autoApproveLocal is false: even a local first pairing waits for approval ("device pairing required")`);
-    }
-    return local
-      ? allowed('auto-approved', `${why}; a local first pairing is approved silently, with the scopes of whichever client connects first`)
-      : refused('not-paired', `${why}, and pairing over a non-loopback address needs approval`);
+    // Not in the store, or the record holds a different public key: either way a first pairing.
+    const unpaired = { keyMismatch: Boolean(device) };
+    if (local && autoApproveOff) return refused('not-paired', { id: 'unpaired-approval-off', args: unpaired });
+    return local ? allowed('auto-approved', { id: 'unpaired-local', args: unpaired }) : refused('not-paired', { id: 'unpaired-remote', args: unpaired });
   }
 
   const roles = device.roles ?? (device.role ? [device.role] : []);
   if (roles.length > 0 && !roles.includes('operator')) {
-    if (local && release.silentLocalRoleUpgrade) return allowed('auto-approved', 'the role upgrade to operator is approved silently for local clients');
-    return refused('role-upgrade', `the device is approved for the role(s) ${roles.join(', ')}, not operator`);
+    if (local && release.silentLocalRoleUpgrade) return allowed('auto-approved', { id: 'role-upgrade-silent', args: {} });
+    return refused('role-upgrade', { id: 'role-not-operator', args: { roles } });
   }
 
   const tokenRefusal = cachedTokenRefusal(snapshot, device, spec.requests, auth);
@@ -172,21 +168,17 @@ export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdi
       const token = device.tokens.find((t) => t.role === 'operator');
       const tokenMissing = spec.requests.filter((s) => !(token?.scopes ?? []).includes(s));
       if (!token || tokenMissing.length > 0) {
-        return refused('device-token-mismatch', `the device token's scopes lack ${tokenMissing.join(', ') || 'an operator token'}`, tokenMissing);
+        return refused('device-token-mismatch', { id: 'device-token-lacks', args: { missing: tokenMissing } }, tokenMissing);
       }
     }
-    return allowed('paired', 'the paired scopes cover the request');
+    return allowed('paired', { id: 'paired', args: {} });
   }
   const silent =
     local &&
     (release.silentLocalScopeUpgrade === 'local' ||
       (release.silentLocalScopeUpgrade === 'shared-auth-local' && sharedSecret && snapshot.config.autoApproveLocal !== false));
-  if (silent) return allowed('auto-approved', `the gateway approves the local upgrade to ${missing.join(', ')} by itself on this release`);
-  return refused(
-    'scope-upgrade',
-    `asks for ${missing.join(', ')}, which the device does not hold; the gateway files a repair request only a human can approve and closes the socket (1008 pairing required)`,
-    missing,
-  );
+  if (silent) return allowed('auto-approved', { id: 'scope-upgrade-silent', args: { scopes: missing } });
+  return refused('scope-upgrade', { id: 'scope-upgrade', args: { missing } }, missing);
 }
 
 /**
@@ -195,7 +187,7 @@ export function predictClient(snapshot: Snapshot, spec: ClientSpec): ClientVerdi
  * check is exact, admin covers nothing). No cached token: the client sends the shared token instead. Measured with
  * a shared token (test/oracle/2026.1.30.json, each refused cell's `retry`); without one, read from the release's code.
  */
-function cachedTokenRefusal(snapshot: Snapshot, device: DeviceRecord, requests: readonly string[], auth: ReturnType<typeof localAuth>): { why: string; missing: string[] } | null {
+function cachedTokenRefusal(snapshot: Snapshot, device: DeviceRecord, requests: readonly string[], auth: ReturnType<typeof localAuth>): { why: VerdictWhy; missing: string[] } | null {
   // A password or auth "none" passes the shared check whatever token is presented: the device token is never tried.
   if (!snapshot.release.cachedDeviceTokenFirst || (auth !== 'token' && auth !== 'device-token')) return null;
   const { deviceAuth, identity } = snapshot;
@@ -204,11 +196,9 @@ function cachedTokenRefusal(snapshot: Snapshot, device: DeviceRecord, requests: 
   const cached = deviceAuth.tokens.find((t) => t.role === 'operator' && t.digest);
   if (!cached) return null;
   const paired = device.tokens.find((t) => t.role === 'operator');
-  const already = 'the client presents the device token it cached in identity/device-auth.json, and the gateway answers "unauthorized: gateway token mismatch"';
-  if (!paired || cachedTokenStale(cached, paired)) {
-    return { why: `${already}: the cached token is not the paired record's operator token`, missing: [] };
-  }
+  // Either way the gateway answers "unauthorized: gateway token mismatch" to the cached token.
+  if (!paired || cachedTokenStale(cached, paired)) return { why: { id: 'cached-token-stale', args: {} }, missing: [] };
   const missing = requests.filter((s) => !(paired.scopes ?? []).includes(s));
   if (missing.length === 0) return null;
-  return { why: `${already}: the token is approved for ${(paired.scopes ?? []).join(', ') || 'no scope'} and lacks ${missing.join(', ')}`, missing };
+  return { why: { id: 'cached-token-lacks', args: { tokenScopes: paired.scopes ?? [], missing } }, missing };
 }

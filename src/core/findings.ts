@@ -1,4 +1,4 @@
-import type { ClientVerdict, DeviceRecord, FileInfo, LogGroup, PendingRequest } from './model.js';
+import type { ClientVerdict, DeviceRecord, FileInfo, LogGroup, PendingRequest, VerdictReason } from './model.js';
 import type { ReleaseKnowledge } from './knowledge.js';
 
 /**
@@ -159,7 +159,7 @@ type ServiceDeviceMissingWriteArgs =
   | (ReleaseFacts & {
       kind: 'refused';
       /** Why the first refused client is refused (scope-upgrade, not-paired...). */
-      reason: string;
+      reason: VerdictReason;
       refused: ClientVerdict[];
       /** Missing scopes, operator.write first. */
       missing: string[];

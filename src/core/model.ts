@@ -305,9 +305,10 @@ export interface ClientVerdict {
   requests: string[];
   auth: string;
   verdict: 'allowed' | 'refused';
-  /** The gateway's reason: skips-pairing, paired, auto-approved, scope-upgrade, role-upgrade, not-paired... */
-  reason: string;
-  explanation: string;
+  /** The gateway's own word for it (the JSON's `reason`, docs/json-schema.md); rules branch on it. */
+  reason: VerdictReason;
+  /** Which case of the connect check decided, with its facts: the sentence is the reporters' (report/wording/clients.ts). */
+  why: VerdictWhy;
   missing: string[];
   /**
    * Refused on this connect, let in on the client's next one with nothing changed by hand: the refusal made the
@@ -315,3 +316,62 @@ export interface ClientVerdict {
    */
   healsOnRetry?: true;
 }
+
+/** Why the gateway lets a client in (paired ... first-pairing) or refuses it (the rest), in the gateway's words. */
+export type VerdictReason =
+  | 'paired'
+  | 'auto-approved'
+  | 'skips-pairing'
+  | 'first-pairing'
+  | 'scope-upgrade'
+  | 'role-upgrade'
+  | 'not-paired'
+  | 'device-token-mismatch'
+  | 'store-unreadable';
+
+/**
+ * Every case of the connect check (core/clients.ts predictClient) that decides a verdict, with the facts its
+ * explanation needs: a closed set, each case worded once in src/report/wording/clients.ts (a case without wording
+ * does not compile). Several cases share a `reason`: the reason is what the gateway says, the case is why.
+ */
+export interface VerdictArgs {
+  /** Local internal calls skip device pairing on this release. */
+  'internal-skips-pairing': Record<string, never>;
+  /** The local CLI authenticates with the shared token and is not paired on this release. */
+  'cli-shared-token': Record<string, never>;
+  /** The host is not in the store, and a local shared-token client is let in unpaired on this release. */
+  'unpaired-shared-token': Record<string, never>;
+  'store-unreadable': Record<string, never>;
+  /** No host identity yet: a local first client creates one and is paired silently. */
+  'no-identity-local': Record<string, never>;
+  /** No host identity yet, and gateway.nodes.pairing.autoApproveLocal is false. */
+  'no-identity-approval-off': Record<string, never>;
+  /** No host identity, and the client is not on loopback. */
+  'no-identity-remote': Record<string, never>;
+  /** The host is not in the store (or its record holds another public key): a local first pairing is silent. */
+  'unpaired-local': { keyMismatch: boolean };
+  /** The same, with gateway.nodes.pairing.autoApproveLocal false. */
+  'unpaired-approval-off': { keyMismatch: boolean };
+  /** The same, over a non-loopback address. */
+  'unpaired-remote': { keyMismatch: boolean };
+  /** The device is not approved for operator; local clients get the role upgrade silently. */
+  'role-upgrade-silent': Record<string, never>;
+  /** The device is approved for other roles only. */
+  'role-not-operator': { roles: string[] };
+  /** 1.x: the cached device token is not the paired record's live operator token. */
+  'cached-token-stale': Record<string, never>;
+  /** 1.x: the cached device token is live but approved for fewer scopes than asked. */
+  'cached-token-lacks': { tokenScopes: string[]; missing: string[] };
+  /** Authenticated by the device token alone, whose scopes lack some asked (none: no operator token). */
+  'device-token-lacks': { missing: string[] };
+  'paired': Record<string, never>;
+  /** The gateway approves the local upgrade to these scopes by itself on this release. */
+  'scope-upgrade-silent': { scopes: string[] };
+  /** Asks scopes the device does not hold; only a human can approve the upgrade. */
+  'scope-upgrade': { missing: string[] };
+}
+
+export type VerdictWhyId = keyof VerdictArgs;
+
+/** One case and its facts; the union over ids lets TypeScript check `args` against `id`, as for findings. */
+export type VerdictWhy = { [Id in VerdictWhyId]: { id: Id; args: VerdictArgs[Id] } }[VerdictWhyId];

@@ -7,6 +7,7 @@ import type { Snapshot, StoreView } from '../core/model.js';
 import { TOOL_VERSION } from '../version.js';
 import { FAILURE_KINDS } from '../logs/describe.js';
 import { renderFinding } from './render.js';
+import { verdictExplanation } from './wording/clients.js';
 import type { JsonReporter, Report } from './report.js';
 
 function hostIdOf(snapshot: Snapshot): string | undefined {
@@ -101,7 +102,7 @@ export const doctorJson = (({ command = 'doctor', exitCode, snapshot, diagnosis 
       verdict: c.verdict,
       reason: c.reason,
       missing: c.missing,
-      explanation: c.explanation,
+      explanation: verdictExplanation(c.why),
       healsOnRetry: c.healsOnRetry === true,
     })),
     findings: diagnosis.findings.map((finding) => renderFinding(finding, diagnosis.commandArgs)).map((f) => ({

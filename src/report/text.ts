@@ -4,6 +4,7 @@ import type { Diagnosis } from '../core/diagnose.js';
 import { isLoop, modeOf } from '../core/findings.js';
 import type { Finding, Snapshot } from '../core/model.js';
 import { renderFinding as inWords } from './render.js';
+import { verdictExplanation } from './wording/clients.js';
 import { shortId } from './wording/words.js';
 import { wrap, type Output } from './output.js';
 import type { Report, StreamReporter } from './report.js';
@@ -100,7 +101,7 @@ function renderClients(o: Output, diagnosis: Diagnosis): void {
     const asks = `asks ${client.requests.join(', ')}`;
     const verdict = ok ? c.green('allowed') : client.healsOnRetry ? c.yellow('refused once, then let in') : c.red('refused');
     o.print(`  ${ok ? c.green('✓') : client.healsOnRetry ? c.yellow('!') : c.red('✗')} ${who} ${verdict} ${c.dim(printable(`(${client.reason})`))}`);
-    o.print(`      ${c.dim(wrap(`${asks}: ${client.explanation}`, o.width - 6, '      '))}`);
+    o.print(`      ${c.dim(wrap(`${asks}: ${verdictExplanation(client.why)}`, o.width - 6, '      '))}`);
   }
   o.print();
 }

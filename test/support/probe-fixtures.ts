@@ -21,7 +21,7 @@ export const predicted = (client: Client, verdict: ClientVerdict['verdict'] = 'a
   auth: 'token',
   verdict,
   reason: verdict === 'allowed' ? 'paired' : 'scope-upgrade',
-  explanation: '',
+  why: verdict === 'allowed' ? { id: 'paired', args: {} } : { id: 'scope-upgrade', args: { missing: [] } },
   missing: [],
 });
 

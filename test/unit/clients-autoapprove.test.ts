@@ -1,5 +1,6 @@
 /** clients.ts: gateway.nodes.pairing.autoApproveLocal false (8.1+) stops silent FIRST local pairing too, not only upgrades. */
 import { renderFinding } from '../../src/report/render.js';
+import { verdictExplanation } from '../../src/report/wording/clients.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ describe('first local pairing and autoApproveLocal', () => {
   it.each(['2026.8.2', '2026.9.6'])('%s, autoApproveLocal false: the CLI is refused (device pairing required), not paired silently', async (version) => {
     const v = await cli(await unpairedHost(false), version);
     expect(v).toMatchObject({ verdict: 'refused', reason: 'not-paired' });
-    expect(v.explanation).toMatch(/autoApproveLocal is false.*device pairing required/);
+    expect(verdictExplanation(v.why)).toMatch(/autoApproveLocal is false.*device pairing required/);
   });
 
   it.each([undefined, true])('8.2, autoApproveLocal %s: the first local pairing is silent', async (setting) => {

@@ -1,5 +1,6 @@
 /** M01's sentences: this host's own gateway calls refused (src/rules/m01-service-device-missing-write.ts decides). */
 import type { WordingTable } from './types.js';
+import { verdictExplanation } from './clients.js';
 import { officialFix, refusalReason, ruleWording, scopeList, shortId, versionLabel } from './words.js';
 
 export const m01Wording: WordingTable<'service-device-missing-write'> = {
@@ -24,7 +25,7 @@ export const m01Wording: WordingTable<'service-device-missing-write'> = {
             'So the gateway asks itself for a scope upgrade that only a human approval can grant, closes the socket with 1008 "pairing required", and every retry repeats it. ' +
             'It looks like an authentication problem; it is not.' +
             running
-          : `The gateway's internal calls are refused (${[...new Set(refused.map((c) => c.explanation))].join('; ')}).` + running,
+          : `The gateway's internal calls are refused (${[...new Set(refused.map((c) => verdictExplanation(c.why)))].join('; ')}).` + running,
       evidence: [
         ...refused.map((c) => `${c.clientId}/${c.clientMode} \`${c.method}\` asks ${scopeList(c.requests)} -> refused (${c.reason})`),
         host ? `paired scopes: ${scopeList(host.scopes)}; tokens.operator.scopes: ${scopeList(host.tokens.find((t) => t.role === 'operator')?.scopes)}` : 'host device not in the store',

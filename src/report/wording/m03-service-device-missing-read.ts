@@ -1,5 +1,6 @@
 /** M03's sentences: the CLI on this host locked out (src/rules/m03-service-device-missing-read.ts decides). */
 import type { WordingTable } from './types.js';
+import { verdictExplanation } from './clients.js';
 import { officialFix, refusalReason, scopeList, versionLabel } from './words.js';
 
 export const m03Wording: WordingTable<'service-device-missing-read' | 'cli-admin-refused'> = {
@@ -9,7 +10,7 @@ export const m03Wording: WordingTable<'service-device-missing-read' | 'cli-admin
       return {
         title: 'The CLI on this host is not paired and will not be paired by itself: `openclaw` commands fail with "pairing required"',
         impact: 'Every CLI command that connects to the gateway is refused until someone approves this host.',
-        explanation: `${cli.explanation}. The gateway files a pairing request on each attempt and waits for a human approval.`,
+        explanation: `${verdictExplanation(cli.why)}. The gateway files a pairing request on each attempt and waits for a human approval.`,
         evidence: [`cli/cli asks ${scopeList(cli.requests)} -> refused (${cli.reason})`],
         fix: {
           automatic: false,
