@@ -9,7 +9,7 @@ import type { Diagnosis } from '../core/diagnose.js';
 import { CannotRunError, unchanged } from '../core/errors.js';
 import { SCOPE, isKnownScope, unsatisfiedScopes } from '../core/knowledge.js';
 import type { DeviceRecord, Finding, Snapshot } from '../core/model.js';
-import { shortId } from '../report/wording/words.js';
+import { shortId } from '../core/short-id.js';
 
 export interface RotateOptions {
   device?: string;

@@ -2,6 +2,7 @@
 import type { OfficialFix, RequestOnFile } from '../../core/findings.js';
 import type { ReleaseKnowledge } from '../../core/knowledge.js';
 import type { DeviceRecord, LogGroup } from '../../core/model.js';
+import { shortId } from '../../core/short-id.js';
 
 /**
  * Characters a terminal or CI log would act on or a reader cannot see (C0, DEL, C1, line and paragraph
@@ -31,9 +32,7 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-export function shortId(id: string): string {
-  return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
-}
+export { shortId } from '../../core/short-id.js';
 
 export function scopeList(scopes: readonly string[] | null | undefined): string {
   if (!scopes || scopes.length === 0) return '(none)';
