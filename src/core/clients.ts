@@ -191,8 +191,8 @@ function cachedTokenRefusal(snapshot: Snapshot, device: DeviceRecord, requests: 
   // A password or auth "none" passes the shared check whatever token is presented: the device token is never tried.
   if (!snapshot.release.cachedDeviceTokenFirst || (auth !== 'token' && auth !== 'device-token')) return null;
   const { deviceAuth, identity } = snapshot;
-  // The client uses its cache only when the file names its own device id and holds a token string.
-  if (!deviceAuth.deviceId || deviceAuth.deviceId !== identity.deviceId) return null;
+  // The client uses its cache only when the file has its shape, names its own device id and holds a token string.
+  if (deviceAuth.unloadable || !deviceAuth.deviceId || deviceAuth.deviceId !== identity.deviceId) return null;
   const cached = deviceAuth.tokens.find((t) => t.role === 'operator' && t.digest);
   if (!cached) return null;
   const paired = device.tokens.find((t) => t.role === 'operator');

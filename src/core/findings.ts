@@ -229,7 +229,9 @@ export interface FindingArgs {
     /** 1.x: the clients refused once for the cached token, let in on their retry with the shared token. */
     | { kind: 'refused-once'; clients: ClientVerdict[] }
     /** identity/device-auth.json names another device than identity/device.json: no client presents it. */
-    | { kind: 'other-device'; cached: string; identity: string };
+    | { kind: 'other-device'; cached: string; identity: string }
+    /** identity/device-auth.json is not in the shape the client loads ({version: 1, deviceId, tokens}): no client presents it. */
+    | { kind: 'unloadable'; problem: 'version' | 'device-id' | 'tokens' };
   'identity-missing': { path: string; stateDir: string; devices: number; cachedDeviceId?: string; knownHost?: string };
   'identity-unreadable': { file: FileInfo };
   'identity-key-mismatch':

@@ -116,6 +116,11 @@ export interface HostIdentity {
 
 export interface DeviceAuthCache {
   file: FileInfo;
+  /**
+   * Why OpenClaw's client would not load the file at all: it reads it only as {version: 1, deviceId: string,
+   * tokens: object} (read in 1.30, 2.19, 4.29, 7.35) and treats any other shape as no cache.
+   */
+  unloadable?: 'version' | 'device-id' | 'tokens';
   deviceId?: string;
   tokens: TokenInfo[];
 }

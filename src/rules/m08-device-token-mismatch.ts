@@ -18,7 +18,8 @@ export const deviceTokenMismatch: Rule = {
     const { deviceAuth, identity } = snapshot;
     let otherDevice: Stale['otherDevice'];
     const tokens: Stale['tokens'] = [];
-    if (deviceAuth.file.status === 'ok') {
+    const unloadable = deviceAuth.file.status === 'ok' ? deviceAuth.unloadable : undefined;
+    if (deviceAuth.file.status === 'ok' && !unloadable) {
       if (deviceAuth.deviceId && identity.deviceId && deviceAuth.deviceId !== identity.deviceId) {
         otherDevice = { cached: deviceAuth.deviceId, identity: identity.deviceId };
       } else if (host) {
@@ -37,6 +38,8 @@ export const deviceTokenMismatch: Rule = {
       // another device's file is never presented and refuses nothing (measured on 1.30, 2.19 and 7.35:
       // test/e2e/device-auth-other-device.e2e.test.ts). Said, as the leftover of a replaced identity; not a problem.
       if (otherDevice) return [{ id: 'device-token-mismatch', severity: 'info', deviceId, args: { kind: 'other-device', ...otherDevice } }];
+      // The same for a file not in the shape the client loads at all (no version 1, no device id, no tokens object).
+      if (unloadable) return [{ id: 'device-token-mismatch', severity: 'info', deviceId, args: { kind: 'unloadable', problem: unloadable } }];
       // 1.x: the host's own cached token, approved for less than its clients ask, with a shared token configured.
       // Each client's next connect is refused once, then it drops the cached token, signs in with the shared token
       // and is approved silently (measured on 2026.1.30: every such refusal was let in on the retry). Not a loop.

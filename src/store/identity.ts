@@ -65,6 +65,9 @@ export function readDeviceAuth(stateDir: string): DeviceAuthCache {
     return cache;
   }
   registerNestedSecrets(value);
+  if (value.version !== 1) cache.unloadable = 'version';
+  else if (typeof value.deviceId !== 'string') cache.unloadable = 'device-id';
+  else if (!isPlainObject(value.tokens)) cache.unloadable = 'tokens';
   if (typeof value.deviceId === 'string') cache.deviceId = value.deviceId;
   if (isPlainObject(value.tokens)) {
     for (const [role, entry] of Object.entries(value.tokens)) {

@@ -51,6 +51,15 @@ async function doctor(dir: string, release: string): Promise<{ code: number; doc
 const verdicts = (doc: Doc) => doc.clients.map((c) => `${c.client} ${c.verdict} ${c.reason}`);
 const problems = (doc: Doc) => doc.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.id}`);
 
+/** Shapes the client does not load at all ({version: 1, deviceId: string, tokens: object} only). */
+const UNLOADABLE: Array<[string, (cached: Record<string, unknown>) => void, string]> = [
+  ['no deviceId', (c) => delete c.deviceId, 'names no device id'],
+  ['a numeric deviceId', (c) => (c.deviceId = 12345), 'names no device id'],
+  ['no version', (c) => delete c.version, 'has no "version": 1'],
+  ['version 2', (c) => (c.version = 2), 'has no "version": 1'],
+  ['tokens as a list', (c) => (c.tokens = [c.tokens]), 'has no "tokens" object'],
+];
+
 describe("a cached device token for another device changes nothing doctor decides", () => {
   for (const release of RELEASES) {
     for (const shared of [true, false]) {
@@ -71,6 +80,29 @@ describe("a cached device token for another device changes nothing doctor decide
           expect(m08!.evidence.join('\n')).toContain(`is for device ${OTHER.slice(0, 8)}…`);
         });
       }
+    }
+  }
+});
+
+describe('a device-auth.json the client does not load changes nothing doctor decides', () => {
+  for (const release of ['2026.1.30', '2026.2.19', '2026.7.35']) {
+    for (const [shape, edit, says] of UNLOADABLE) {
+      it(`${release}, ${shape}: the same verdicts, problems and exit code as without the file's token, plus one info`, async () => {
+        const plain = await doctor(await state(release, FULL, true), release);
+        const dir = await state(release, FULL, true);
+        const file = path.join(dir, 'identity', 'device-auth.json');
+        const cached = JSON.parse(readFileSync(file, 'utf8'));
+        cached.tokens.operator.token = 'a-token-nobody-presents-0123456789';
+        edit(cached);
+        writeFileSync(file, JSON.stringify(cached));
+        const odd = await doctor(dir, release);
+        expect(verdicts(odd.doc)).toEqual(verdicts(plain.doc));
+        expect(problems(odd.doc)).toEqual(problems(plain.doc));
+        expect(odd.code).toBe(plain.code);
+        const m08 = odd.doc.findings.find((f) => f.id === 'device-token-mismatch');
+        expect(m08).toMatchObject({ severity: 'info' });
+        expect(m08!.evidence.join('\n')).toContain(says);
+      });
     }
   }
 });

@@ -49,6 +49,18 @@ export const m08Wording: WordingTable<'device-token-mismatch'> = {
         },
       };
     }
+    if (a.kind === 'unloadable') {
+      const problem = { version: 'has no "version": 1', 'device-id': 'names no device id', tokens: 'has no "tokens" object' }[a.problem];
+      return {
+        title: "identity/device-auth.json is not in the shape this host's clients read; they ignore it",
+        impact: 'None: no connect presents a cached token from it, so it refuses nothing.',
+        explanation:
+          'OpenClaw\'s clients load identity/device-auth.json only as {"version": 1, "deviceId": <their own device id>, "tokens": {...}} and treat anything else as no cache. ' +
+          `This one ${problem}, so every connect signs in with the shared token or pairs afresh, and the next connect that is handed a device token writes the file anew.`,
+        evidence: [`identity/device-auth.json ${problem}`],
+        fix: { automatic: false, steps: ['Nothing to repair.'] },
+      };
+    }
     if (a.kind === 'other-device') {
       return {
         title: "identity/device-auth.json holds a token cached for another device; this host's clients ignore it",
