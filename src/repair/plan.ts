@@ -61,6 +61,8 @@ export type NothingToDo =
       unsatisfied?: { scopes: string[]; requestId: string };
       /** A repair request on file (already satisfied, unless `unsatisfied`). */
       satisfiedRequest: boolean;
+      /** 1.x: the host's clients are refused once for the cached device token and let in on the retry (M08's warning). */
+      refusedOnce: boolean;
     };
 
 export interface RotatePlan {
@@ -260,5 +262,6 @@ function nothingReason(snapshot: Snapshot, diagnosis: Diagnosis, device: DeviceR
   const unsatisfied = open.length
     ? { scopes: union(...open.map((r) => unsatisfiedScopes(snapshot.release.scopeRule, baseline, r.scopes ?? []))), requestId: open[0]!.requestId }
     : undefined;
-  return { kind: 'in-order', ...target, scopes: device.scopes, hostInfo, unsatisfied, satisfiedRequest: requests.length > 0 };
+  const refusedOnce = isHost && diagnosis.clients.some((c) => c.healsOnRetry);
+  return { kind: 'in-order', ...target, scopes: device.scopes, hostInfo, unsatisfied, satisfiedRequest: requests.length > 0, refusedOnce };
 }

@@ -122,8 +122,9 @@ export async function rotate(given: RotateRun, output: Output): Promise<number> 
   const report: RotateReport = { snapshot, diagnosis: first.diagnosis, plan, locationArgs: run.commandArgs, note: demo ? 'demo copy' : undefined };
   const shown = { restart: run.restart, timeoutSec: run.timeoutSec };
   if (plan.nothing) {
-    // Nothing to change: the exit code says whether doctor would still find an error, and the report names it.
-    const remaining = remainingErrors(first.diagnosis);
+    // Nothing to change: the exit code says whether doctor would still find an error, and the report names each,
+    // release-unverified too: "nothing to do" on a release nobody measured is a prediction, not a check mark.
+    const remaining = first.diagnosis.findings.filter((f) => f.severity === 'error');
     const exitCode = remaining.length > 0 ? EXIT.problems : EXIT.healthy;
     renderNothingToDo(output, report, exitCode, staleLockNote(stateDir), shown, remaining);
     return exitCode;

@@ -32,6 +32,12 @@ export function renderPlanHeader(o: Output, snapshot: Snapshot, command: string,
   o.print(`  ${c.dim('state  ')}  ${printable(snapshot.location.stateDir)}`);
 }
 
+/** The token line of a plan that keeps the value: the client's cached copy stays as valid as it is now. */
+function tokenKept(diagnosis: Diagnosis, deviceId: string): string {
+  const stale = diagnosis.findings.some((f) => f.id === 'device-token-mismatch' && f.args.kind === 'stale' && (f.deviceId ?? deviceId) === deviceId);
+  return stale ? "kept (the client's cached copy is already stale: device-token-mismatch, which this grant does not fix)" : "kept (the client's stored copy stays valid)";
+}
+
 /** Broken state files a plan names and leaves alone. */
 const LEFT_ALONE: ReadonlySet<string> = new Set(['store-unreadable', 'config-unreadable', 'device-auth-unreadable']);
 
@@ -56,7 +62,11 @@ function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: R
   // State files the plan leaves alone because they cannot be used as they are (pending.json, device-auth.json, the config): name them.
   const broken = diagnosis.findings.filter((f) => LEFT_ALONE.has(f.id) && !fixes.includes(f));
   for (const f of broken) o.print(`${c.yellow('!')} ${title(f)} ${c.dim(`[${f.id}; not changed]`)}`);
-  if (fixes.length || broken.length) o.print();
+  // Errors this grant does not clear (a stale cached token, another device, an unmeasured release): named, so the
+  // plan is not read as the whole repair.
+  const unfixed = diagnosis.findings.filter((f) => f.severity === 'error' && !fixes.includes(f) && !broken.includes(f));
+  for (const f of unfixed) o.print(`${c.yellow('!')} ${title(f)} ${c.dim(`[${f.id}; not fixed by this plan]`)}`);
+  if (fixes.length || broken.length || unfixed.length) o.print();
   o.print(c.bold('Plan:') + (plan.store === 'sqlite' ? c.dim(` one transaction in ${SQLITE_DB_FILE}`) : ''));
   for (const file of plan.files) {
     o.print(`  ${file}`);
@@ -65,7 +75,7 @@ function renderPlan(o: Output, snapshot: Snapshot, diagnosis: Diagnosis, plan: R
     }
     if (file.endsWith('paired.json') || file === SQLITE_PAIRED) {
       if (plan.addRole) o.print(`    ${'roles'.padEnd(24)} ${c.green(`+ ${plan.addRole}`)}`);
-      o.print(`    ${'token value'.padEnd(24)} ${plan.newToken ? c.yellow('NEW value (the client must be given it or re-pair)') : "kept (the client's stored copy stays valid)"}`);
+      o.print(`    ${'token value'.padEnd(24)} ${plan.newToken ? c.yellow('NEW value (the client must be given it or re-pair)') : tokenKept(diagnosis, t.deviceId)}`);
     }
     if (file.endsWith('pending.json') || file === SQLITE_PENDING) {
       for (const r of plan.removePending) o.print(`    remove repair request ${printable(r.requestId)} ${c.dim(printable(`(${r.clientId ?? '?'} asked ${scopeList(r.scopes)}; satisfied now)`))}`);
@@ -155,8 +165,11 @@ export function nothingText(nothing: NothingToDo, locationArgs: readonly string[
     return `${who} needs ${nothing.heldBack.join(' and ')}, which it never had: that is a new grant, so openclaw-fix adds it only when you name it (--scope operator.admin) and confirm.`;
   }
   const holds = nothing.scopes && nothing.scopes.length ? `holding ${scopeList(nothing.scopes)}` : 'holding no scope';
+  const refused = nothing.refusedOnce
+    ? "no client of this host is refused for a missing scope (each one's next connect is refused once for its cached device token and let in on the retry: doctor's device-token-mismatch warning)"
+    : `no client of this host is refused${remaining ? ' for a missing scope' : ''}`;
   const base = nothing.isHost
-    ? `no client of this host is refused${remaining ? ' for a missing scope' : ''}, and the scope lists of ${who} agree (${holds}).`
+    ? `${refused}, and the scope lists of ${who} agree (${holds}).`
     : `${who} has no refused repair request and its scope lists agree (${holds}); name the scopes it should get with --scope.`;
   const info = nothing.hostInfo ? ` ${renderFinding(nothing.hostInfo, locationArgs).explanation}` : '';
   const open = nothing.unsatisfied;
