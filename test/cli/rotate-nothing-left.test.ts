@@ -93,7 +93,8 @@ describe('rotate with nothing to grant while an error remains', () => {
     const dir = await state(['operator.read']);
     const r = await runMain(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart', '--no-color']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('✓ Nothing to do: no client of this host is refused, and');
+    // It says the next connects are refused once (doctor's M08 warning), not that no client is refused.
+    expect(r.stdout).toContain('✓ Nothing to do: no client of this host is refused for a missing scope (each one\'s next connect is refused once');
     expect(r.stdout).not.toContain('remains');
     const json = parseJson<RotateDoc>((await runMain(['rotate', '--state-dir', dir, ...V, '--yes', '--no-restart', '--json'])).stdout);
     expect(json.result.remaining).toEqual([]);
