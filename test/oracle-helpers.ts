@@ -172,3 +172,19 @@ export async function predictCell(doc: OracleDoc, cell: OracleCell): Promise<Cli
   return predictClient(snapshot, spec);
 }
 
+/**
+ * The sweep's layout on `release` (JSON store): this host paired with `scopes`, its operator token the same, that token
+ * cached in identity/device-auth.json, a shared gateway token configured. Removed by removeOracleStates().
+ */
+export async function hostState(release: string, scopes: string[]): Promise<string> {
+  const doc = { format: 1, release, measuredAt: '', store: 'json', states: [{ name: 's' }], cells: [] } as unknown as OracleDoc;
+  const before = { scopes, approvedScopes: null, tokenScopes: scopes };
+  return stateFor(doc, { state: 's', client: 'cli-read', allowed: true, auditReason: null, autoApprovedLogged: false, clientSaid: '', before, after: before, pendingAfter: [], log: [] });
+}
+
+/** A JSON file of a state, changed by hand the way a user would. */
+export function editJson(file: string, edit: (value: any) => void): void {
+  const value = JSON.parse(readFileSync(file, 'utf8'));
+  edit(value);
+  writeFileSync(file, JSON.stringify(value));
+}

@@ -4,10 +4,9 @@
  * test/e2e/device-auth-other-device.e2e.test.ts). It must change no verdict and no exit code; doctor says what it
  * is as an info. It was a warning (with a shared token) or an error (without) beside clients doctor said were let in.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeOracleStates, stateFor, type OracleDoc } from '../oracle-helpers.js';
+import { editJson, hostState, removeOracleStates } from '../oracle-helpers.js';
 import { runMain } from '../in-process.js';
 import { parseJson } from '../helpers.js';
 
@@ -23,24 +22,21 @@ const RELEASES = ['2026.1.30', '2026.2.19', '2026.4.29', '2026.7.35'];
 const OTHER = 'ab'.repeat(32);
 
 async function state(release: string, scopes: string[], shared: boolean): Promise<string> {
-  const doc = { format: 1, release, measuredAt: '', store: 'json', states: [{ name: 's' }], cells: [] } as unknown as OracleDoc;
-  const before = { scopes, approvedScopes: null, tokenScopes: scopes };
-  const dir = await stateFor(doc, { state: 's', client: 'cli-read', allowed: true, auditReason: null, autoApprovedLogged: false, clientSaid: '', before, after: before, pendingAfter: [], log: [] });
+  const dir = await hostState(release, scopes);
   if (!shared) {
-    const config = JSON.parse(readFileSync(path.join(dir, 'openclaw.json'), 'utf8'));
-    config.gateway.auth = {};
-    writeFileSync(path.join(dir, 'openclaw.json'), JSON.stringify(config));
+    editJson(path.join(dir, 'openclaw.json'), (config) => {
+      config.gateway.auth = {};
+    });
   }
   return dir;
 }
 
 /** The same file, cached for another device (its token no longer the record's either). */
 function strayDeviceAuth(dir: string): void {
-  const file = path.join(dir, 'identity', 'device-auth.json');
-  const cached = JSON.parse(readFileSync(file, 'utf8'));
-  cached.deviceId = OTHER;
-  cached.tokens.operator.token = 'another-hosts-device-token-0123456789';
-  writeFileSync(file, JSON.stringify(cached));
+  editJson(path.join(dir, 'identity', 'device-auth.json'), (cached) => {
+    cached.deviceId = OTHER;
+    cached.tokens.operator.token = 'another-hosts-device-token-0123456789';
+  });
 }
 
 async function doctor(dir: string, release: string): Promise<{ code: number; doc: Doc }> {
@@ -90,11 +86,10 @@ describe('a device-auth.json the client does not load changes nothing doctor dec
       it(`${release}, ${shape}: the same verdicts, problems and exit code as without the file's token, plus one info`, async () => {
         const plain = await doctor(await state(release, FULL, true), release);
         const dir = await state(release, FULL, true);
-        const file = path.join(dir, 'identity', 'device-auth.json');
-        const cached = JSON.parse(readFileSync(file, 'utf8'));
-        cached.tokens.operator.token = 'a-token-nobody-presents-0123456789';
-        edit(cached);
-        writeFileSync(file, JSON.stringify(cached));
+        editJson(path.join(dir, 'identity', 'device-auth.json'), (cached) => {
+          cached.tokens.operator.token = 'a-token-nobody-presents-0123456789';
+          edit(cached);
+        });
         const odd = await doctor(dir, release);
         expect(verdicts(odd.doc)).toEqual(verdicts(plain.doc));
         expect(problems(odd.doc)).toEqual(problems(plain.doc));

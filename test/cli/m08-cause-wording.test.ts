@@ -3,10 +3,9 @@
  * that is not the paired record's live token (revoked there, gone from it, another value). Only the first is
  * "approved for less"; each is named as it is, and with the shared token each says the connect is refused once.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeOracleStates, stateFor, type OracleDoc } from '../oracle-helpers.js';
+import { editJson, hostState, removeOracleStates } from '../oracle-helpers.js';
 import { runMain } from '../in-process.js';
 import { parseJson } from '../helpers.js';
 import { renderFinding } from '../../src/report/render.js';
@@ -17,17 +16,8 @@ afterAll(removeOracleStates);
 const BUNDLE = ['operator.admin', 'operator.approvals', 'operator.pairing'];
 const NARROW = /approved for less than/;
 
-async function state(scopes: string[]): Promise<string> {
-  const doc = { format: 1, release: '2026.1.30', measuredAt: '', store: 'json', states: [{ name: 's' }], cells: [] } as unknown as OracleDoc;
-  const before = { scopes, approvedScopes: null, tokenScopes: scopes };
-  return stateFor(doc, { state: 's', client: 'cli-read', allowed: true, auditReason: null, autoApprovedLogged: false, clientSaid: '', before, after: before, pendingAfter: [], log: [] });
-}
-
-function editJson(file: string, edit: (value: any) => void): void {
-  const value = JSON.parse(readFileSync(file, 'utf8'));
-  edit(value);
-  writeFileSync(file, JSON.stringify(value));
-}
+/** The 1.30 host paired with `scopes` (its token the same, cached in identity/device-auth.json). */
+const state = (scopes: string[]) => hostState('2026.1.30', scopes);
 
 /** The host's paired operator token changed by hand: the cached copy is then no longer the record's live token. */
 type Rec = { tokens?: { operator: Record<string, unknown> } };

@@ -4,10 +4,10 @@
  * token the client then drops it and its next connect is let in: a warning that one attempt fails, not the seed
  * loop, and nothing to rotate. Without a shared token nothing falls back: the same state is the loop (error).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeOracleStates, stateFor, type OracleDoc } from '../oracle-helpers.js';
+import { editJson, hostState, removeOracleStates } from '../oracle-helpers.js';
 import { runMain } from '../in-process.js';
 import { parseJson } from '../helpers.js';
 
@@ -19,19 +19,8 @@ interface Doc {
   clients: Array<{ client: string; verdict: string; reason: string; healsOnRetry: boolean }>;
 }
 
-/** The sweep's layout on 1.30: host paired with `scopes` (token the same), its token cached in identity/device-auth.json. */
-async function state(scopes: string[]): Promise<string> {
-  const doc = { format: 1, release: '2026.1.30', measuredAt: '', store: 'json', states: [{ name: 's' }], cells: [] } as unknown as OracleDoc;
-  const before = { scopes, approvedScopes: null, tokenScopes: scopes };
-  return stateFor(doc, { state: 's', client: 'cli-read', allowed: true, auditReason: null, autoApprovedLogged: false, clientSaid: '', before, after: before, pendingAfter: [], log: [] });
-}
-
-/** A JSON file of the state, changed by hand the way a user would. */
-function editJson(file: string, edit: (value: any) => void): void {
-  const value = JSON.parse(readFileSync(file, 'utf8'));
-  edit(value);
-  writeFileSync(file, JSON.stringify(value));
-}
+/** The 1.30 host paired with `scopes` (its token the same, cached in identity/device-auth.json). */
+const state = (scopes: string[]) => hostState('2026.1.30', scopes);
 
 function setAuth(dir: string, auth: Record<string, string>): void {
   editJson(path.join(dir, 'openclaw.json'), (config) => {

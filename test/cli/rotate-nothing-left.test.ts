@@ -4,10 +4,10 @@
  * and exit 1: a user reads the check mark as healthy. It must say rotate has nothing to grant, name what remains
  * with its fix and the command to see it, with no check mark; the same in --json, --dry-run and check --fix.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeOracleStates, stateFor, type OracleDoc } from '../oracle-helpers.js';
+import { editJson, hostState, removeOracleStates } from '../oracle-helpers.js';
 import { runMain } from '../in-process.js';
 import { copyFixture, parseJson } from '../helpers.js';
 import { fakeServices } from '../fakes/index.js';
@@ -16,18 +16,8 @@ afterAll(removeOracleStates);
 
 const V = ['--openclaw-version', '2026.1.30'];
 
-/** The 1.30 host paired with `scopes` (its token the same), its token cached in identity/device-auth.json. */
-async function state(scopes: string[]): Promise<string> {
-  const doc = { format: 1, release: '2026.1.30', measuredAt: '', store: 'json', states: [{ name: 's' }], cells: [] } as unknown as OracleDoc;
-  const before = { scopes, approvedScopes: null, tokenScopes: scopes };
-  return stateFor(doc, { state: 's', client: 'cli-read', allowed: true, auditReason: null, autoApprovedLogged: false, clientSaid: '', before, after: before, pendingAfter: [], log: [] });
-}
-
-function editJson(file: string, edit: (value: any) => void): void {
-  const value = JSON.parse(readFileSync(file, 'utf8'));
-  edit(value);
-  writeFileSync(file, JSON.stringify(value));
-}
+/** The 1.30 host paired with `scopes` (its token the same, cached in identity/device-auth.json). */
+const state = (scopes: string[]) => hostState('2026.1.30', scopes);
 
 /** M08 as an error: no shared token to fall back on, and the record no longer holds the token the host cached. */
 async function staleCachedToken(): Promise<string> {
