@@ -12,16 +12,13 @@ import {
   connectAllowed,
   envList,
   findingsText,
-  freePort,
   hostDeviceId,
   internalCall,
-  makeTempHome,
   releaseEnv,
-  removeTempHome,
   runFix,
   runOpenclaw,
-  startGateway,
   stopAllGateways,
+  withGateway,
   writePairedScopes,
 } from "./harness.js";
 
@@ -40,45 +37,44 @@ describe.skipIf(!E2E)("a cached device token for another device id", () => {
   it.each(RELEASES)(
     "%s: is never presented, refuses nothing, and doctor does not call it an error",
     async (version) => {
-      const { home } = makeTempHome(`ocf-e2e-auth-${version}-`);
-      const gw = await startGateway(version, { home, port: await freePort(), maxLifetimeMs: 5 * 60_000 });
-      try {
-        const first = await runOpenclaw(version, ["devices", "list", "--json"], releaseEnv(gw.home));
-        expect(first.code, first.stderr).toBe(0);
-        const host = hostDeviceId(gw.stateDir)!;
-        expect(host).toMatch(/^[0-9a-f]{64}$/);
-        // 2.22+ CLIs with the shared token do not pair the host: the record a 2.19 install left behind.
-        if (!version.startsWith("2026.1.") && !version.startsWith("2026.2.19")) writePairedScopes(gw.stateDir, host, SEED_SCOPES);
-        const authFile = path.join(gw.stateDir, "identity", "device-auth.json");
-        const stray = { version: 1, deviceId: OTHER, tokens: { operator: { token: "x".repeat(43), role: "operator", scopes: SEED_SCOPES, updatedAtMs: Date.now() } } };
-        fs.writeFileSync(authFile, `${JSON.stringify(stray, null, 2)}\n`, { mode: 0o600 });
+      await withGateway(
+        version,
+        async (gw) => {
+          const first = await runOpenclaw(version, ["devices", "list", "--json"], releaseEnv(gw.home));
+          expect(first.code, first.stderr).toBe(0);
+          const host = hostDeviceId(gw.stateDir)!;
+          expect(host).toMatch(/^[0-9a-f]{64}$/);
+          // 2.22+ CLIs with the shared token do not pair the host: the record a 2.19 install left behind.
+          if (!version.startsWith("2026.1.") && !version.startsWith("2026.2.19")) writePairedScopes(gw.stateDir, host, SEED_SCOPES);
+          const authFile = path.join(gw.stateDir, "identity", "device-auth.json");
+          const stray = { version: 1, deviceId: OTHER, tokens: { operator: { token: "x".repeat(43), role: "operator", scopes: SEED_SCOPES, updatedAtMs: Date.now() } } };
+          fs.writeFileSync(authFile, `${JSON.stringify(stray, null, 2)}\n`, { mode: 0o600 });
 
-        const doctor = await runFix(version, gw.home, ["doctor", "--json", "--no-logs"]);
-        const doc = doctor.json as Doc;
-        expect(doc, doctor.stdout + doctor.stderr).toBeDefined();
-        const m08 = ((doc.findings ?? []) as Doc[]).find((f) => f.id === "device-token-mismatch");
-        const verdicts = Object.fromEntries(((doc.clients ?? []) as Doc[]).map((c) => [c.client, c.verdict as string]));
+          const doctor = await runFix(version, gw.home, ["doctor", "--json", "--no-logs"]);
+          const doc = doctor.json as Doc;
+          expect(doc, doctor.stdout + doctor.stderr).toBeDefined();
+          const m08 = ((doc.findings ?? []) as Doc[]).find((f) => f.id === "device-token-mismatch");
+          const verdicts = Object.fromEntries(((doc.clients ?? []) as Doc[]).map((c) => [c.client, c.verdict as string]));
 
-        // What the gateway does: the CLI's own command and the gateway's internal read call.
-        const cli = await runOpenclaw(version, ["devices", "list", "--json"], releaseEnv(gw.home));
-        const health = await internalCall(version, gw.stateDir, "health", {});
-        const healthAllowed = connectAllowed(health);
-        const cached = JSON.parse(fs.readFileSync(authFile, "utf8")) as { deviceId: string };
-        console.log(`DEVICE-AUTH ${JSON.stringify({ version, cliExit: cli.code, health: healthAllowed, predictedHealth: verdicts["internal-read"], m08: m08?.severity ?? null, cachedAfter: cached.deviceId === host ? "host" : cached.deviceId === OTHER ? "other" : "?" })}`);
+          // What the gateway does: the CLI's own command and the gateway's internal read call.
+          const cli = await runOpenclaw(version, ["devices", "list", "--json"], releaseEnv(gw.home));
+          const health = await internalCall(version, gw.stateDir, "health", {});
+          const healthAllowed = connectAllowed(health);
+          const cached = JSON.parse(fs.readFileSync(authFile, "utf8")) as { deviceId: string };
+          console.log(`DEVICE-AUTH ${JSON.stringify({ version, cliExit: cli.code, health: healthAllowed, predictedHealth: verdicts["internal-read"], m08: m08?.severity ?? null, cachedAfter: cached.deviceId === host ? "host" : cached.deviceId === OTHER ? "other" : "?" })}`);
 
-        expect(cli.code, cli.stderr).toBe(0);
-        expect(verdicts["internal-read"], findingsText(doc)).toBe(healthAllowed ? "allowed" : "refused");
-        // The stray file refused nothing: it is not an error (nor a warning) beside clients doctor says are let in.
-        expect(m08?.severity ?? "info", findingsText(doc)).toBe("info");
-        if (healthAllowed) expect(doctor.code, findingsText(doc)).toBe(0);
-        // docs/openclaw.md: the next connect handed a device token overwrites it (1.x, 2.19); 7.35's CLI, signing in
-        // with the shared token, is handed none and leaves it.
-        const expected: Record<string, string> = { "2026.1.30": "host", "2026.2.19": "host", "2026.7.35": "other" };
-        if (expected[version]) expect(cached.deviceId === host ? "host" : cached.deviceId === OTHER ? "other" : "?").toBe(expected[version]);
-      } finally {
-        await gw.stop();
-        removeTempHome(home);
-      }
+          expect(cli.code, cli.stderr).toBe(0);
+          expect(verdicts["internal-read"], findingsText(doc)).toBe(healthAllowed ? "allowed" : "refused");
+          // The stray file refused nothing: it is not an error (nor a warning) beside clients doctor says are let in.
+          expect(m08?.severity ?? "info", findingsText(doc)).toBe("info");
+          if (healthAllowed) expect(doctor.code, findingsText(doc)).toBe(0);
+          // docs/openclaw.md: the next connect handed a device token overwrites it (1.x, 2.19); 7.35's CLI, signing in
+          // with the shared token, is handed none and leaves it.
+          const expected: Record<string, string> = { "2026.1.30": "host", "2026.2.19": "host", "2026.7.35": "other" };
+          if (expected[version]) expect(cached.deviceId === host ? "host" : cached.deviceId === OTHER ? "other" : "?").toBe(expected[version]);
+        },
+        { homePrefix: `ocf-e2e-auth-${version}-` },
+      );
     },
     300_000,
   );

@@ -479,6 +479,30 @@ function sleep(ms: number): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+/**
+ * One gateway of `version` in a fresh temp HOME for `body`: always stopped and the HOME removed; a failure carries
+ * the gateway's last 60 log lines.
+ */
+export async function withGateway<T>(
+  version: string,
+  body: (gw: GatewayHandle) => Promise<T>,
+  opts: { homePrefix?: string; maxLifetimeMs?: number; readyTimeoutMs?: number } = {},
+): Promise<T> {
+  const { home } = makeTempHome(opts.homePrefix ?? `ocf-e2e-${version}-`);
+  const port = await freePort();
+  const gw = await startGateway(version, { home, port, maxLifetimeMs: opts.maxLifetimeMs ?? 5 * 60_000, ...(opts.readyTimeoutMs ? { readyTimeoutMs: opts.readyTimeoutMs } : {}) });
+  try {
+    return await body(gw);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    e.message += `\n--- openclaw@${version} gateway log tail (port ${port}) ---\n${gw.logTail(60)}`;
+    throw e;
+  } finally {
+    await gw.stop();
+    removeTempHome(home);
+  }
+}
+
 export interface InternalCallResult {
   ok: boolean;
   error?: string;

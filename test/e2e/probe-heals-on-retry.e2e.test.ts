@@ -11,16 +11,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   envList,
   fileDigest,
-  freePort,
-  makeTempHome,
   readPaired,
   releaseEnv,
-  removeTempHome,
   runFix,
   runOpenclaw,
   hostDeviceId,
-  startGateway,
   stopAllGateways,
+  withGateway,
   writePairedScopes,
   type GatewayHandle,
 } from "./harness.js";
@@ -43,24 +40,19 @@ function cacheRecordToken(stateDir: string, host: string): void {
 }
 
 async function withHealingState(version: string, body: (gw: GatewayHandle, host: string) => Promise<void>): Promise<void> {
-  const { home } = makeTempHome(`ocf-heals-${version}-`);
-  const port = await freePort();
-  const gw = await startGateway(version, { home, port, maxLifetimeMs: 8 * 60_000, readyTimeoutMs: 200_000 });
-  try {
-    const first = await runOpenclaw(version, ["devices", "list", "--json"], releaseEnv(gw.home));
-    expect(first.code, first.stderr).toBe(0);
-    const host = hostDeviceId(gw.stateDir)!;
-    writePairedScopes(gw.stateDir, host, ["operator.read"], ["operator.read"], { clearPending: true });
-    cacheRecordToken(gw.stateDir, host);
-    await body(gw, host);
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    e.message += `\n--- openclaw@${version} gateway log tail (port ${port}) ---\n${gw.logTail(60)}`;
-    throw e;
-  } finally {
-    await gw.stop();
-    removeTempHome(home);
-  }
+  const opts = { homePrefix: `ocf-heals-${version}-`, maxLifetimeMs: 8 * 60_000, readyTimeoutMs: 200_000 };
+  await withGateway(
+    version,
+    async (gw) => {
+      const first = await runOpenclaw(version, ["devices", "list", "--json"], releaseEnv(gw.home));
+      expect(first.code, first.stderr).toBe(0);
+      const host = hostDeviceId(gw.stateDir)!;
+      writePairedScopes(gw.stateDir, host, ["operator.read"], ["operator.read"], { clearPending: true });
+      cacheRecordToken(gw.stateDir, host);
+      await body(gw, host);
+    },
+    opts,
+  );
 }
 
 const probeClient = (doc: Doc, client: string): Doc => (doc.probe.clients as Doc[]).find((c) => c.client === client)!;

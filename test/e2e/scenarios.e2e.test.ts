@@ -16,18 +16,15 @@ import {
   envList,
   fileDigest,
   findingsText,
-  freePort,
   hostDeviceId,
   internalCall,
-  makeTempHome,
   readPaired,
   releaseEnv,
-  removeTempHome,
   runFix,
   runOpenclaw,
   sendParams,
-  startGateway,
   stopAllGateways,
+  withGateway as withOneGateway,
   writePairedScopes,
   type GatewayHandle,
 } from "./harness.js";
@@ -50,19 +47,14 @@ afterAll(async () => {
 /** One gateway in a fresh temp home for the body; always stopped; a failure carries the gateway's log tail. */
 async function withGateway(scenario: string, version: string, body: (gw: GatewayHandle) => Promise<void>): Promise<void> {
   const t0 = Date.now();
-  const { home } = makeTempHome(`ocf-e2e-${version}-`);
-  const port = await freePort();
-  const gw = await startGateway(version, { home, port, maxLifetimeMs: 5 * 60_000 });
+  let readyMs: number | undefined;
   try {
-    await body(gw);
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    e.message += `\n--- openclaw@${version} gateway log tail (port ${port}) ---\n${gw.logTail(60)}`;
-    throw e;
+    await withOneGateway(version, (gw) => {
+      readyMs = gw.readyMs;
+      return body(gw);
+    });
   } finally {
-    await gw.stop();
-    removeTempHome(home);
-    timings.push({ scenario, version, ms: Date.now() - t0, readyMs: gw.readyMs });
+    if (readyMs !== undefined) timings.push({ scenario, version, ms: Date.now() - t0, readyMs });
   }
 }
 
