@@ -24,6 +24,7 @@ import {
   sendParams,
   startGateway,
   stopAllGateways,
+  withGateway as withReleaseGateway,
   type GatewayHandle,
 } from "./harness.js";
 import fs from "node:fs";
@@ -42,20 +43,8 @@ afterAll(async () => {
   for (const t of timings) console.log(`E2E-PROBE-TIMING ${JSON.stringify(t)}`);
 });
 
-async function withGateway(version: string, body: (gw: GatewayHandle) => Promise<void>): Promise<void> {
-  const { home } = makeTempHome(`ocf-probe-${version}-`);
-  const port = await freePort();
-  const gw = await startGateway(version, { home, port, maxLifetimeMs: 8 * 60_000, readyTimeoutMs: 200_000 });
-  try {
-    await body(gw);
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    e.message += `\n--- openclaw@${version} gateway log tail (port ${port}) ---\n${gw.logTail(60)}`;
-    throw e;
-  } finally {
-    await gw.stop();
-    removeTempHome(home);
-  }
+function withGateway(version: string, body: (gw: GatewayHandle) => Promise<void>): Promise<void> {
+  return withReleaseGateway(version, body, { homePrefix: `ocf-probe-${version}-`, maxLifetimeMs: 8 * 60_000, readyTimeoutMs: 200_000 });
 }
 
 type Doc = Record<string, any>;
