@@ -64,10 +64,12 @@ export async function run(opts: LogsOptions, output: Output): Promise<number> {
 
   const evidence = await collectLogEvidence(collect);
   const failing = evidence.groups.some((g) => FAILURE_KINDS.has(g.kind));
-  const exitCode = failing ? EXIT.problems : EXIT.healthy;
+  // Could not run: every source failed to read. A log place named and not read (`refused`) is no source.
+  const nothingRead = evidence.files.length > 0 && evidence.problems.length - refused.length === evidence.files.length && evidence.stats.bytes === 0;
+  const exitCode = nothingRead ? EXIT.cannotRun : failing ? EXIT.problems : EXIT.healthy;
   if (output.json) output.printJson(logsJson(exitCode, evidence, hostId, nowMs));
   else renderLogs(output, evidence, hostId, nowMs, Boolean(opts.verbose), opts.since);
-  return evidence.files.length > 0 && evidence.problems.length === evidence.files.length && evidence.stats.bytes === 0 ? EXIT.cannotRun : exitCode;
+  return exitCode;
 }
 
 async function runFollow(opts: LogsOptions, output: Output, collect: Parameters<typeof collectLogEvidence>[0], hostId: string | undefined): Promise<number> {

@@ -87,12 +87,16 @@ function statOf(file: string, follow: boolean): Stats | undefined {
 /**
  * /tmp is everyone's: any local user can make /tmp/openclaw before the gateway does and fill it with lines that
  * name any device. The gateway logs only as its own user, into a directory only it may write (see fileLogDirs), so
- * a place owned by anyone else, or open to others' writes, holds nothing it wrote: it is named, not read.
+ * a place (directory or file) owned by anyone else, or open to others' writes, may hold lines it did not write: it
+ * is named, not read.
  */
-function notTheGateways(s: Stats, uid: number | undefined, what: 'file' | 'directory'): string | undefined {
+function notTheGateways(s: Stats, uid: number | undefined): string | undefined {
   if (uid === undefined) return undefined;
   if (s.uid !== uid) return `it belongs to ${ownerText(s.uid)}, not to the gateway's user ${ownerText(uid)}`;
-  if (what === 'directory' && (s.mode & 0o022) !== 0) return `users other than ${ownerText(uid)} may write it (mode ${(s.mode & 0o7777).toString(8)})`;
+  // A directory: OpenClaw's own rule (no group or other write). A file: anyone may write it (a group-writable file
+  // under a umask of 002 is the user's own group's, and sits in a directory already judged).
+  const open = s.isDirectory() ? 0o022 : 0o002;
+  if ((s.mode & open) !== 0) return `users other than ${ownerText(uid)} may write it (mode ${(s.mode & 0o7777).toString(8)})`;
   return undefined;
 }
 
@@ -114,7 +118,7 @@ export function findLogFiles(options: FindOptions): LogSource[] {
   const consider = (file: string) => {
     const s = statOf(file, true);
     if (!s?.isFile() || s.mtimeMs < options.sinceMs) return;
-    const why = notTheGateways(s, uid, 'file');
+    const why = notTheGateways(s, uid);
     if (why) refuse(file, why);
     else found.set(file, s.mtimeMs);
   };
@@ -129,7 +133,7 @@ export function findLogFiles(options: FindOptions): LogSource[] {
     const s = statOf(dir, false);
     if (s?.isSymbolicLink()) refuse(dir, 'it is a symbolic link');
     if (!s?.isDirectory()) continue;
-    const why = notTheGateways(s, uid, 'directory');
+    const why = notTheGateways(s, uid);
     if (why) {
       refuse(dir, why);
       continue;

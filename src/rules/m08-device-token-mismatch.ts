@@ -20,7 +20,7 @@ export const deviceTokenMismatch: Rule = {
     const tokens: Stale['tokens'] = [];
     const unloadable = deviceAuth.file.status === 'ok' ? deviceAuth.unloadable : undefined;
     if (deviceAuth.file.status === 'ok' && !unloadable) {
-      if (deviceAuth.deviceId && identity.deviceId && deviceAuth.deviceId !== identity.deviceId) {
+      if (deviceAuth.deviceId !== undefined && identity.deviceId && deviceAuth.deviceId !== identity.deviceId) {
         otherDevice = { cached: deviceAuth.deviceId, identity: identity.deviceId };
       } else if (host) {
         for (const cached of deviceAuth.tokens) {

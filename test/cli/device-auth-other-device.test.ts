@@ -101,3 +101,12 @@ describe('a device-auth.json the client does not load changes nothing doctor dec
     }
   }
 });
+
+it('a device-auth.json naming the empty device id is another device\'s: the same info', async () => {
+  const dir = await state('2026.2.19', FULL, true);
+  editJson(path.join(dir, 'identity', 'device-auth.json'), (cached) => {
+    cached.deviceId = '';
+  });
+  const m08 = (await doctor(dir, '2026.2.19')).doc.findings.find((f) => f.id === 'device-token-mismatch');
+  expect(m08).toMatchObject({ severity: 'info' });
+});

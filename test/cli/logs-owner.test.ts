@@ -4,7 +4,7 @@
  * it, else in <tmp>/openclaw-<its uid>. doctor and logs, often run as root, read a log place only on those terms,
  * and name the one they skip; as root they look in the gateway user's openclaw-<uid>, not root's.
  */
-import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyFixture, IS_ROOT, parseJson, tempDir } from '../helpers.js';
@@ -92,4 +92,37 @@ describe('gateway log places someone else made are named, not read', () => {
     const doc = parseJson<ErrorDoc>((await logs(state, root)).stdout);
     expect(doc.error.message).toContain(`${file}: not read: it belongs to`);
   });
+
+  it('a world-writable log file in the gateway user\'s directory: named, not read', async () => {
+    const { dir: state } = copyFixture('2.19-seed-loop');
+    const root = tempDir();
+    const { file } = logDir(root, 'openclaw');
+    chmodSync(file, 0o666);
+    const doc = parseJson<ErrorDoc>((await logs(state, root)).stdout);
+    expect(doc.error.message).toContain(`${file}: not read: users other than`);
+  });
+
+  it('a place named and not read beside a log that is read: the same exit code in text and --json', async () => {
+    const { dir: state } = copyFixture('2.19-seed-loop');
+    const root = tempDir();
+    const { dir } = logDir(root, 'openclaw');
+    chmodSync(dir, 0o777);
+    // The one log read is empty (the gateway has written nothing yet): nothing failed, nothing refused a client.
+    const { file } = logDir(root, 'elsewhere');
+    writeFileSync(file, '');
+    const env = { OPENCLAW_FIX_TEST_LOG_ROOT: root, PATH: '/nonexistent' };
+    const config = path.join(state, 'openclaw.json');
+    const value = JSON.parse(readFileSync(config, 'utf8'));
+    value.logging = { file };
+    writeFileSync(config, JSON.stringify(value));
+    const text = await runMain(['logs', '--state-dir', state], { env });
+    const json = await runMain(['logs', '--state-dir', state, '--json'], { env });
+    expect(text.code).toBe(0);
+    expect(json.code).toBe(0);
+    const doc = parseJson<LogsDoc & { exitCode: number }>(json.stdout);
+    expect(doc.exitCode).toBe(0);
+    expect(doc.sources).toEqual([file]);
+    expect(doc.problems.join('\n')).toContain(`${dir}: not read`);
+  });
 });
+

@@ -94,7 +94,8 @@ describe('openclaw-fix logs', () => {
   it('finds the file log where the gateway writes it, within the window, profile names included', () => {
     const home = tempDir();
     const root = path.join(home, 'fake-tmp');
-    mkdirSync(path.join(root, 'openclaw'), { recursive: true });
+    // The gateway makes its log directory 0700 (OpenClaw refuses a group- or world-writable one): not the umask's mode.
+    mkdirSync(path.join(root, 'openclaw'), { recursive: true, mode: 0o700 });
     const today = path.join(root, 'openclaw', 'openclaw-2026-11-25.log');
     const old = path.join(root, 'openclaw', 'openclaw-2026-10-01.log');
     const other = path.join(root, 'openclaw', 'openclaw-work-2026-11-25.log');

@@ -34,7 +34,7 @@ describe('the shipped CLI ignores the test hooks', () => {
   it("logs with the file-log stand-in variables set reads the machine's log places, not the test's", () => {
     const home = tempDir('ocf-home-');
     const root = tempDir();
-    mkdirSync(path.join(root, 'openclaw'));
+    mkdirSync(path.join(root, 'openclaw'), { mode: 0o700 });
     const planted = path.join(root, 'openclaw', `openclaw-${new Date().toISOString().slice(0, 10)}.log`);
     writeFileSync(planted, `${JSON.stringify({ time: new Date().toISOString(), 0: 'pairing required' })}\n`);
     const env = { OPENCLAW_FIX_TEST_LOG_ROOT: root, OPENCLAW_FIX_LOG_ROOT: root, PATH: '/nonexistent' };
