@@ -300,7 +300,9 @@ export interface FindingArgs {
   'release-unverified': { version: string; release: ReleaseKnowledge; below?: string; above?: string; measured: string[] };
   'store-permissions':
     | { kind: 'open'; files: { name: string; path: string; mode: number }[] }
-    | { kind: 'foreign'; owner: number; files: { name: string; path: string; uid: number }[] };
+    | { kind: 'foreign'; owner: number; files: { name: string; path: string; uid: number }[] }
+    /** State files that are symbolic links: a chmod or chown would act on whatever they point to. */
+    | { kind: 'link'; files: { name: string; path: string }[] };
   'probe-could-not-run': { why: string };
   'probe-disagrees': { comparison: ProbeDisagreement };
   'probe-requests-left': { problem: string; kept: string[] };

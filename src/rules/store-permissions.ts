@@ -10,7 +10,11 @@ export const storePermissions: Rule = {
     if (snapshot.location.demo) return [];
     const stateOwner = snapshot.stateDirUid;
     const files: FileInfo[] = [snapshot.store.paired, snapshot.store.pending, snapshot.identity.file, snapshot.deviceAuth.file];
-    const present = files.filter((f) => f.stat?.isFile && f.status !== 'missing');
+    // A link's mode and owner are its target's, wherever that is: a chmod/chown line for it would change that file
+    // (as root, a file the state's owner could not touch). Links are named apart, with no such line.
+    const found = files.filter((f) => f.stat?.isFile && f.status !== 'missing');
+    const links = found.filter((f) => f.stat!.isSymlink);
+    const present = found.filter((f) => !f.stat!.isSymlink);
     const name = (f: FileInfo) => path.relative(snapshot.location.stateDir, f.path) || f.path;
     const open = present.filter((f) => (f.stat!.mode & 0o077) !== 0);
     const foreign = stateOwner === undefined ? [] : present.filter((f) => f.stat!.uid !== stateOwner);
@@ -24,6 +28,9 @@ export const storePermissions: Rule = {
     if (foreign.length && stateOwner !== undefined) {
       const listed = foreign.map((f) => ({ name: name(f), path: f.path, uid: f.stat!.uid }));
       findings.push({ id: 'store-permissions', severity: 'warning', file: annotated(foreign), args: { kind: 'foreign', owner: stateOwner, files: listed } });
+    }
+    if (links.length) {
+      findings.push({ id: 'store-permissions', severity: 'warning', file: annotated(links), args: { kind: 'link', files: links.map((f) => ({ name: name(f), path: f.path })) } });
     }
     return findings;
   },

@@ -12,6 +12,15 @@ export const storePermissionsWording: WordingTable<'store-permissions'> = {
   'store-permissions': (a) => {
     const names = a.files.map((f) => f.name).join(', ');
     const paths = a.files.map((f) => quote(f.path)).join(' ');
+    if (a.kind === 'link') {
+      return {
+        title: `${names} ${a.files.length === 1 ? 'is a symbolic link' : 'are symbolic links'} out of the state directory's own files`,
+        explanation:
+          'OpenClaw writes these files in place under its state directory. A link means their mode and owner are those of whatever it points to, so openclaw-fix prints no chmod or chown for it: run as root, either would change that other file.',
+        evidence: a.files.map((f) => `${f.path}: a symbolic link`),
+        fix: { automatic: false, steps: ["As the gateway's user, replace each link with a copy of the file it points to, then run openclaw-fix doctor again."] },
+      };
+    }
     if (a.kind === 'open') {
       return {
         title: `${names} ${a.files.length === 1 ? 'is' : 'are'} readable by other users`,
